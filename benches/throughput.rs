@@ -1,0 +1,48 @@
+//! Training throughput (examples per second), single thread, on the shipped subset.
+//!
+//! Run: `cargo bench --bench throughput` (add `-- --quick` for one timed epoch).
+//! Each case trains one warm-up epoch, then times whole epochs of mini-batch SGD (8,000
+//! examples each, shuffling on) and reports the median and the best.
+
+use gradlab::data::{Subset, SUBSET_FILES};
+use gradlab::experiments::seeded_network;
+use gradlab::{Init, Real, TrainConfig, Trainer};
+use std::time::Instant;
+
+fn load() -> Subset {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/");
+    let files: Vec<Vec<u8>> = SUBSET_FILES.iter().map(|f| std::fs::read(format!("{dir}{f}")).expect("data file")).collect();
+    Subset::from_idx_files([&files[0], &files[1], &files[2], &files[3], &files[4], &files[5]]).expect("subset")
+}
+
+fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize) -> (f64, f64) {
+    let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
+    let config = TrainConfig { mini_batch_size: m, ..TrainConfig::default() };
+    let mut trainer = Trainer::new(net, config, rng).unwrap();
+    trainer.run_epoch(&subset.training).unwrap();
+    let mut rates: Vec<f64> = (0..epochs)
+        .map(|_| {
+            let t = Instant::now();
+            trainer.run_epoch(&subset.training).unwrap();
+            subset.training.len() as f64 / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    rates.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (rates[rates.len() / 2], rates[rates.len() - 1])
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let epochs = if quick { 1 } else { 5 };
+    let subset = load();
+    println!("{:<28} {:>5} {:>6} {:>14} {:>14}", "sizes", "batch", "float", "median ex/s", "best ex/s");
+    for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
+        for m in [10, 100] {
+            let name = format!("{sizes:?}");
+            let (med, best) = case::<f32>(&subset, &sizes, m, epochs);
+            println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f32");
+            let (med, best) = case::<f64>(&subset, &sizes, m, epochs);
+            println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f64");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The single-neuron chain of the chapter: one sigmoid neuron per layer, weights
+//! w_1..w_L, biases b_1..b_L, input a_0, and z_j = w_j a_{j−1} + b_j, a_j = σ(z_j).
+//! The gradient of the cost with respect to the first bias is the product (book ch. 5):
+//!
+//! ∂C/∂b_1 = σ′(z_1) · w_2 σ′(z_2) · w_3 σ′(z_3) ⋯ w_L σ′(z_L) · ∂C/∂a_L.
+//!
+//! Apart from the first and last factors it is a product of terms w_j σ′(z_j). Since
+//! σ′(z) ≤ σ′(0) = 1/4, weights with |w_j| < 4 give terms below 1 in size and the product
+//! vanishes exponentially with depth; with w_j = 100 and every z_j = 0 each term is 25
+//! and it explodes. Everything here is in `f64`: the chain has a handful of numbers.
+
+use crate::network::Cost;
+use crate::real::{sigmoid, sigmoid_prime};
+use crate::rng::Rng;
+use serde::Serialize;
+
+/// Most neurons a chain may have: the page offers 1–10; 1,000 keeps every product
+/// representable long enough to show under- and overflow without costing time.
+pub const MAX_CHAIN: usize = 1000;
+
+/// How the biases are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ChainBias {
+    /// Use the given b_j.
+    Given,
+    /// Choose b_j = −w_j a_{j−1}, so that every z_j = 0 and σ′(z_j) = 1/4 exactly
+    /// (the book's exploding example: w = 100 gives terms of 25).
+    ZeroZ,
+}
+
+/// A chain of single sigmoid neurons and the cost at its end.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chain {
+    pub w: Vec<f64>,
+    /// Ignored with [`ChainBias::ZeroZ`].
+    pub b: Vec<f64>,
+    pub bias: ChainBias,
+    /// The input a_0.
+    pub a0: f64,
+    pub cost: Cost,
+    /// The desired output y.
+    pub y: f64,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ChainError {
+    #[error("a chain needs between 1 and {max} neurons, but {0} were given", max = MAX_CHAIN)]
+    Length(usize),
+    #[error("{0} weights but {1} biases; give one of each per neuron")]
+    Mismatch(usize, usize),
+    #[error("{what} must be a finite number, but is {value}")]
+    NonFinite { what: String, value: f64 },
+}
+
+/// Everything the chapter's chain shows, index j − 1 for neuron j.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainReport {
+    /// The biases actually used (the computed ones in z = 0 mode).
+    pub b: Vec<f64>,
+    pub z: Vec<f64>,
+    pub a: Vec<f64>,
+    pub sigma_prime: Vec<f64>,
+    /// w_j σ′(z_j) for every j (the book's product uses j = 2..L).
+    pub terms: Vec<f64>,
+    /// The running product: σ′(z_1), σ′(z_1)·w_2σ′(z_2), …; its last entry times ∂C/∂a_L
+    /// is ∂C/∂b_1.
+    pub running_product: Vec<f64>,
+    /// ∂C/∂a_L for the chain's cost.
+    pub dc_da_last: f64,
+    /// ∂C/∂b_j for every j by the closed form (index 0 is ∂C/∂b_1).
+    pub dc_db: Vec<f64>,
+    /// ∂C/∂b_1.
+    pub dc_db1: f64,
+    /// Geometric mean of |w_j σ′(z_j)| over j = 2..L (None for a single neuron): above 1
+    /// the gradient explodes along the chain, below 1 it vanishes.
+    pub mean_term: Option<f64>,
+    pub regime: Regime,
+}
+
+/// Whether the terms, on the whole, shrink or grow the gradient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Regime {
+    Vanishing,
+    Balanced,
+    Exploding,
+    /// The gradient overflowed to ±∞ or NaN.
+    Overflow,
+    /// One neuron: no product of terms.
+    Single,
+}
+
+impl Chain {
+    /// A chain with the same weight `w` and bias `b` at every neuron.
+    pub fn uniform(layers: usize, w: f64, b: f64, bias: ChainBias) -> Self {
+        Chain { w: vec![w; layers], b: vec![b; layers], bias, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0 }
+    }
+
+    /// The seed note's chain: weights and biases drawn from N(0, 1) (network2's large
+    /// initialisation), so usually |w_j| < 1 and every term is below 1/4.
+    pub fn book_random(layers: usize, seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let w = (0..layers).map(|_| rng.normal()).collect();
+        let b = (0..layers).map(|_| rng.normal()).collect();
+        Chain { w, b, bias: ChainBias::Given, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0 }
+    }
+
+    /// The book's exploding example: every w_j = 100 and every z_j = 0, terms of 25.
+    pub fn book_exploding(layers: usize) -> Self {
+        Chain::uniform(layers, 100.0, 0.0, ChainBias::ZeroZ)
+    }
+
+    fn validate(&self) -> Result<(), ChainError> {
+        let l = self.w.len();
+        if l == 0 || l > MAX_CHAIN {
+            return Err(ChainError::Length(l));
+        }
+        if self.bias == ChainBias::Given && self.b.len() != l {
+            return Err(ChainError::Mismatch(l, self.b.len()));
+        }
+        let named = self.w.iter().enumerate().map(|(j, &v)| (format!("weight w_{}", j + 1), v));
+        let biases = self.b.iter().enumerate().map(|(j, &v)| (format!("bias b_{}", j + 1), v));
+        let others = [("the input a_0".to_string(), self.a0), ("the target y".to_string(), self.y)];
+        let biases: Vec<_> = if self.bias == ChainBias::Given { biases.collect() } else { Vec::new() };
+        for (what, value) in named.chain(biases).chain(others) {
+            if !value.is_finite() {
+                return Err(ChainError::NonFinite { what, value });
+            }
+        }
+        Ok(())
+    }
+
+    /// Compute every quantity of the chain.
+    pub fn report(&self) -> Result<ChainReport, ChainError> {
+        self.validate()?;
+        let big_l = self.w.len();
+        let (mut b, mut z, mut a, mut sp) = (vec![0.0; big_l], vec![0.0; big_l], vec![0.0; big_l], vec![0.0; big_l]);
+        let mut a_prev = self.a0;
+        for j in 0..big_l {
+            b[j] = match self.bias {
+                ChainBias::Given => self.b[j],
+                ChainBias::ZeroZ => -(self.w[j] * a_prev),
+            };
+            z[j] = self.w[j] * a_prev + b[j];
+            a[j] = sigmoid(z[j]);
+            // σ′ from z, as the book writes it; in z = 0 mode this is exactly 1/4.
+            sp[j] = sigmoid_prime(z[j]);
+            a_prev = a[j];
+        }
+        let terms: Vec<f64> = (0..big_l).map(|j| self.w[j] * sp[j]).collect();
+        let mut running_product = Vec::with_capacity(big_l);
+        let mut p = sp[0];
+        running_product.push(p);
+        for t in &terms[1..] {
+            p *= t;
+            running_product.push(p);
+        }
+        let a_last = a[big_l - 1];
+        let dc_da_last = match self.cost {
+            Cost::CrossEntropy => (a_last - self.y) / (a_last * (1.0 - a_last)),
+            Cost::Quadratic => a_last - self.y,
+        };
+        // δ_L = ∂C/∂b_L = σ′(z_L) ∂C/∂a_L, formed without dividing by σ′ for cross-entropy
+        // (where it is a_L − y, book eq. 66), so a saturated output stays finite.
+        let delta_last = match self.cost {
+            Cost::CrossEntropy => a_last - self.y,
+            Cost::Quadratic => (a_last - self.y) * sp[big_l - 1],
+        };
+        // ∂C/∂b_j = σ′(z_j) · Π_{k=j+1..L} w_k σ′(z_k) · ∂C/∂a_L
+        //         = σ′(z_j) · Π_{k=j+1..L−1} w_k σ′(z_k) · w_L · δ_L   (for j < L).
+        let mut dc_db = vec![0.0; big_l];
+        dc_db[big_l - 1] = delta_last;
+        if big_l > 1 {
+            let mut tail = self.w[big_l - 1] * delta_last; // w_L δ_L
+            for j in (0..big_l - 1).rev() {
+                dc_db[j] = sp[j] * tail;
+                tail *= terms[j]; // now includes w_j σ′(z_j) for the next j down
+            }
+        }
+        let mean_term = (big_l > 1).then(|| {
+            let log_sum: f64 = terms[1..].iter().map(|t| t.abs().ln()).sum();
+            (log_sum / (big_l - 1) as f64).exp()
+        });
+        let dc_db1 = dc_db[0];
+        let regime = if !dc_db1.is_finite() || running_product.iter().any(|v| !v.is_finite()) {
+            Regime::Overflow
+        } else {
+            match mean_term {
+                None => Regime::Single,
+                Some(m) if m > 1.0 + 1e-12 => Regime::Exploding,
+                Some(m) if m < 1.0 - 1e-12 => Regime::Vanishing,
+                Some(_) => Regime::Balanced,
+            }
+        };
+        Ok(ChainReport { b, z, a, sigma_prime: sp, terms, running_product, dc_da_last, dc_db, dc_db1, mean_term, regime })
+    }
+}
