@@ -18,12 +18,12 @@ fn load() -> Subset {
 fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize) -> (f64, f64) {
     let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
     let config = TrainConfig { mini_batch_size: m, ..TrainConfig::default() };
-    let mut trainer = Trainer::new(net, config, rng).unwrap();
-    trainer.run_epoch(&subset.training).unwrap();
+    let mut trainer = Trainer::new(net, config, rng, &subset.training).unwrap();
+    trainer.run_epoch().unwrap();
     let mut rates: Vec<f64> = (0..epochs)
         .map(|_| {
             let t = Instant::now();
-            trainer.run_epoch(&subset.training).unwrap();
+            trainer.run_epoch().unwrap();
             subset.training.len() as f64 / t.elapsed().as_secs_f64()
         })
         .collect();
@@ -32,7 +32,10 @@ fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize) -> (
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // `-- only32` runs the f32 cases alone (for profiling).
+    let only32 = args.iter().any(|a| a == "only32");
     let epochs = if quick { 1 } else { 5 };
     let subset = load();
     println!("{:<28} {:>5} {:>6} {:>14} {:>14}", "sizes", "batch", "float", "median ex/s", "best ex/s");
@@ -41,6 +44,9 @@ fn main() {
             let name = format!("{sizes:?}");
             let (med, best) = case::<f32>(&subset, &sizes, m, epochs);
             println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f32");
+            if only32 {
+                continue;
+            }
             let (med, best) = case::<f64>(&subset, &sizes, m, epochs);
             println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f64");
         }

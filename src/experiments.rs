@@ -82,10 +82,10 @@ pub fn depth_run<F: Real>(
     mut on_epoch: impl FnMut(usize, f64),
 ) -> Result<DepthRun, ExperimentError> {
     let (net, rng) = seeded_network::<F>(&book_sizes(hidden, width), Init::Scaled, 1.0, seed)?;
-    let mut trainer = Trainer::new(net, config, rng)?;
+    let mut trainer = Trainer::new(net, config, rng, &subset.training)?;
     let mut acc = Vec::with_capacity(epochs);
     for e in 0..epochs {
-        trainer.run_epoch(&subset.training)?;
+        trainer.run_epoch()?;
         let a = accuracy(&trainer.net, &subset.validation)? as f64 / subset.validation.len() as f64;
         on_epoch(e + 1, a);
         acc.push(a);

@@ -13,7 +13,7 @@
 use crate::real::{sigmoid, Real};
 use crate::rng::Rng;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, Zip};
 use serde::{Deserialize, Serialize};
 
 /// The cost function, as network2's `CrossEntropyCost` and `QuadratricCost` classes.
@@ -112,11 +112,24 @@ pub const MAX_PARAMETERS: usize = 100_000_000;
 pub struct Network<F: Real> {
     sizes: Vec<usize>,
     /// `weights[l]` is w^{l+1} of the book: `sizes[l+1] × sizes[l]`, row j holds the
-    /// weights into neuron j.
+    /// weights into neuron j. Stored column-major (see [`col_major`]).
     pub(crate) weights: Vec<Array2<F>>,
     /// `biases[l]` is b^{l+1}: `sizes[l+1]` entries.
     pub(crate) biases: Vec<Array1<F>>,
     cost: Cost,
+}
+
+/// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
+/// neuron k of the layer below, is contiguous. The training step relies on it: for the
+/// first layer it adds only the columns of non-zero pixels (see `train::sgd_step_sparse`).
+/// The matrix products don't care: matrixmultiply takes any strides.
+pub fn col_major<F: Real>(w: Array2<F>) -> Array2<F> {
+    if w.t().is_standard_layout() {
+        return w;
+    }
+    let mut c = Array2::zeros(w.raw_dim().f());
+    c.assign(&w);
+    c
 }
 
 /// Check a list of layer sizes.
@@ -160,7 +173,8 @@ impl<F: Real> Network<F> {
                     Init::Scaled => 1.0 / (x as f64).sqrt(),
                     Init::Large => 1.0,
                 };
-                Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale))
+                // Drawn row by row, as numpy's randn(y, x) fills its matrix.
+                col_major(Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale)))
             })
             .collect();
         Ok(Network { sizes: sizes.to_vec(), weights, biases, cost })
@@ -184,6 +198,7 @@ impl<F: Real> Network<F> {
                 return Err(NetworkError::Shape { what: "bias vector", layer: l + 1, found: vec![b.len()], expected: vec![sizes[l + 1]], sizes });
             }
         }
+        let weights = weights.into_iter().map(col_major).collect();
         let net = Network { sizes, weights, biases, cost };
         net.check_finite()?;
         Ok(net)
@@ -233,7 +248,7 @@ impl<F: Real> Network<F> {
     pub fn cast<G: Real>(&self) -> Network<G> {
         Network {
             sizes: self.sizes.clone(),
-            weights: self.weights.iter().map(|w| w.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
+            weights: self.weights.iter().map(|w| col_major(w.mapv(|v| G::from_f64_lossy(v.to_f64_exact())))).collect(),
             biases: self.biases.iter().map(|b| b.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
             cost: self.cost,
         }
@@ -351,6 +366,10 @@ impl<F: Real> Workspace<F> {
     pub fn rows(&self) -> usize {
         self.rows
     }
+    /// The input rows a^0, where [`crate::train::sgd_step`] reads a dense mini-batch.
+    pub fn input_mut(&mut self) -> ArrayViewMut2<'_, F> {
+        self.activations[0].view_mut()
+    }
 }
 
 /// Views of the first `m` rows of each buffer (a mini-batch shorter than the workspace).
@@ -363,12 +382,12 @@ pub(crate) fn rows_mut<F>(buffers: &mut [Array2<F>], m: usize) -> Vec<ArrayViewM
 /// arrays or views of the right number of rows.
 pub(crate) fn forward<F: Real, A: AsViewMut2<F>>(weights: &[Array2<F>], biases: &[Array1<F>], x: ArrayView2<F>, acts: &mut [A]) {
     acts[0].view_mut2().assign(&x);
-    forward_in_place(weights, biases, acts);
+    forward_in_place(weights, biases, acts, 0);
 }
 
-/// Feedforward from the input already in `acts[0]`.
-pub(crate) fn forward_in_place<F: Real, A: AsViewMut2<F>>(weights: &[Array2<F>], biases: &[Array1<F>], acts: &mut [A]) {
-    for l in 0..weights.len() {
+/// Feedforward from the activations already in `acts[from]` (0: from the input).
+pub(crate) fn forward_in_place<F: Real, A: AsViewMut2<F>>(weights: &[Array2<F>], biases: &[Array1<F>], acts: &mut [A], from: usize) {
+    for l in from..weights.len() {
         let (lo, hi) = acts.split_at_mut(l + 1);
         let a_prev = lo[l].view_mut2();
         let mut z = hi[0].view_mut2();

@@ -99,14 +99,14 @@ impl<F: Real> SpeedRun<F> {
         let sample = data.take(count);
         check_data(&net, &sample)?;
         let config = TrainConfig { mini_batch_size: sample.len(), eta, lambda, shuffle: true };
-        Ok(SpeedRun { trainer: Trainer::new(net, config, rng)?, sample, history: Vec::new() })
+        Ok(SpeedRun { trainer: Trainer::new(net, config, rng, &sample)?, sample, history: Vec::new() })
     }
 
     /// Record ‖δ^l‖, then train one epoch. Returns the norms just recorded.
     pub fn step(&mut self) -> Result<Vec<f64>, TrainError> {
         let norms = probe(&self.trainer.net, &self.sample, self.sample.len())?.norms();
         self.history.push(norms.clone());
-        self.trainer.run_epoch(&self.sample)?;
+        self.trainer.run_epoch()?;
         Ok(norms)
     }
 
