@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install what the project needs on a fresh machine (Debian 12, Rust via rustup, Node 20),
+# and nothing that is already there. Safe to run again: it only checks when all is in place.
+#   --browser   also install Debian's Chromium and ChromeDriver (for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+# The wasm target of the Rust toolchain.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock (a
+# mismatch fails with a schema-version error). Not --locked: its lockfile wants a crate
+# version the registry here lacks (see shared/notes/TOOLCHAIN.md).
+wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wb_version}\$"; then
+  echo "setup: installing wasm-bindgen-cli ${wb_version} (about 5 minutes on 2 cores)"
+  cargo install wasm-bindgen-cli --version "${wb_version}" --force
+fi
+
+# npm packages from the lockfile: binaryen's wasm-opt (not Debian's, which breaks wasm),
+# playwright-core (drives Debian's Chromium; it downloads no browser).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# numpy for the independent network2 reference (tests/reference/network2_check.py).
+if ! python3 -c "import numpy" 2>/dev/null; then
+  echo "setup: pip install numpy"
+  python3 -m pip install -q --root-user-action=ignore -r tests/reference/requirements.txt
+fi
+
+if [ "$want_browser" = 1 ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "setup: installing Debian's chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

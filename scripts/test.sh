@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh machine: installs what is missing (scripts/setup.sh
+# --browser), then runs
+#   1. the native tests (cargo test: maths, data, JSON, charts, the command line), and the
+#      command line against an independent numpy restatement of network2.py,
+#   2. the wasm-bindgen tests in Node and in headless Chromium,
+#   3. the end-to-end browser tests (node --test tests/e2e/, Chromium driven by playwright-core).
+# Exits non-zero if any fails, and ends with a line "N passed, N failed" over the three.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser || exit 1
+
+passed=0
+failed=0
+step() { # name, command...
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "=== FAILED: $name"; fi
+}
+
+step "native tests" cargo test --release
+step "network2 reference (numpy)" python3 tests/reference/network2_check.py
+step "build the page" bash scripts/build.sh
+export CARGO_TARGET_DIR=target/wasm-test
+step "wasm-bindgen tests (Node)" cargo test --target wasm32-unknown-unknown --test wasm_node
+step "wasm-bindgen tests (headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_browser
+unset CARGO_TARGET_DIR
+step "browser end-to-end tests" node --test --test-concurrency=1 tests/e2e/
+
+echo "test suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,359 @@
+//! The wasm boundary: the only module that knows about JavaScript. Everything here is a
+//! thin wrapper: long-lived state (the data, the trainer) lives in Rust behind the [`Lab`]
+//! handle; JavaScript receives small JSON strings or numbers. Charts are drawn by the
+//! same plotters functions as the command line's SVGs, onto a canvas sized in device pixels.
+//!
+//! Errors cross as `JsError` carrying the library's message; a panic is logged to the
+//! console (console_error_panic_hook) and surfaces in JavaScript as a thrown
+//! `RuntimeError`, which the page reports.
+
+use crate::chain::{Chain, ChainBias};
+use crate::charts::{self, ChartText, Theme};
+use crate::data::Subset;
+use crate::experiments::{self as ex, book_sizes};
+use crate::network2_json;
+use crate::probe::{probe, SpeedRun, BOOK_SAMPLE};
+use crate::train::{accuracy, total_cost, TrainConfig, Trainer};
+use crate::{Cost, Init, Network, Rng};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// The page's limits (issue: keep the tab responsive). A [784, 6×100, 10] network is
+/// ~140k parameters; at ~100k examples/s in wasm an epoch of 8,000 stays under a second.
+pub const MAX_HIDDEN: usize = 6;
+pub const MAX_WIDTH: usize = 100;
+pub const MAX_MINI_BATCH: usize = 1000;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// A random 32-bit seed from the browser's crypto generator (getrandom).
+#[wasm_bindgen]
+pub fn random_seed() -> Result<u32, JsError> {
+    let mut b = [0u8; 4];
+    getrandom::fill(&mut b).map_err(js_err)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+/// The settings of the network panel, as the page sends them.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    pub hidden: usize,
+    pub width: usize,
+    /// "scaled" or "large".
+    pub init: String,
+    pub gain: f64,
+    pub eta: f64,
+    pub lambda: f64,
+    pub mini_batch: usize,
+    pub seed: u32,
+}
+
+impl Settings {
+    fn validate(&self) -> Result<(Vec<usize>, Init, TrainConfig), String> {
+        if !(1..=MAX_HIDDEN).contains(&self.hidden) {
+            return Err(format!("hidden layers must be between 1 and {MAX_HIDDEN}, but is {}", self.hidden));
+        }
+        if !(1..=MAX_WIDTH).contains(&self.width) {
+            return Err(format!("the layer width must be between 1 and {MAX_WIDTH}, but is {}", self.width));
+        }
+        if !(1..=MAX_MINI_BATCH).contains(&self.mini_batch) {
+            return Err(format!("the mini-batch size must be between 1 and {MAX_MINI_BATCH}, but is {}", self.mini_batch));
+        }
+        let init = match self.init.as_str() {
+            "scaled" => Init::Scaled,
+            "large" => Init::Large,
+            other => return Err(format!("unknown initialisation \"{other}\" (scaled or large)")),
+        };
+        if !(self.gain.is_finite() && self.gain > 0.0) {
+            return Err(format!("the gain must be a positive number, but is {}", self.gain));
+        }
+        let config = TrainConfig { mini_batch_size: self.mini_batch, eta: self.eta, lambda: self.lambda, shuffle: true };
+        config.validate().map_err(|e| e.to_string())?;
+        Ok((book_sizes(self.hidden, self.width), init, config))
+    }
+}
+
+/// Everything the page shows after an epoch (or at initialisation).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot {
+    epoch: usize,
+    position: usize,
+    /// Validation accuracy in [0, 1]; None before training when not asked for.
+    accuracy: Option<f64>,
+    cost: Option<f64>,
+    probe: crate::probe::Probe,
+    finite: bool,
+}
+
+/// The lab's state in the worker: the data, the network being trained, and the
+/// learning-speed run of the chapter section.
+#[wasm_bindgen]
+pub struct Lab {
+    subset: Subset,
+    settings: Option<Settings>,
+    trainer: Option<Trainer<f32>>,
+    speed: Option<SpeedRun<f32>>,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// The lab over the six IDX files of the subset (gzip or raw bytes), in the order of
+    /// `data::SUBSET_FILES`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(ti: &[u8], tl: &[u8], vi: &[u8], vl: &[u8], si: &[u8], sl: &[u8]) -> Result<Lab, JsError> {
+        let subset = Subset::from_idx_files([ti, tl, vi, vl, si, sl]).map_err(js_err)?;
+        for d in [&subset.training, &subset.validation] {
+            d.expect_shape(28, 28).map_err(js_err)?;
+        }
+        Ok(Lab { subset, settings: None, trainer: None, speed: None })
+    }
+
+    /// Sizes of the three splits as JSON `[training, validation, test]`.
+    pub fn sizes(&self) -> String {
+        format!("[{},{},{}]", self.subset.training.len(), self.subset.validation.len(), self.subset.test.len())
+    }
+
+    /// A fresh network from the settings (JSON), replacing the current one.
+    pub fn reset(&mut self, settings_json: &str) -> Result<(), JsError> {
+        let settings: Settings = serde_json::from_str(settings_json).map_err(|e| js_err(format!("bad settings: {e}")))?;
+        let (sizes, init, config) = settings.validate().map_err(js_err)?;
+        let mut rng = Rng::new(settings.seed as u64);
+        let net = Network::<f32>::new(&sizes, init, settings.gain, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
+        self.trainer = Some(Trainer::new(net, config, rng, &self.subset.training).map_err(js_err)?);
+        self.settings = Some(settings);
+        Ok(())
+    }
+
+    /// Change η, λ or the mini-batch size without a new network.
+    pub fn retune(&mut self, eta: f64, lambda: f64, mini_batch: usize) -> Result<(), JsError> {
+        let t = self.trainer.as_mut().ok_or_else(|| js_err("no network yet"))?;
+        if !(1..=MAX_MINI_BATCH).contains(&mini_batch) {
+            return Err(js_err(format!("the mini-batch size must be between 1 and {MAX_MINI_BATCH}, but is {mini_batch}")));
+        }
+        t.set_config(TrainConfig { mini_batch_size: mini_batch, eta, lambda, shuffle: true }).map_err(js_err)
+    }
+
+    /// Train up to `max_batches` mini-batches; returns true when an epoch just ended.
+    /// A diverged network raises an error naming the epoch.
+    pub fn train(&mut self, max_batches: usize) -> Result<bool, JsError> {
+        let t = self.trainer.as_mut().ok_or_else(|| js_err("no network yet"))?;
+        Ok(t.train_batches(max_batches).map_err(js_err)?.epoch_ended)
+    }
+
+    /// Epochs done and the position within the current one, as JSON `[epochs, position, n]`.
+    pub fn progress(&self) -> String {
+        match &self.trainer {
+            Some(t) => format!("[{},{},{}]", t.epochs_done(), t.position(), t.training_size()),
+            None => "[0,0,0]".into(),
+        }
+    }
+
+    /// The gradient probe (first 1,000 training images) and, when `evaluate`, the
+    /// validation accuracy and the training cost, as JSON.
+    pub fn snapshot(&self, evaluate: bool) -> Result<String, JsError> {
+        let t = self.trainer.as_ref().ok_or_else(|| js_err("no network yet"))?;
+        let p = probe(&t.net, &self.subset.training, BOOK_SAMPLE).map_err(js_err)?;
+        let finite = p.is_finite() && t.net.check_finite().is_ok();
+        let (mut acc, mut cost) = (None, None);
+        if evaluate && finite {
+            acc = Some(accuracy(&t.net, &self.subset.validation).map_err(js_err)? as f64 / self.subset.validation.len() as f64);
+            // The cost on the first 1,000 training images (the whole set would take longer than the epoch's probe).
+            let lambda = t.config().lambda;
+            cost = Some(total_cost(&t.net, &self.subset.training.take(BOOK_SAMPLE), lambda).map_err(js_err)?);
+        }
+        let s = Snapshot { epoch: t.epochs_done(), position: t.position(), accuracy: acc, cost, probe: p, finite };
+        serde_json::to_string(&s).map_err(js_err)
+    }
+
+    /// The current network in network2's JSON format.
+    pub fn network_json(&self) -> Result<String, JsError> {
+        let t = self.trainer.as_ref().ok_or_else(|| js_err("no network yet"))?;
+        Ok(network2_json::to_json(&t.net))
+    }
+
+    /// ‖δ^l‖ etc. at initialisation for a [784, width×hidden, 10] network (the chapter's
+    /// table), as the JSON of a probe.
+    pub fn init_probe(&self, hidden: usize, width: usize, init: &str, gain: f64, seed: u32) -> Result<String, JsError> {
+        let init = match init {
+            "large" => Init::Large,
+            _ => Init::Scaled,
+        };
+        if !(1..=MAX_HIDDEN).contains(&hidden) || !(1..=MAX_WIDTH).contains(&width) {
+            return Err(js_err(format!("hidden layers 1–{MAX_HIDDEN} and width 1–{MAX_WIDTH}, not {hidden} × {width}")));
+        }
+        let p = ex::init_probe::<f32>(&self.subset.training, hidden, width, init, gain, seed as u64).map_err(js_err)?;
+        serde_json::to_string(&p).map_err(js_err)
+    }
+
+    /// Start the learning-speed experiment (book protocol) for `hidden` hidden layers.
+    pub fn speed_start(&mut self, hidden: usize, seed: u32) -> Result<(), JsError> {
+        if !(1..=MAX_HIDDEN).contains(&hidden) {
+            return Err(js_err(format!("hidden layers must be between 1 and {MAX_HIDDEN}, but is {hidden}")));
+        }
+        self.speed = Some(ex::book_speed_run::<f32>(&self.subset.training, hidden, seed as u64).map_err(js_err)?);
+        Ok(())
+    }
+
+    /// Run `epochs` more epochs of the learning-speed experiment; returns the whole
+    /// history so far as JSON (`history[epoch][layer]`).
+    pub fn speed_step(&mut self, epochs: usize) -> Result<String, JsError> {
+        let s = self.speed.as_mut().ok_or_else(|| js_err("the learning-speed run has not started"))?;
+        for _ in 0..epochs {
+            s.step().map_err(js_err)?;
+        }
+        serde_json::to_string(&s.history).map_err(js_err)
+    }
+
+    /// One run of the depth experiment, a whole epoch at a time: a fresh book network
+    /// with `hidden` layers (call [`Lab::reset`] style, but with the book's settings).
+    pub fn depth_reset(&mut self, hidden: usize, seed: u32) -> Result<(), JsError> {
+        let settings = Settings { hidden, width: ex::BOOK_WIDTH, init: "scaled".into(), gain: 1.0, eta: 0.1, lambda: 5.0, mini_batch: 10, seed };
+        self.reset(&serde_json::to_string(&settings).map_err(js_err)?)
+    }
+
+    /// Validation accuracy of the current network, in [0, 1].
+    pub fn validation_accuracy(&self) -> Result<f64, JsError> {
+        let t = self.trainer.as_ref().ok_or_else(|| js_err("no network yet"))?;
+        Ok(accuracy(&t.net, &self.subset.validation).map_err(js_err)? as f64 / self.subset.validation.len() as f64)
+    }
+
+    /// Replace the network by one in network2's JSON format (it must fit the data: 784 inputs).
+    pub fn load_network(&mut self, json: &str) -> Result<(), JsError> {
+        let net: Network<f32> = network2_json::from_json(json).map_err(js_err)?;
+        let config = self.trainer.as_ref().map(|t| *t.config()).unwrap_or_default();
+        self.trainer = Some(Trainer::new(net, config, Rng::new(0), &self.subset.training).map_err(js_err)?);
+        Ok(())
+    }
+}
+
+/// Benchmark helper for `scripts/bench-browser.mjs`: train `epochs` epochs of a
+/// [784, …, 10] network on the training set, after one warm-up epoch; returns seconds per epoch
+/// (timed in JavaScript around this call would include the warm-up, so it times itself
+/// with `performance.now()` through js_sys).
+#[wasm_bindgen]
+pub fn bench_epochs(lab: &Lab, sizes: Vec<u32>, mini_batch: usize, epochs: usize) -> Result<Vec<f64>, JsError> {
+    let sizes: Vec<usize> = sizes.into_iter().map(|s| s as usize).collect();
+    let mut rng = Rng::new(1);
+    let net = Network::<f32>::new(&sizes, Init::Scaled, 1.0, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
+    let config = TrainConfig { mini_batch_size: mini_batch, ..TrainConfig::default() };
+    let mut t = Trainer::new(net, config, rng, &lab.subset.training).map_err(js_err)?;
+    let now = || js_sys::Date::now();
+    t.run_epoch().map_err(js_err)?;
+    let mut times = Vec::with_capacity(epochs);
+    for _ in 0..epochs {
+        let t0 = now();
+        t.run_epoch().map_err(js_err)?;
+        times.push((now() - t0) / 1000.0);
+    }
+    Ok(times)
+}
+
+// ---------------------------------------------------------------- the chain (main thread)
+
+/// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0.
+#[wasm_bindgen]
+pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Result<String, JsError> {
+    let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
+    serde_json::to_string(&report).map_err(js_err)
+}
+
+fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Chain {
+    let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
+    Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0 }
+}
+
+/// The seed note's random chain: w_j, b_j ~ N(0, 1), as JSON `{"w": [...], "b": [...]}`.
+#[wasm_bindgen]
+pub fn book_random_chain(layers: usize, seed: u32) -> String {
+    let c = Chain::book_random(layers.clamp(1, 1000), seed as u64);
+    serde_json::json!({"w": c.w, "b": c.b}).to_string()
+}
+
+// ---------------------------------------------------------------- drawing
+
+/// Labels in the page's language, as JSON (a `ChartText` per chart); the default is English.
+fn text(json: &str, default: ChartText) -> ChartText {
+    if json.is_empty() { default } else { serde_json::from_str(json).unwrap_or(default) }
+}
+
+fn theme(dpr: f64) -> Theme {
+    Theme { scale: dpr.clamp(0.5, 4.0), ..Theme::default() }
+}
+
+fn with_canvas(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), charts::ChartError>) -> Result<(), JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("the canvas has no 2-D context"))?;
+    let area = backend.into_drawing_area();
+    draw(&area).map_err(js_err)?;
+    area.present().map_err(js_err)
+}
+
+/// Draw the chain's three panels; returns the report as JSON for the page's text.
+#[wasm_bindgen]
+pub fn draw_chain(canvas: HtmlCanvasElement, w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, dpr: f64, labels: &str) -> Result<String, JsError> {
+    let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
+    with_canvas(canvas, |a| charts::chain_chart(a, &report, &text(labels, ChartText::chain()), &theme(dpr)))?;
+    serde_json::to_string(&report).map_err(js_err)
+}
+
+/// The book's bar chart from a probe's JSON.
+#[wasm_bindgen]
+pub fn draw_bars(canvas: HtmlCanvasElement, probe_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
+    let p: crate::probe::Probe = serde_json::from_str(probe_json).map_err(js_err)?;
+    with_canvas(canvas, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::bars()), &theme(dpr)))
+}
+
+/// ‖δ^l‖ per layer, with the book's values beside them when given (empty = none).
+#[wasm_bindgen]
+pub fn draw_norms(canvas: HtmlCanvasElement, norms: Vec<f64>, book: Vec<f64>, dpr: f64, labels: &str) -> Result<(), JsError> {
+    let book = (!book.is_empty()).then_some(book);
+    with_canvas(canvas, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::norms()), &theme(dpr)))
+}
+
+/// Learning-speed curves from JSON `history[epoch][layer]`.
+#[wasm_bindgen]
+pub fn draw_speed(canvas: HtmlCanvasElement, history_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
+    let h: Vec<Vec<f64>> = serde_json::from_str(history_json).map_err(js_err)?;
+    with_canvas(canvas, |a| charts::speed_chart(a, &h, &text(labels, ChartText::speed()), &theme(dpr)))
+}
+
+/// Accuracy (fractions) and cost over epochs.
+#[wasm_bindgen]
+pub fn draw_training(canvas: HtmlCanvasElement, accuracy: Vec<f64>, cost: Vec<f64>, dpr: f64, labels: &str) -> Result<(), JsError> {
+    with_canvas(canvas, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::training()), &theme(dpr)))
+}
+
+/// The depth table as a chart: rows JSON `[[hidden, mean %, std %], …]`.
+#[wasm_bindgen]
+pub fn draw_depth(canvas: HtmlCanvasElement, rows_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
+    let rows: Vec<(usize, f64, f64)> = serde_json::from_str(rows_json).map_err(js_err)?;
+    with_canvas(canvas, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::depth()), &theme(dpr)))
+}
+
+/// The book's numbers, for the page's tables, as JSON.
+#[wasm_bindgen]
+pub fn book_numbers() -> String {
+    serde_json::json!({
+        "depthAccuracy": ex::BOOK_DEPTH_ACCURACY,
+        "initNorms": ex::BOOK_INIT_NORMS,
+    })
+    .to_string()
+}
+
+/// A chart as SVG text (the same plotters code through its SVG backend), for export.
+#[wasm_bindgen]
+pub fn chain_svg(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, width: u32, height: u32) -> Result<String, JsError> {
+    let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
+    charts::svg(width, height, |a| charts::chain_chart(a, &report, &ChartText::chain(), &Theme::default())).map_err(js_err)
+}

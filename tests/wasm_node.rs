@@ -1,0 +1,63 @@
+//! The wasm bindings, in Node (wasm-bindgen-test): the lab over the shipped data, its
+//! JSON results, and clear errors for bad settings.
+#![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+
+use gradlab::web::{book_random_chain, chain_report, Lab};
+use wasm_bindgen_test::*;
+
+fn lab() -> Lab {
+    Lab::new(
+        include_bytes!("../www/data/train-images-idx3-ubyte.gz"),
+        include_bytes!("../www/data/train-labels-idx1-ubyte.gz"),
+        include_bytes!("../www/data/validation-images-idx3-ubyte.gz"),
+        include_bytes!("../www/data/validation-labels-idx1-ubyte.gz"),
+        include_bytes!("../www/data/test-images-idx3-ubyte.gz"),
+        include_bytes!("../www/data/test-labels-idx1-ubyte.gz"),
+    )
+    .unwrap_or_else(|_| panic!("the shipped data loads"))
+}
+
+const SETTINGS: &str = r#"{"hidden":3,"width":30,"init":"scaled","gain":1,"eta":0.1,"lambda":5,"miniBatch":10,"seed":7}"#;
+
+#[wasm_bindgen_test]
+fn lab_trains_an_epoch_and_reports_a_snapshot() {
+    let mut lab = lab();
+    assert_eq!(lab.sizes(), "[8000,1000,1000]");
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    let before: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
+    let norms: Vec<f64> = before["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect();
+    assert_eq!(norms.len(), 3);
+    assert!(norms[0] < norms[2], "vanishing at initialisation: {norms:?}");
+    let mut ended = false;
+    for _ in 0..1000 {
+        if lab.train(100).unwrap_or_else(|_| panic!("training")) {
+            ended = true;
+            break;
+        }
+    }
+    assert!(ended);
+    let after: serde_json::Value = serde_json::from_str(&lab.snapshot(true).unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(after["epoch"], 1);
+    assert!(after["accuracy"].as_f64().unwrap() > 0.5, "{}", after["accuracy"]);
+}
+
+#[wasm_bindgen_test]
+fn bad_settings_and_bad_data_are_errors_not_panics() {
+    let mut lab = lab();
+    assert!(lab.reset("not json").is_err());
+    assert!(lab.reset(&SETTINGS.replace("\"hidden\":3", "\"hidden\":60")).is_err());
+    assert!(lab.reset(&SETTINGS.replace("\"eta\":0.1", "\"eta\":-1")).is_err());
+    assert!(lab.train(1).is_err(), "no network yet");
+    assert!(Lab::new(b"junk", b"", b"", b"", b"", b"").is_err());
+    assert!(lab.load_network("{\"sizes\": [3, 2]}").is_err());
+}
+
+#[wasm_bindgen_test]
+fn chain_bindings_agree_with_the_book() {
+    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![100.0; 4], vec![0.0; 4], true, 1.0).unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(r["terms"], serde_json::json!([25.0, 25.0, 25.0, 25.0]));
+    assert_eq!(r["regime"], "Exploding");
+    let c: serde_json::Value = serde_json::from_str(&book_random_chain(5, 3)).unwrap();
+    assert_eq!(c["w"].as_array().unwrap().len(), 5);
+    assert!(chain_report(vec![], vec![], true, 1.0).is_err());
+}
