@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-const epochs = Number(process.argv[process.argv.indexOf('--epochs') + 1]) || 5;
+const epochs = Number(process.argv[process.argv.indexOf('--epochs') + 1]) || 10;
 execFileSync('bash', ['scripts/build.sh'], { cwd: root, stdio: 'inherit' });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -46,7 +46,7 @@ for (const line of out.split('\n')) {
   if (m) native[`${JSON.stringify(JSON.parse(m[1]))} ${m[2]}`] = { median: +m[3], best: +m[4] };
 }
 
-console.log(`\nTraining throughput, examples/s, single thread, f32 (Chromium ${version}, ${epochs} timed epochs of 8,000):`);
+console.log(`\nTraining throughput, examples/s, single thread, f32 (Chromium ${version}, median and best of ${epochs} timed epochs of 8,000):`);
 console.log(`${'sizes'.padEnd(26)} ${'batch'.padStart(5)} ${'wasm median'.padStart(12)} ${'wasm best'.padStart(10)} ${'native median'.padStart(14)}`);
 for (const [sizes, m] of cases) {
   const k = `${JSON.stringify(sizes)} ${m}`;

@@ -12,7 +12,7 @@ use crate::network::Network;
 use crate::real::Real;
 use crate::rng::Rng;
 use crate::train::{check_data, to_matrices, TrainConfig, TrainError, Trainer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Sample size of the book's probes: "the first 1,000 training images".
 pub const BOOK_SAMPLE: usize = 1000;
@@ -24,7 +24,7 @@ pub const BOOK_SPEED_ETA: f64 = 0.1;
 pub const BOOK_SPEED_LAMBDA: f64 = 5.0;
 
 /// δ^l of one hidden layer, averaged over the sample.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerProbe {
     /// 1 for the first hidden layer.
     pub layer: usize,
@@ -37,7 +37,7 @@ pub struct LayerProbe {
 }
 
 /// The probe of every hidden layer of a network.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Probe {
     /// Number of examples averaged over.
     pub count: usize,

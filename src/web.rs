@@ -238,26 +238,29 @@ impl Lab {
     }
 }
 
-/// Benchmark helper for `scripts/bench-browser.mjs`: train `epochs` epochs of a
-/// [784, …, 10] network on the training set, after one warm-up epoch; returns seconds per epoch
-/// (timed in JavaScript around this call would include the warm-up, so it times itself
-/// with `performance.now()` through js_sys).
+/// A training run for `scripts/bench-browser.mjs`: a [784, …, 10] network on the lab's
+/// training set; JavaScript times [`BenchRun::epoch`] with `performance.now()`.
 #[wasm_bindgen]
-pub fn bench_epochs(lab: &Lab, sizes: Vec<u32>, mini_batch: usize, epochs: usize) -> Result<Vec<f64>, JsError> {
-    let sizes: Vec<usize> = sizes.into_iter().map(|s| s as usize).collect();
-    let mut rng = Rng::new(1);
-    let net = Network::<f32>::new(&sizes, Init::Scaled, 1.0, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
-    let config = TrainConfig { mini_batch_size: mini_batch, ..TrainConfig::default() };
-    let mut t = Trainer::new(net, config, rng, &lab.subset.training).map_err(js_err)?;
-    let now = || js_sys::Date::now();
-    t.run_epoch().map_err(js_err)?;
-    let mut times = Vec::with_capacity(epochs);
-    for _ in 0..epochs {
-        let t0 = now();
-        t.run_epoch().map_err(js_err)?;
-        times.push((now() - t0) / 1000.0);
+pub struct BenchRun {
+    trainer: Trainer<f32>,
+}
+
+#[wasm_bindgen]
+impl BenchRun {
+    #[wasm_bindgen(constructor)]
+    pub fn new(lab: &Lab, sizes: Vec<u32>, mini_batch: usize) -> Result<BenchRun, JsError> {
+        let sizes: Vec<usize> = sizes.into_iter().map(|s| s as usize).collect();
+        let mut rng = Rng::new(1);
+        let net = Network::<f32>::new(&sizes, Init::Scaled, 1.0, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
+        let config = TrainConfig { mini_batch_size: mini_batch, ..TrainConfig::default() };
+        Ok(BenchRun { trainer: Trainer::new(net, config, rng, &lab.subset.training).map_err(js_err)? })
     }
-    Ok(times)
+
+    /// One epoch; returns the number of examples trained on.
+    pub fn epoch(&mut self) -> Result<usize, JsError> {
+        self.trainer.run_epoch().map_err(js_err)?;
+        Ok(self.trainer.training_size())
+    }
 }
 
 // ---------------------------------------------------------------- the chain (main thread)
@@ -283,9 +286,10 @@ pub fn book_random_chain(layers: usize, seed: u32) -> String {
 
 // ---------------------------------------------------------------- drawing
 
-/// Labels in the page's language, as JSON (a `ChartText` per chart); the default is English.
-fn text(json: &str, default: ChartText) -> ChartText {
-    if json.is_empty() { default } else { serde_json::from_str(json).unwrap_or(default) }
+/// Labels in the page's language. For now every chart is in English (`labels` is
+/// reserved for the translations of the course-notes issue).
+fn text(_labels: &str, default: ChartText) -> ChartText {
+    default
 }
 
 fn theme(dpr: f64) -> Theme {
@@ -303,7 +307,7 @@ fn with_canvas(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasB
 #[wasm_bindgen]
 pub fn draw_chain(canvas: HtmlCanvasElement, w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, dpr: f64, labels: &str) -> Result<String, JsError> {
     let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
-    with_canvas(canvas, |a| charts::chain_chart(a, &report, &text(labels, ChartText::chain()), &theme(dpr)))?;
+    with_canvas(canvas, |a| charts::chain_chart(a, &report, &text(labels, ChartText::default()), &theme(dpr)))?;
     serde_json::to_string(&report).map_err(js_err)
 }
 
@@ -311,34 +315,34 @@ pub fn draw_chain(canvas: HtmlCanvasElement, w: Vec<f64>, b: Vec<f64>, zero_z: b
 #[wasm_bindgen]
 pub fn draw_bars(canvas: HtmlCanvasElement, probe_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
     let p: crate::probe::Probe = serde_json::from_str(probe_json).map_err(js_err)?;
-    with_canvas(canvas, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::bars()), &theme(dpr)))
+    with_canvas(canvas, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
 /// ‖δ^l‖ per layer, with the book's values beside them when given (empty = none).
 #[wasm_bindgen]
 pub fn draw_norms(canvas: HtmlCanvasElement, norms: Vec<f64>, book: Vec<f64>, dpr: f64, labels: &str) -> Result<(), JsError> {
     let book = (!book.is_empty()).then_some(book);
-    with_canvas(canvas, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::norms()), &theme(dpr)))
+    with_canvas(canvas, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &theme(dpr)))
 }
 
 /// Learning-speed curves from JSON `history[epoch][layer]`.
 #[wasm_bindgen]
 pub fn draw_speed(canvas: HtmlCanvasElement, history_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
     let h: Vec<Vec<f64>> = serde_json::from_str(history_json).map_err(js_err)?;
-    with_canvas(canvas, |a| charts::speed_chart(a, &h, &text(labels, ChartText::speed()), &theme(dpr)))
+    with_canvas(canvas, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
 /// Accuracy (fractions) and cost over epochs.
 #[wasm_bindgen]
 pub fn draw_training(canvas: HtmlCanvasElement, accuracy: Vec<f64>, cost: Vec<f64>, dpr: f64, labels: &str) -> Result<(), JsError> {
-    with_canvas(canvas, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::training()), &theme(dpr)))
+    with_canvas(canvas, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
 /// The depth table as a chart: rows JSON `[[hidden, mean %, std %], …]`.
 #[wasm_bindgen]
 pub fn draw_depth(canvas: HtmlCanvasElement, rows_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
     let rows: Vec<(usize, f64, f64)> = serde_json::from_str(rows_json).map_err(js_err)?;
-    with_canvas(canvas, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::depth()), &theme(dpr)))
+    with_canvas(canvas, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
 /// The book's numbers, for the page's tables, as JSON.
@@ -355,5 +359,5 @@ pub fn book_numbers() -> String {
 #[wasm_bindgen]
 pub fn chain_svg(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, width: u32, height: u32) -> Result<String, JsError> {
     let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
-    charts::svg(width, height, |a| charts::chain_chart(a, &report, &ChartText::chain(), &Theme::default())).map_err(js_err)
+    charts::svg(width, height, |a| charts::chain_chart(a, &report, &ChartText::default(), &Theme::default())).map_err(js_err)
 }

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::chain::ChainBias;
 use gradlab::charts::{self, ChartText};
 use gradlab::data::{parse_idx, Dataset, Subset, SUBSET_FILES};
-use gradlab::experiments::{self as ex, book_sizes, BOOK_DEPTH_ACCURACY, BOOK_EPOCHS, BOOK_INIT_NORMS, BOOK_WIDTH};
+use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_EPOCHS, BOOK_INIT_NORMS, BOOK_WIDTH};
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_EPOCHS, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use gradlab::train::{accuracy, total_cost};
@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 type BoxError = Box<dyn std::error::Error>;
+type SvgArea<'a> = plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
 
 #[derive(Parser)]
 #[command(
@@ -90,24 +91,24 @@ enum Command {
     /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
     Depth {
         /// Number of seeds per depth.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
         #[arg(long, default_value_t = BOOK_EPOCHS)]
         epochs: usize,
         /// Largest number of hidden layers (1..=this).
-        #[arg(long, default_value_t = 4)]
-        max_hidden: usize,
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        max_hidden: u64,
     },
     /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers, over several seeds, both initialisations.
     Norms {
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
     },
     /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
     Speed {
         /// Hidden layers (the book shows 2, 3 and 4).
-        #[arg(long, default_value_t = 4)]
-        hidden: usize,
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: u64,
         #[arg(long, default_value_t = BOOK_SPEED_EPOCHS)]
         epochs: usize,
         #[arg(long, default_value_t = 0)]
@@ -115,8 +116,8 @@ enum Command {
     },
     /// The single-neuron chain: terms w·σ′(z) and their product across a range of w.
     Chain {
-        #[arg(long, default_value_t = 5)]
-        layers: usize,
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        layers: u64,
         /// Choose every bias so that z_j = 0 (σ′ = 1/4: the book's exploding example); otherwise b = 0.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         zero_z: bool,
@@ -181,10 +182,10 @@ fn main() -> ExitCode {
 fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
-        Command::Depth { seeds, epochs, max_hidden } => depth::<F>(c, *seeds, *epochs, *max_hidden),
+        Command::Depth { seeds, epochs, max_hidden } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize),
         Command::Norms { seeds } => norms::<F>(c, *seeds),
-        Command::Speed { hidden, epochs, seed } => speed::<F>(c, *hidden, *epochs, *seed),
-        Command::Chain { layers, zero_z } => chain(c, *layers, *zero_z),
+        Command::Speed { hidden, epochs, seed } => speed::<F>(c, *hidden as usize, *epochs, *seed),
+        Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
         Command::Train { init, sizes, weights, gain, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
@@ -249,7 +250,7 @@ fn write_out(c: &Common, name: &str, contents: &str) -> Result<(), BoxError> {
     Ok(())
 }
 
-fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&charts::SvgArea) -> Result<(), charts::ChartError>) -> Result<(), BoxError> {
+fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -> Result<(), charts::ChartError>) -> Result<(), BoxError> {
     let svg = charts::svg(w, h, draw)?;
     write_out(c, name, &svg)
 }
@@ -282,7 +283,7 @@ fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> R
     bar.finish_and_clear();
     println!("The book's runs used 50,000 full-MNIST images; on the subset accuracies are lower, and deep nets may sit near chance (10 %) for epochs: that is the vanishing gradient.");
     write_out(c, "depth.csv", &csv)?;
-    svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::depth(), &Default::default()))
+    svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
 fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
@@ -320,7 +321,7 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
     write_out(c, "norms.csv", &csv)?;
     for (hidden, means) in &chart_rows {
         let book = BOOK_INIT_NORMS[hidden - 2];
-        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, Some(book), &ChartText::norms(), &Default::default()))?;
+        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, Some(book), &ChartText::default(), &Default::default()))?;
     }
     Ok(())
 }
@@ -341,7 +342,7 @@ fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result
     let mut last = usize::MAX;
     for e in show {
         if e != last {
-            println!("{e:>6}  {}", h[e].iter().map(|n| format!("{n:>10.5}")).collect::<String>());
+            println!("{e:>6}  {}", h[e].iter().map(|n| format!("{n:>10.2e}")).collect::<String>());
             last = e;
         }
     }
@@ -351,7 +352,7 @@ fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result
     }
     println!("The book's figures show the same ordering throughout: the first hidden layer learns slowest.");
     write_out(c, &format!("speed-{hidden}.csv"), &csv)?;
-    svg_out(c, &format!("speed-{hidden}.svg"), 800, 500, |a| charts::speed_chart(a, h, &ChartText::speed(), &Default::default()))
+    svg_out(c, &format!("speed-{hidden}.svg"), 800, 500, |a| charts::speed_chart(a, h, &ChartText::default(), &Default::default()))
 }
 
 fn chain(c: &Common, layers: usize, zero_z: bool) -> Result<(), BoxError> {
@@ -370,9 +371,9 @@ fn chain(c: &Common, layers: usize, zero_z: bool) -> Result<(), BoxError> {
     }
     println!("Book: with w = 100 and z = 0 every term is 25 and the gradient explodes; with |w| < 1 (N(0,1) weights, mostly) every term is below 1/4 and it vanishes.");
     write_out(c, "chain.csv", &csv)?;
-    svg_out(c, "chain-sweep.svg", 800, 500, |a| charts::chain_sweep_chart(a, &sweep, &ChartText::chain_sweep(), &Default::default()))?;
+    svg_out(c, "chain-sweep.svg", 800, 500, |a| charts::chain_sweep_chart(a, &sweep, &ChartText::default(), &Default::default()))?;
     let example = gradlab::Chain::book_exploding(layers).report()?;
-    svg_out(c, "chain-exploding.svg", 900, 700, |a| charts::chain_chart(a, &example, &ChartText::chain(), &Default::default()))
+    svg_out(c, "chain-exploding.svg", 900, 700, |a| charts::chain_chart(a, &example, &ChartText::default(), &Default::default()))
 }
 
 fn probe_cmd<F: Real>(c: &Common, network: &Path, count: usize) -> Result<(), BoxError> {
@@ -415,9 +416,4 @@ fn train<F: Real>(c: &Common, init: Option<&Path>, sizes: &[usize], weights: Ini
         println!("saved {}", p.display());
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn sizes_hint() -> Vec<usize> {
-    book_sizes(2, BOOK_WIDTH)
 }

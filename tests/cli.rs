@@ -1,0 +1,85 @@
+//! The command line as a user runs it: tables beside the book's numbers, files written,
+//! clear errors.
+
+use std::process::Command;
+
+fn gradlab(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gradlab")).args(args).output().expect("runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("gradlab-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn help_explains_every_command() {
+    let (ok, out, _) = gradlab(&["--help"]);
+    assert!(ok);
+    for cmd in ["depth", "norms", "speed", "chain", "probe", "train", "--mnist"] {
+        assert!(out.contains(cmd), "--help lacks {cmd}");
+    }
+}
+
+#[test]
+fn chain_prints_the_books_exploding_terms_and_writes_csv_and_svg() {
+    let dir = tmp("chain");
+    let (ok, out, err) = gradlab(&["chain", "--layers", "4", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    // w = 100 is on the grid (10^(−2 + 32/8)); with z = 0 its term is exactly 25.
+    let line = out.lines().find(|l| l.trim_start().starts_with("100.0000")).expect("a row for w = 100");
+    assert!(line.contains("2.5000e1") && line.contains("Exploding"), "{line}");
+    assert!(out.lines().any(|l| l.contains("Vanishing")));
+    let csv = std::fs::read_to_string(dir.join("chain.csv")).unwrap();
+    assert!(csv.starts_with("w,term,product,dc_db1,regime\n"));
+    let svg = std::fs::read_to_string(dir.join("chain-sweep.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.len() > 2000);
+}
+
+#[test]
+fn norms_table_sits_beside_the_books_numbers() {
+    let dir = tmp("norms");
+    let (ok, out, err) = gradlab(&["norms", "--seeds", "2", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("0.003, 0.017, 0.07, 0.285"), "{out}");
+    let csv = std::fs::read_to_string(dir.join("norms.csv")).unwrap();
+    // 2 inits × (2 + 3 + 4 layers) × 2 seeds rows, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 2 * 9 * 2);
+    assert!(dir.join("norms-4.svg").exists());
+}
+
+#[test]
+fn train_then_probe_round_trips_through_network2_json() {
+    let dir = tmp("train");
+    let net = dir.join("net.json");
+    let (ok, out, err) = gradlab(&[
+        "train", "--sizes", "784,20,10", "--epochs", "1", "--limit", "500", "--seed", "4", "--save", net.to_str().unwrap(), "--out", dir.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("saved"), "{out}");
+    let (ok, out, err) = gradlab(&["probe", "--network", net.to_str().unwrap(), "--count", "50"]);
+    assert!(ok, "{err}");
+    let p: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(p["count"], 50);
+    assert_eq!(p["layers"][0]["delta"].as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_a_failing_exit() {
+    let dir = tmp("bad");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"sizes": [784, 3, 10], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).unwrap();
+    let (ok, _, err) = gradlab(&["probe", "--network", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("expected 2 weight matrices"), "{err}");
+    let (ok, _, err) = gradlab(&["probe", "--network", "/definitely/not/here.json"]);
+    assert!(!ok && err.contains("cannot read /definitely/not/here.json"), "{err}");
+    let (ok, _, err) = gradlab(&["--mnist", dir.to_str().unwrap(), "norms"]);
+    assert!(!ok && err.contains("train-images-idx3-ubyte"), "{err}");
+    let (ok, _, err) = gradlab(&["train", "--eta=-1", "--epochs", "1", "--limit", "10"]);
+    assert!(!ok && err.contains("η must be a positive finite number, but is -1"), "{err}");
+    let (ok, _, _) = gradlab(&["norms", "--seeds", "0"]);
+    assert!(!ok);
+}
