@@ -463,24 +463,20 @@ fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-/// A step of 1, 2 or 5 × 10ⁿ giving about `target` intervals over `span`.
+/// A step of 1, 2 or 5 × 10ⁿ giving the number of intervals over `span` nearest to
+/// `target`.
 fn nice_step(span: f64, target: usize) -> f64 {
-    let raw = span / target.max(1) as f64;
+    let target = target.max(1) as f64;
+    let raw = span / target;
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
     let mag = 10f64.powf(raw.log10().floor());
-    let m = raw / mag;
-    let nice = if m <= 1.0 {
-        1.0
-    } else if m <= 2.0 {
-        2.0
-    } else if m <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * mag
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .min_by(|a, b| ((span / a).ln() - target.ln()).abs().total_cmp(&((span / b).ln() - target.ln()).abs()))
+        .unwrap_or(raw)
 }
 
 fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
@@ -542,7 +538,7 @@ impl Axis {
             .max(1);
             minor = (e0..=e1).filter(|e| e.rem_euclid(sub) == 0 && e.rem_euclid(step) != 0).map(|e| e as f64).collect();
         }
-        if major.len() < 2 {
+        if major.len() < 3 && hi - lo <= 2.5 {
             let extra: Vec<f64> = minor
                 .iter()
                 .copied()
@@ -568,6 +564,9 @@ impl Axis {
         match &self.labels {
             Labels::Linear { decimals, factor } => {
                 let x = v / 10f64.powi(factor.unwrap_or(0));
+                if x.abs() < 1e-12 {
+                    return "0".into();
+                }
                 minus(format!("{:.*}", decimals, x))
             }
             Labels::Log { plain } => {
@@ -1524,6 +1523,10 @@ fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, terms: &[f64],
     let (mut lo, mut hi) = decade_range(terms.iter().filter_map(|v| lg(v.abs())).chain([0.0]), (-1.0, 1.0), 0.0);
     let top_val = terms.iter().filter_map(|v| lg(v.abs())).fold(0.0, f64::max);
     hi = hi.max(top_val + 0.1 * (hi - lo));
+    if lo >= 0.0 {
+        // Room below the line |wσ′| = 1 so it does not sit on the axis.
+        lo = -(0.12 * hi).max(1.0).ceil();
+    }
     if has_over {
         hi += ((hi - lo) * 0.12).max(0.5);
     }

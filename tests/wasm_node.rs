@@ -28,17 +28,27 @@ fn lab_trains_an_epoch_and_reports_a_snapshot() {
     let norms: Vec<f64> = before["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect();
     assert_eq!(norms.len(), 3);
     assert!(norms[0] < norms[2], "vanishing at initialisation: {norms:?}");
-    let mut ended = false;
-    for _ in 0..1000 {
-        if lab.train(100).unwrap_or_else(|_| panic!("training")) {
-            ended = true;
-            break;
-        }
-    }
-    assert!(ended);
+    // One epoch of the 3-hidden-layer net: still vanishing (on 8,000 images a net this
+    // deep often stays near chance for the first epochs — the chapter's phenomenon).
+    train_one_epoch(&mut lab);
     let after: serde_json::Value = serde_json::from_str(&lab.snapshot(true).unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(after["epoch"], 1);
-    assert!(after["accuracy"].as_f64().unwrap() > 0.5, "{}", after["accuracy"]);
+    let norms: Vec<f64> = after["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect();
+    assert!(norms[0] < norms[2], "still vanishing after an epoch: {norms:?}");
+    // A 1-hidden-layer net learns well above chance (10 %) in one epoch.
+    lab.reset(&SETTINGS.replace("\"hidden\":3", "\"hidden\":1")).unwrap_or_else(|_| panic!("valid settings"));
+    train_one_epoch(&mut lab);
+    let acc = lab.validation_accuracy().unwrap_or_else(|_| panic!());
+    assert!(acc > 0.7, "accuracy after one epoch {acc}");
+}
+
+fn train_one_epoch(lab: &mut Lab) {
+    for _ in 0..1000 {
+        if lab.train(100).unwrap_or_else(|_| panic!("training")) {
+            return;
+        }
+    }
+    panic!("no epoch ended");
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,17 @@
 //! This file is the shell: it reads files, parses flags, prints and draws a progress
 //! bar. All the maths is in the library.
 
+// The command line is native only; the crate's wasm build gets an empty binary.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::chain::ChainBias;
 use gradlab::charts::{self, ChartText};
@@ -164,7 +175,7 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.common.precision {
         Precision::F64 => run::<f64>(&cli),
@@ -416,4 +427,5 @@ fn train<F: Real>(c: &Common, init: Option<&Path>, sizes: &[usize], weights: Ini
         println!("saved {}", p.display());
     }
     Ok(())
+}
 }
