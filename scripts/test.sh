@@ -25,7 +25,8 @@ export CARGO_TARGET_DIR=target/wasm-test
 step "wasm-bindgen tests (Node)" cargo test --target wasm32-unknown-unknown --test wasm_node
 step "wasm-bindgen tests (headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_browser
 unset CARGO_TARGET_DIR
-step "browser end-to-end tests" node --test --test-concurrency=1 tests/e2e/
+mkdir -p artifacts/screenshots
+step "browser end-to-end tests" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 echo "test suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]

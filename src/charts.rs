@@ -225,7 +225,7 @@ impl Theme {
 }
 
 /// Title and axis descriptions of one panel. An empty string draws nothing.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PanelText {
     pub title: String,
     pub x: String,
@@ -240,7 +240,12 @@ impl PanelText {
 
 /// Every word the charts show. `Default` is English; a translation is another value of
 /// this struct. In `layer`, `{}` is replaced by the layer's number.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// It (de)serialises with serde, every field defaulting to English, so a translation can
+/// be read from partial JSON, e.g. `{"book": "书中数值", "gradient": {"title": "…"}}`
+/// (a panel given in JSON needs all of `title`, `x` and `y`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ChartText {
     /// [`gradient_bars`].
     pub gradient: PanelText,
@@ -441,10 +446,11 @@ struct Axis {
     labels: Labels,
 }
 
-const BIG: f64 = 1e300;
+/// Axis ends are kept within ±BIG so spans stay finite; values beyond are pinned.
+const BIG: f64 = f64::MAX / 4.0;
 
 fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
-    let (mut lo, mut hi) = (lo.max(-BIG).min(BIG), hi.max(-BIG).min(BIG));
+    let (mut lo, mut hi) = (lo.clamp(-BIG, BIG), hi.clamp(-BIG, BIG));
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
@@ -495,7 +501,7 @@ impl Axis {
         let step = nice_step(hi - lo, target);
         let major = ticks(lo, hi, step);
         let mx = lo.abs().max(hi.abs());
-        let fe = (factor && (mx >= 1e5 || mx < 1e-2)).then(|| mx.log10().floor() as i32);
+        let fe = (factor && !(1e-2..1e5).contains(&mx)).then(|| mx.log10().floor() as i32);
         let s = step / 10f64.powi(fe.unwrap_or(0));
         let decimals = (-s.log10() - 1e-9).ceil().max(0.0) as usize;
         Axis { lo, hi, major, minor: vec![], labels: Labels::Linear { decimals: decimals.min(12), factor: fe } }
@@ -538,17 +544,20 @@ impl Axis {
             .max(1);
             minor = (e0..=e1).filter(|e| e.rem_euclid(sub) == 0 && e.rem_euclid(step) != 0).map(|e| e as f64).collect();
         }
-        if major.len() < 3 && hi - lo <= 2.5 {
-            let extra: Vec<f64> = minor
-                .iter()
-                .copied()
-                .filter(|v| {
-                    let m = 10f64.powf(v - v.floor());
-                    (m - 2.0).abs() < 1e-6 || (m - 5.0).abs() < 1e-6
-                })
-                .collect();
-            major.extend(extra);
-            major.sort_by(f64::total_cmp);
+        // Narrow ranges: label 2× and 5×, and if that is still too few, every n×10ᵏ.
+        for wanted in [&[2.0, 5.0][..], &[2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0][..]] {
+            if major.len() < 3 && hi - lo <= 2.5 {
+                let extra: Vec<f64> = minor
+                    .iter()
+                    .copied()
+                    .filter(|v| {
+                        let m = 10f64.powf(v - v.floor());
+                        wanted.iter().any(|w| (m - w).abs() < 1e-6) && !major.iter().any(|x| (x - v).abs() < 1e-9)
+                    })
+                    .collect();
+                major.extend(extra);
+                major.sort_by(f64::total_cmp);
+            }
         }
         let plain = major.iter().all(|v| (-3.0 - 1e-9..=3.0 + 1e-9).contains(v));
         Axis { lo, hi, major, minor, labels: Labels::Log { plain } }
@@ -616,6 +625,17 @@ fn decade_range(exps: impl IntoIterator<Item = f64>, default: (f64, f64), margin
         hi = hi.ceil();
     }
     (lo, hi)
+}
+
+/// Like [`decade_range`], but a range narrower than a decade stays narrow (for lines).
+fn tight_log_range(exps: impl IntoIterator<Item = f64> + Clone, default: (f64, f64)) -> (f64, f64) {
+    match finite_minmax(exps.clone()) {
+        Some((a, b)) if b - a < 1.0 => {
+            let pad = ((b - a) * 0.15).max(0.05);
+            (a - pad, b + pad)
+        }
+        _ => decade_range(exps, default, 0.0),
+    }
 }
 
 fn finite_minmax(vals: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
@@ -956,6 +976,7 @@ fn fit(len: u32, spacing: f64) -> usize {
     ((len as f64 / spacing.max(1.0)).floor() as usize).clamp(2, 12)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn panel<'a, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
     x: Axis,
@@ -978,7 +999,7 @@ fn panel<'a, DB: DrawingBackend>(
     let desc_w = |s: &str| if s.trim().is_empty() { 0 } else { dm.height.ceil() as i32 + theme.px(8.0) };
     let y_area = 2 * tick_len + y_w + desc_w(y_desc) + theme.px(4.0);
     let x_area = 2 * tick_len + tm.height.ceil() as i32 + desc_w(x_desc) + theme.px(2.0);
-    let last_x = x.major.iter().copied().filter(|v| *v >= x.hi - (x.hi - x.lo) * 0.02).last();
+    let last_x = x.major.iter().copied().rfind(|v| *v >= x.hi - (x.hi - x.lo) * 0.02);
     let right = pad.max(last_x.map_or(0, |v| (tm.width(&x.label(v)) / 2.0).ceil() as i32 + theme.px(2.0)));
     let factor = matches!(y.labels, Labels::Linear { factor: Some(_), .. });
     let top = (tm.height / 2.0).ceil() as i32 + theme.px(4.0) + if factor { tm.height.ceil() as i32 + theme.px(2.0) } else { 0 };
@@ -1275,7 +1296,7 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
     }
     let (bw, bh) = body.dim_in_pixel();
     let epochs = history.len();
-    let (mut lo, hi) = decade_range(history.iter().flatten().filter_map(|v| lg(*v)), (-3.0, 0.0), 0.0);
+    let (mut lo, hi) = tight_log_range(history.iter().flatten().filter_map(|v| lg(*v)), (-3.0, 0.0));
     if hi - lo > 600.0 {
         lo = hi - 600.0;
     }
@@ -1300,9 +1321,9 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
             }
         }
         let mut prev_bad = false;
-        for e in 0..epochs {
-            let bad = history[e].get(l).is_some_and(|v| !v.is_finite());
-            if bad && !prev_bad {
+        for (e, row) in history.iter().enumerate() {
+            let bad = row.get(l).is_some_and(|v| !v.is_finite());
+            if bad && (dots || !prev_bad) {
                 let at = p.at(e as f64, p.y.hi);
                 marker(&p.pa, (at.0, at.1 + theme.px(6.0)), Shape::Up, theme.px(4.5), theme.overflow, theme.background)?;
             }
@@ -1342,7 +1363,7 @@ pub fn training_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, accurac
 
 /// A linear y axis for a series; `bounds` limit it (percentages stay in 0–100).
 fn series_axis(values: &[f64], bounds: Option<(f64, f64)>, height: f64, theme: &Theme) -> Axis {
-    let (lo, hi) = match finite_minmax(values.iter().copied()) {
+    let (lo, hi) = match finite_minmax(values.iter().copied().filter(|v| v.abs() <= BIG)) {
         Some((a, b)) => {
             let pad = ((b - a) * 0.1).max(b.abs().max(a.abs()) * 0.005).max(1e-9);
             let (mut lo, mut hi) = (a - pad, b + pad);
@@ -1377,7 +1398,7 @@ fn series_panel<DB: DrawingBackend>(
     t: &ChartText,
     theme: &Theme,
 ) -> Result<(), ChartError> {
-    let overflow = values.iter().any(|v| !v.is_finite());
+    let overflow = values.iter().any(|v| !v.is_finite() || v.abs() > BIG);
     let legend = if overflow { vec![item(&t.overflow, Swatch::Marker(theme.overflow, Shape::Up))] } else { vec![] };
     let body = frame(area, &pt.title, &theme.panel_title_font(), &legend, theme, 0)?;
     let (bw, _) = body.dim_in_pixel();
@@ -1387,16 +1408,20 @@ fn series_panel<DB: DrawingBackend>(
         let (w, h) = p.pa.dim_in_pixel();
         return text(&p.pa, &t.no_data, (w as i32 / 2, h as i32 / 2), &theme.font(theme.label_size, theme.muted, false), HPos::Center, VPos::Center);
     }
-    let pts = values.iter().enumerate().map(|(i, v)| v.is_finite().then(|| ((i + 1) as f64, *v)));
+    // Finite values beyond the axis (beyond ±f64::MAX/4) count as off the scale.
+    let shown = |v: f64| v.is_finite() && v >= p.y.lo && v <= p.y.hi;
+    let pts = values.iter().enumerate().map(|(i, v)| shown(*v).then_some(((i + 1) as f64, *v)));
     let r = runs(pts);
     draw_runs(&p, &r, color, 2.2, theme)?;
     if values.len() <= 40 {
-        for (i, v) in values.iter().enumerate().filter(|(_, v)| v.is_finite()) {
+        for (i, v) in values.iter().enumerate().filter(|(_, v)| shown(**v)) {
             marker(&p.pa, p.at((i + 1) as f64, *v), Shape::Circle, theme.px(3.0), color, theme.background)?;
         }
     }
+    // Mark every value off the scale, or only the first of each run when there are many.
+    let every = values.len() <= 40;
     for (i, v) in values.iter().enumerate() {
-        if !v.is_finite() && (i == 0 || values[i - 1].is_finite()) {
+        if !shown(*v) && (every || i == 0 || shown(values[i - 1])) {
             let at = p.at((i + 1) as f64, p.y.hi);
             marker(&p.pa, (at.0, at.1 + theme.px(6.0)), Shape::Up, theme.px(4.5), theme.overflow, theme.background)?;
         }
@@ -1455,8 +1480,8 @@ fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Chain
     }
     let body = frame(area, &t.sigma.title, &theme.panel_title_font(), &legend, theme, top)?;
     let (bw, _) = body.dim_in_pixel();
-    let target = fit(bw, 60.0 * theme.k());
-    let x = Axis::integer(-zr, zr, target);
+    let step = if (bw as f64) < 640.0 * theme.k() { 4 } else { 2 };
+    let x = Axis::fixed(-zr, zr, (-(zr as i32)..=zr as i32).step_by(step).map(|z| (z as f64, minus(z.to_string()))).collect());
     let y = Axis::fixed(0.0, 0.3, [0.0, 0.05, 0.1, 0.15, 0.2, 0.25].iter().map(|v| (*v, minus(trim_zeros(&format!("{v:.2}"))))).collect());
     let Some(p) = panel(&body, x, y, &t.sigma.x, &t.sigma.y, true, 0, theme)? else { return Ok(()) };
     let curve_color = theme.color(0);
@@ -1498,7 +1523,7 @@ fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, terms: &[f64],
     let has_pos = terms.iter().any(|v| v.is_finite() && *v > 0.0);
     let has_neg = terms.iter().any(|v| v.is_finite() && *v < 0.0);
     let has_over = terms.iter().any(|v| !v.is_finite());
-    let has_zero = terms.iter().any(|v| *v == 0.0);
+    let has_zero = terms.contains(&0.0);
     let mut legend = vec![];
     if has_pos {
         legend.push(item(&t.positive, Swatch::Bar(theme.positive)));
@@ -1655,7 +1680,7 @@ pub fn chain_sweep_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, swee
     let over = pts.iter().any(|p| !p.1.is_finite());
     let zero = pts.iter().any(|p| p.1 == 0.0);
     let (x_lo, x_hi) = decade_range(pts.iter().map(|p| p.0), (-1.0, 3.0), 0.0);
-    let (mut lo, mut hi) = decade_range(pts.iter().filter_map(|p| lg(p.1)), (-3.0, 0.0), 0.0);
+    let (mut lo, mut hi) = tight_log_range(pts.iter().filter_map(|p| lg(p.1)), (-3.0, 0.0));
     if over {
         hi += ((hi - lo) * 0.16).max(0.8);
     }
@@ -1747,12 +1772,15 @@ pub fn depth_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[(u
     let Some(p) = panel(&body, x, y, &t.depth.x, &t.depth.y, false, 0, theme)? else { return Ok(()) };
     let mut sorted: Vec<&(usize, f64, f64)> = rows.iter().collect();
     sorted.sort_by_key(|r| r.0);
-    let r = runs(sorted.iter().map(|r| r.1.is_finite().then(|| (r.0 as f64, r.1))));
+    let r = runs(sorted.iter().map(|r| r.1.is_finite().then_some((r.0 as f64, r.1))));
     draw_runs(&p, &r, color.mix(0.55), 1.3, theme)?;
     let labels = rows.len() <= 12;
     let style = theme.note_font(theme.text);
-    let cap = theme.px(6.0);
-    let wbar = theme.px(2.0);
+    // Caps and dots shrink when the rows crowd together.
+    let room = p.x_scale();
+    let cap = (theme.px(6.0) as f64).min(room * 0.25).round().max(1.0) as i32;
+    let wbar = if room < theme.px(6.0) as f64 { 1 } else { theme.px(2.0) };
+    let dot = (theme.px(4.5) as f64).min(room * 0.3).round().max(2.0) as i32;
     for &&(hdn, mean, std) in &sorted {
         if !mean.is_finite() {
             continue;
@@ -1766,7 +1794,7 @@ pub fn depth_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[(u
             line(&p.pa, vec![(b.0 - cap, b.1), (b.0 + cap, b.1)], color, wbar)?;
         }
         let c = p.at(xh, mean);
-        marker(&p.pa, c, Shape::Circle, theme.px(4.5), color, theme.background)?;
+        marker(&p.pa, c, Shape::Circle, dot, color, theme.background)?;
         if labels {
             text(&p.pa, &format_value(mean, 4), (c.0 - theme.px(10.0), c.1), &style, HPos::Right, VPos::Center)?;
         }

@@ -292,8 +292,39 @@ fn text(_labels: &str, default: ChartText) -> ChartText {
     default
 }
 
+/// The canvas look: every size times the device pixel ratio, fonts corrected so the canvas
+/// matches the SVG charts (see [`Theme::for_canvas`]).
 fn theme(dpr: f64) -> Theme {
-    Theme { scale: dpr.clamp(0.5, 4.0), ..Theme::default() }
+    Theme::for_canvas(dpr.clamp(0.5, 4.0))
+}
+
+/// serde_json writes ∞ and NaN as `null`, so the probe of an exploded network comes back
+/// from the page with nulls. Read them as non-finite numbers, which the charts draw as
+/// overflow: a norm as ∞, a signed gradient as NaN.
+#[derive(Deserialize)]
+struct LayerProbeJs {
+    layer: usize,
+    #[serde(default)]
+    delta: Vec<Option<f64>>,
+    norm: Option<f64>,
+    first_six: Vec<Option<f64>>,
+}
+
+#[derive(Deserialize)]
+struct ProbeJs {
+    count: usize,
+    layers: Vec<LayerProbeJs>,
+}
+
+fn probe_from_json(json: &str) -> Result<crate::probe::Probe, JsError> {
+    let p: ProbeJs = serde_json::from_str(json).map_err(js_err)?;
+    let signed = |v: Vec<Option<f64>>| v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+    let layers = p
+        .layers
+        .into_iter()
+        .map(|l| crate::probe::LayerProbe { layer: l.layer, delta: signed(l.delta), norm: l.norm.unwrap_or(f64::INFINITY), first_six: signed(l.first_six) })
+        .collect();
+    Ok(crate::probe::Probe { count: p.count, layers })
 }
 
 fn with_canvas(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), charts::ChartError>) -> Result<(), JsError> {
@@ -314,7 +345,7 @@ pub fn draw_chain(canvas: HtmlCanvasElement, w: Vec<f64>, b: Vec<f64>, zero_z: b
 /// The book's bar chart from a probe's JSON.
 #[wasm_bindgen]
 pub fn draw_bars(canvas: HtmlCanvasElement, probe_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
-    let p: crate::probe::Probe = serde_json::from_str(probe_json).map_err(js_err)?;
+    let p = probe_from_json(probe_json)?;
     with_canvas(canvas, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
@@ -325,14 +356,15 @@ pub fn draw_norms(canvas: HtmlCanvasElement, norms: Vec<f64>, book: Vec<f64>, dp
     with_canvas(canvas, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &theme(dpr)))
 }
 
-/// Learning-speed curves from JSON `history[epoch][layer]`.
+/// Learning-speed curves from JSON `history[epoch][layer]` (null, JSON's ∞, reads as ∞).
 #[wasm_bindgen]
 pub fn draw_speed(canvas: HtmlCanvasElement, history_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
-    let h: Vec<Vec<f64>> = serde_json::from_str(history_json).map_err(js_err)?;
+    let h: Vec<Vec<Option<f64>>> = serde_json::from_str(history_json).map_err(js_err)?;
+    let h: Vec<Vec<f64>> = h.into_iter().map(|row| row.into_iter().map(|v| v.unwrap_or(f64::INFINITY)).collect()).collect();
     with_canvas(canvas, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
-/// Accuracy (fractions) and cost over epochs.
+/// Accuracy (in percent, 0–100, as `charts::training_chart` takes it) and cost over epochs.
 #[wasm_bindgen]
 pub fn draw_training(canvas: HtmlCanvasElement, accuracy: Vec<f64>, cost: Vec<f64>, dpr: f64, labels: &str) -> Result<(), JsError> {
     with_canvas(canvas, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::default()), &theme(dpr)))

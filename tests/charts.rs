@@ -144,9 +144,9 @@ fn gradient_bars_draws_six_bars_per_layer_in_the_layer_colour_with_a_legend() {
     let svg = charts::svg(W, H, |a| charts::gradient_bars(a, &probe, &t(), &th())).unwrap();
     save("gradient_bars", &svg);
     non_trivial(&svg);
-    for l in 0..3 {
+    for (l, color) in OKABE_ITO.iter().take(3).enumerate() {
         // Six bars and one legend swatch per layer.
-        assert_eq!(bars(&svg, OKABE_ITO[l]).len(), 6 + 1, "layer {}", l + 1);
+        assert_eq!(bars(&svg, *color).len(), 6 + 1, "layer {}", l + 1);
         assert!(has_text(&svg, &format!("hidden layer {}", l + 1)));
     }
     assert!(has_text(&svg, &t().gradient.title));
@@ -206,6 +206,7 @@ fn gradient_bars_survives_hostile_probes() {
     for (name, p) in cases {
         let svg = charts::svg(W, H, |a| charts::gradient_bars(a, &p, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
         non_trivial(&svg);
+        save(&format!("gradient_bars_{}", name.replace(' ', "_")), &svg);
         if name.starts_with("empty") {
             assert!(has_text(&svg, "no data"), "{name}");
         }
@@ -285,8 +286,8 @@ fn speed_chart_one_line_per_layer_with_a_legend() {
     let svg = charts::svg(W, H, |a| charts::speed_chart(a, &h, &t(), &th())).unwrap();
     save("speed", &svg);
     non_trivial(&svg);
-    for l in 0..4 {
-        let c = hex(OKABE_ITO[l]);
+    for (l, color) in OKABE_ITO.iter().take(4).enumerate() {
+        let c = hex(*color);
         let lines = elements(&svg, "polyline").iter().filter(|e| attr(e, "stroke") == Some(c.as_str())).count();
         assert_eq!(lines, 1 + 1, "one curve and one legend line for layer {}", l + 1);
         assert!(has_text(&svg, &format!("hidden layer {}", l + 1)));
@@ -319,6 +320,7 @@ fn speed_chart_breaks_lines_at_non_finite_and_non_positive_points() {
     ] {
         let svg = charts::svg(W, H, |a| charts::speed_chart(a, &h, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
         non_trivial(&svg);
+        save(&format!("speed_{}", name.replace(' ', "_")), &svg);
     }
 }
 
@@ -347,6 +349,7 @@ fn training_chart_two_panels() {
     ] {
         let svg = charts::svg(W, H, |ar| charts::training_chart(ar, &a, &c, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
         non_trivial(&svg);
+        save(&format!("training_{name}"), &svg);
     }
 }
 
@@ -491,6 +494,7 @@ fn depth_chart_error_bars_and_book_markers() {
     ] {
         let svg = charts::svg(W, H, |a| charts::depth_chart(a, &r, &b, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
         non_trivial(&svg);
+        save(&format!("depth_{}", name.replace(' ', "_")), &svg);
     }
 }
 
@@ -514,8 +518,20 @@ fn words_come_from_chart_text_and_theme_scales() {
         elements(svg, "text").iter().filter_map(|e| attr(e, "font-size")).map(|s| s.parse::<f64>().unwrap()).fold(0.0, f64::max)
     };
     let big = charts::svg(2 * W, 2 * H, |a| charts::gradient_bars(a, &probe, &t(), &Theme::default().with_scale(2.0))).unwrap();
+    save("gradient_bars_scale2", &big);
     let small = charts::svg(W, H, |a| charts::gradient_bars(a, &probe, &t(), &th())).unwrap();
     assert!((size(&big) / size(&small) - 2.0).abs() < 0.01);
+}
+
+#[test]
+fn chart_text_reads_a_partial_translation_from_json() {
+    let zh: ChartText = serde_json::from_str(r#"{"book": "书中数值", "layer": "第 {} 隐藏层", "norms": {"title": "各层学习速度", "x": "隐藏层", "y": "‖δˡ‖"}}"#).unwrap();
+    assert_eq!(zh.book, "书中数值");
+    assert_eq!(zh.layer_name(3), "第 3 隐藏层");
+    assert_eq!(zh.overflow, "overflow", "missing words stay English");
+    let svg = charts::svg(W, H, |a| charts::norm_bars(a, &[0.1, 0.3], Some(&[0.12, 0.28]), &zh, &th())).unwrap();
+    assert!(has_text(&svg, "书中数值") && has_text(&svg, "各层学习速度") && has_text(&svg, "隐藏层"));
+    assert!(serde_json::from_str::<ChartText>(r#"{"norms": {"title": "x"}}"#).is_err(), "a panel needs all its words");
 }
 
 #[test]
@@ -530,11 +546,7 @@ fn tiny_and_degenerate_areas_do_not_panic() {
         charts::svg(w, h, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap();
         charts::svg(w, h, |a| charts::depth_chart(a, &[(1, 90.0, 1.0)], &[], &t(), &th())).unwrap();
     }
-    let mut odd = Theme::default();
-    odd.scale = f64::NAN;
-    odd.font_scale = -1.0;
-    odd.series.clear();
-    odd.font_family.clear();
+    let odd = Theme { scale: f64::NAN, font_scale: -1.0, series: vec![], font_family: String::new(), ..Theme::default() };
     non_trivial(&charts::svg(W, H, |a| charts::gradient_bars(a, &probe, &t(), &odd)).unwrap());
 }
 

@@ -1,0 +1,92 @@
+// Responsiveness of the page in headless Chromium: how long a chain redraw takes while the
+// weight slider is dragged (budget: 16 ms, one frame), and the main thread's long tasks
+// and chart redraw times while the worker trains (budget: no task over 50 ms).
+// Not a test: timing on a loaded 2-core machine belongs here, not in tests/e2e/.
+//   node scripts/bench-page.mjs [--seconds N] [--dpr 2] [--no-build]
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const seconds = arg('--seconds', 5);
+const dpr = arg('--dpr', 1);
+if (!process.argv.includes('--no-build')) execFileSync('bash', ['scripts/build.sh'], { cwd: root, stdio: 'inherit' });
+
+const q = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
+};
+const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+
+const server = await serve(root, 0);
+const dir = mkdtempSync(join(tmpdir(), 'gradlab-bench-page-'));
+const context = await chromium.launchPersistentContext(dir, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1100, height: 900 },
+  deviceScaleFactor: dpr,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+await context.addInitScript(() => {
+  window.__longtasks = [];
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longtasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+});
+const page = context.pages()[0] ?? (await context.newPage());
+await page.goto(server.url);
+await page.waitForFunction(() => window.gradlab?.wasmReady && window.gradlab.snapshot !== null, null, { timeout: 60_000 });
+
+// 1. The chain: drag the weight slider back and forth (z = 0, 10 neurons), every move an input event.
+await page.click('#chain-bias-zero');
+await page.focus('#chain-layers');
+await page.keyboard.press('End');
+await page.locator('#chain-w').scrollIntoViewIfNeeded();
+const box = await page.locator('#chain-w').boundingBox();
+const y = box.y + box.height / 2;
+await page.mouse.move(box.x + box.width * 0.55, y);
+await page.mouse.down();
+for (let i = 0; i < 3; i++) {
+  await page.mouse.move(box.x + box.width * 0.95, y, { steps: 60 });
+  await page.mouse.move(box.x + box.width * 0.55, y, { steps: 60 });
+}
+await page.mouse.up();
+const chain = await page.evaluate(() => window.gradlab.chainTimings.slice(5)); // past the warm-up
+
+// 2. Training: 3 hidden layers of 30 for `seconds`, the main thread only drawing.
+await page.fill('#net-epochs', '1000');
+await page.press('#net-epochs', 'Enter');
+await page.evaluate(() => Object.keys(window.gradlab.drawTimings).forEach((k) => (window.gradlab.drawTimings[k].length = 0)));
+const t0 = await page.evaluate(() => performance.now());
+await page.click('#net-start');
+await page.waitForTimeout(seconds * 1000);
+const run = await page.evaluate((t) => ({
+  long: window.__longtasks.filter((e) => e.start >= t),
+  epochs: window.gradlab.snapshots.length - 1,
+  draws: window.gradlab.drawTimings,
+  status: document.querySelector('#net-status').textContent,
+}), t0);
+await page.click('#net-start');
+const version = context.browser()?.version() ?? 'chromium';
+await context.close();
+await server.close();
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`\ngradlab page responsiveness (Chromium ${version}, device pixel ratio ${dpr})`);
+console.log(`\nChain redraw while dragging w (10 neurons, z = 0), ${chain.length} redraws, ms (budget 16):`);
+console.log(`  p50 ${f(q(chain, 0.5))}   p95 ${f(q(chain, 0.95))}   max ${f(Math.max(...chain))}`);
+console.log(`\nWhile training [784, 30, 30, 30, 10] for ${seconds} s (${run.epochs} epochs; ${run.status}):`);
+const durations = run.long.map((e) => e.duration);
+console.log(`  main-thread long tasks (> 50 ms): ${run.long.length}${run.long.length ? `, longest ${f(Math.max(...durations))} ms` : ''}`);
+console.log('  chart redraws, ms:');
+for (const [id, ts] of Object.entries(run.draws)) {
+  if (id === 'chain-canvas' || !ts.length) continue;
+  console.log(`    ${id.padEnd(16)} n ${String(ts.length).padStart(3)}   p50 ${f(q(ts, 0.5)).padStart(5)}   p95 ${f(q(ts, 0.95)).padStart(5)}   max ${f(Math.max(...ts)).padStart(5)}`);
+}

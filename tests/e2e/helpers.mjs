@@ -1,0 +1,97 @@
+// Shared set-up of the browser tests: the static server, Debian's Chromium driven by
+// playwright-core (no browser is ever downloaded), console/page-error capture,
+// screenshots into artifacts/screenshots/, and a few canvas helpers.
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/**
+ * Start the server and a browser. Returns {url, context, page, errors, close}: `errors`
+ * collects console errors and uncaught page errors of every page of the context.
+ * `root` serves another folder (e.g. a copy without data files).
+ */
+export async function start({ root = ROOT, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1, initScript } = {}) {
+  const server = await serve(root, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-e2e-'));
+  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: ARGS, viewport, deviceScaleFactor });
+  const errors = [];
+  const watch = (page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  };
+  context.on('page', watch);
+  if (initScript) await context.addInitScript(initScript);
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  const close = async () => {
+    await context.close().catch(() => {});
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url: server.url, context, page, errors, close };
+}
+
+/** Open the lab and wait until the wasm core is up on the main thread and the worker is ready. */
+export async function openLab(page, url, { waitForNetwork = true } = {}) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.gradlab && window.gradlab.wasmReady === true, null, { timeout: 30_000 });
+  if (waitForNetwork) {
+    await page.waitForFunction(() => window.gradlab.snapshot !== null, null, { timeout: 60_000 });
+  }
+}
+
+/** Save a screenshot of the page or of one element under artifacts/screenshots/. */
+export async function shot(target, name, opts = {}) {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await target.screenshot({ path, ...opts });
+  return path;
+}
+
+/** Number of canvas pixels that differ from the top-left (background) pixel. */
+export async function inkPixels(page, selector) {
+  return page.$eval(selector, (c) => {
+    const ctx = c.getContext('2d');
+    if (!c.width || !c.height) return 0;
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) n++;
+    }
+    return n;
+  });
+}
+
+/** Drag a range input's thumb from one value to another with the mouse, in `steps` moves. */
+export async function dragRange(page, selector, from, to, steps = 20) {
+  const box = await page.locator(selector).boundingBox();
+  const { min, max } = await page.$eval(selector, (e) => ({ min: Number(e.min), max: Number(e.max) }));
+  // Chromium's range thumb is ~16 px wide: its centre travels from left+8 to right-8.
+  const x = (v) => box.x + 8 + ((v - min) / (max - min)) * (box.width - 16);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x(from), y);
+  await page.mouse.down();
+  await page.mouse.move(x(to), y, { steps });
+  await page.mouse.up();
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+export const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};

@@ -1,0 +1,137 @@
+// The settings table: every control of the page, its default, range and kind, in one
+// place (as tensorflow/playground's state.ts). The page keeps one plain object of values
+// (`defaults()`), every change goes through `clamp`, and `encode`/`decode` turn it into
+// a query string and back, so the settings can later live in the URL.
+//
+// Pure module: no DOM, no wasm.
+
+/** The network widths with fast kernels in the core (see src/web.rs). */
+export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100];
+
+/**
+ * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers, `values` lists an enum.
+ * The gain slider's position is stored (net.gainPos; the gain is `gainOf` it); the
+ * chain's weight is stored as w, its slider position derived (`chainWeightPos`).
+ */
+export const SETTINGS = {
+  // The single-neuron chain (section 1).
+  'chain.layers': { kind: 'int', def: 5, min: 1, max: 10 },
+  // The weight itself; its slider is logarithmic (`chainWeight`), |w| ≤ 10^2.3 ≈ 200.
+  'chain.w': { kind: 'num', def: 1, min: -199.6, max: 199.6 },
+  'chain.bias': { kind: 'enum', def: 'fixed', values: ['fixed', 'zero'] },
+  'chain.b': { kind: 'num', def: 0, min: -20, max: 20 },
+  'chain.a0': { kind: 'num', def: 1, min: -10, max: 10 },
+  // The network trained in the tab (section 2); names as `Settings` in src/web.rs.
+  'net.hidden': { kind: 'int', def: 3, min: 1, max: 6 },
+  'net.width': { kind: 'enum', def: 30, values: WIDTHS },
+  'net.init': { kind: 'enum', def: 'scaled', values: ['scaled', 'large'] },
+  'net.gainPos': { kind: 'num', def: 0.5, min: 0, max: 1 }, // gain = 1
+  'net.eta': { kind: 'num', def: 0.1, min: 0.0001, max: 100 },
+  'net.lambda': { kind: 'num', def: 5, min: 0, max: 1000 },
+  'net.miniBatch': { kind: 'int', def: 10, min: 1, max: 1000 },
+  'net.epochs': { kind: 'int', def: 30, min: 1, max: 1000 },
+  'net.seed': { kind: 'int', def: 1, min: 0, max: 4294967295 },
+  // The chapter's experiments (section 3).
+  'book.seed': { kind: 'int', def: 1, min: 0, max: 4294967295 },
+  'book.speedHidden': { kind: 'enum', def: 4, values: [2, 3, 4] },
+  'book.speedEpochs': { kind: 'int', def: 500, min: 1, max: 2000 },
+  'book.depthEpochs': { kind: 'int', def: 30, min: 1, max: 30 },
+  'book.depthRuns': { kind: 'int', def: 2, min: 1, max: 5 },
+  'book.normSeeds': { kind: 'int', def: 5, min: 1, max: 20 },
+};
+
+/** A fresh state object holding every default. */
+export function defaults() {
+  return Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.def]));
+}
+
+/**
+ * `value` made valid for setting `key`, or the current/default value when it cannot be
+ * (a blank or non-numeric input keeps the old value).
+ */
+export function clamp(key, value, fallback) {
+  const s = SETTINGS[key];
+  if (!s) throw new Error(`unknown setting ${key}`);
+  const keep = fallback ?? s.def;
+  switch (s.kind) {
+    case 'int':
+    case 'num': {
+      const v = typeof value === 'number' ? value : Number(String(value).trim());
+      if (String(value).trim() === '' || !Number.isFinite(v)) return keep;
+      const r = s.kind === 'int' ? Math.round(v) : v;
+      return Math.min(s.max, Math.max(s.min, r));
+    }
+    case 'enum': {
+      const hit = s.values.find((x) => String(x) === String(value));
+      return hit === undefined ? keep : hit;
+    }
+    case 'bool':
+      return value === true || value === 'true' || value === '1';
+    default:
+      return keep;
+  }
+}
+
+/** The state as a query string holding only what differs from the defaults. */
+export function encode(state) {
+  const p = new URLSearchParams();
+  for (const [k, s] of Object.entries(SETTINGS)) {
+    if (state[k] !== s.def) p.set(k, String(state[k]));
+  }
+  return p.toString();
+}
+
+/** A state from a query string; unknown keys are ignored, bad values fall back. */
+export function decode(query) {
+  const state = defaults();
+  for (const [k, v] of new URLSearchParams(query)) {
+    if (k in SETTINGS) state[k] = clamp(k, v);
+  }
+  return state;
+}
+
+// ---------------------------------------------------------------- non-linear sliders
+
+/**
+ * The chain's weight slider: position s ∈ [−1, 1] → w = sign(s)·10^(−2 + 4.3·|s|), so
+ * |w| runs from 0.01 to 10^2.3 ≈ 200 over a log scale, both signs. s = 0 maps to 0.01
+ * (a weight of exactly 0 would cut the chain).
+ */
+export function chainWeight(s) {
+  const mag = 10 ** (-2 + 4.3 * Math.abs(s));
+  return s < 0 ? -mag : mag;
+}
+
+/** The slider position of weight w (inverse of `chainWeight`, clamped to the slider). */
+export function chainWeightPos(w) {
+  if (!Number.isFinite(w) || w === 0) return 0;
+  const s = (Math.log10(Math.abs(w)) + 2) / 4.3;
+  return Math.sign(w) * Math.min(1, Math.max(0, s));
+}
+
+/** The network's gain slider: position u ∈ [0, 1] → 0.05·400^u (0.05 … 20, 1 in the middle). */
+export function gainOf(u) {
+  return 0.05 * 400 ** u;
+}
+
+/** The slider position of a gain (inverse of `gainOf`). */
+export function gainPos(g) {
+  return Math.min(1, Math.max(0, Math.log(g / 0.05) / Math.log(400)));
+}
+
+/** The network panel's settings as the JSON `Lab.reset` takes (`Settings` in src/web.rs). */
+export function networkSettings(state) {
+  return {
+    hidden: state['net.hidden'],
+    width: state['net.width'],
+    init: state['net.init'],
+    gain: gainOf(state['net.gainPos']),
+    eta: state['net.eta'],
+    lambda: state['net.lambda'],
+    miniBatch: state['net.miniBatch'],
+    seed: state['net.seed'],
+  };
+}
+
+/** Settings whose change needs a new network (the rest are retuned in place). */
+export const ARCHITECTURE = ['net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.seed'];

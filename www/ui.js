@@ -1,0 +1,410 @@
+// The only module that touches the DOM (as in tfjs-examples/mnist). main.js tells it what
+// to show; it tells main.js what the reader did, through the handlers given to `bind`.
+// Canvases are sized here, in device pixels, and handed to a drawing function.
+
+import { WIDTHS, chainWeight, chainWeightPos, gainOf } from './state.js';
+import { num, weight, times, sub, sup, finite, nonFinite, percent, pct } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The Okabe–Ito colours of the charts' layer series, in order (src/charts.rs `Theme::light`). */
+const SERIES = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#555555'];
+
+/**
+ * CSS height of each chart for a CSS width. The chain's three panels sit side by side
+ * when the canvas is at least 1.8 times as wide as high (src/charts.rs `chain_chart`),
+ * and stack on a narrow screen.
+ */
+const HEIGHTS = {
+  'chain-canvas': (w) => (w >= 620 ? Math.round(Math.max(300, w / 2.05)) : Math.round(3 * Math.min(270, Math.max(230, w * 0.72)))),
+  'net-bars': (w) => clamp(w * 0.75, 280, 330),
+  'net-normchart': (w) => clamp(w * 0.75, 280, 330),
+  'net-speed': (w) => clamp(w * 0.6, 300, 370),
+  'net-training': (w) => clamp(w * 0.72, 360, 460),
+  'book-bars': (w) => clamp(w * 0.55, 260, 340),
+  'book-norms': (w) => clamp(w * 0.55, 260, 340),
+  'book-speed': (w) => clamp(w * 0.6, 280, 400),
+  'book-depth': (w) => clamp(w * 0.55, 260, 340),
+};
+const clamp = (v, lo, hi) => Math.round(Math.min(hi, Math.max(lo, v)));
+
+export function createUI(state) {
+  const handlers = {};
+  const call = (name, ...args) => handlers[name]?.(...args);
+
+  // ------------------------------------------------------------ initial values
+  const widthSelect = $('net-width');
+  for (const w of WIDTHS) widthSelect.add(new Option(String(w), String(w)));
+
+  function reflect(key) {
+    const v = state[key];
+    switch (key) {
+      case 'chain.layers':
+        $('chain-layers').value = v;
+        $('chain-layers-out').textContent = v;
+        break;
+      case 'chain.w':
+        $('chain-w').value = chainWeightPos(v);
+        $('chain-w-out').textContent = weight(v);
+        $('chain-w-out').classList.remove('random');
+        if (document.activeElement !== $('chain-w-num')) $('chain-w-num').value = v;
+        break;
+      case 'chain.bias':
+        $('chain-bias-fixed').checked = v === 'fixed';
+        $('chain-bias-zero').checked = v === 'zero';
+        $('chain-b').disabled = v === 'zero';
+        break;
+      case 'chain.b':
+        if (document.activeElement !== $('chain-b')) $('chain-b').value = v;
+        $('chain-b').placeholder = '';
+        break;
+      case 'chain.a0':
+        if (document.activeElement !== $('chain-a0')) $('chain-a0').value = v;
+        break;
+      case 'net.hidden':
+        $('net-hidden').value = v;
+        $('net-hidden-out').textContent = v;
+        break;
+      case 'net.gainPos':
+        $('net-gain').value = v;
+        $('net-gain-out').textContent = num(gainOf(v), 3);
+        break;
+      default: {
+        const id = key.replace('.', '-');
+        const el = $(id);
+        if (el && document.activeElement !== el) el.value = String(v);
+      }
+    }
+  }
+  const all = () => Object.keys(state).forEach(reflect);
+  all();
+
+  // ------------------------------------------------------------ events
+  const on = (id, type, fn) => $(id).addEventListener(type, fn);
+  const numberValue = (el) => (el.value.trim() === '' || !Number.isFinite(el.valueAsNumber) ? null : el.valueAsNumber);
+
+  on('chain-layers', 'input', (e) => call('setting', 'chain.layers', Number(e.target.value)));
+  on('chain-w', 'input', (e) => call('setting', 'chain.w', chainWeight(Number(e.target.value)), { fromSlider: true }));
+  on('chain-w-num', 'input', (e) => {
+    const v = numberValue(e.target);
+    if (v !== null) call('setting', 'chain.w', v);
+  });
+  on('chain-w-num', 'change', () => reflect('chain.w'));
+  for (const id of ['chain-bias-fixed', 'chain-bias-zero']) on(id, 'input', (e) => call('setting', 'chain.bias', e.target.value));
+  on('chain-b', 'input', (e) => {
+    const v = numberValue(e.target);
+    if (v !== null) call('setting', 'chain.b', v);
+  });
+  on('chain-a0', 'input', (e) => {
+    const v = numberValue(e.target);
+    if (v !== null) call('setting', 'chain.a0', v);
+  });
+  for (const id of ['chain-b', 'chain-a0']) on(id, 'change', (e) => {
+    // A blank or out-of-range entry snaps back to the value in use.
+    e.target.blur();
+    reflect(id === 'chain-b' ? 'chain.b' : 'chain.a0');
+  });
+  on('preset-random', 'click', () => call('presetRandom'));
+  on('preset-explode', 'click', () => call('presetExplode'));
+
+  on('net-hidden', 'input', (e) => call('setting', 'net.hidden', Number(e.target.value)));
+  on('net-gain', 'input', (e) => call('setting', 'net.gainPos', Number(e.target.value)));
+  on('net-width', 'change', (e) => call('setting', 'net.width', Number(e.target.value)));
+  on('net-init', 'change', (e) => call('setting', 'net.init', e.target.value));
+  for (const key of ['net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed']) {
+    const el = $(key.replace('.', '-'));
+    el.addEventListener('change', () => {
+      call('setting', key, el.value);
+      el.value = String(state[key]);
+    });
+  }
+  on('net-start', 'click', () => call('startPause'));
+  on('net-step', 'click', () => call('step'));
+  on('net-reset', 'click', () => call('reset'));
+
+  for (const key of ['book.seed', 'book.normSeeds', 'book.speedEpochs', 'book.depthEpochs', 'book.depthRuns', 'book.speedHidden']) {
+    const el = $(key.replace('.', '-'));
+    el.addEventListener('change', () => {
+      call('setting', key, el.value);
+      el.value = String(state[key]);
+    });
+  }
+  for (const kind of ['bars', 'norms', 'speed', 'depth']) on(`book-${kind}-run`, 'click', () => call('bookRun', kind));
+
+  on('banner-close', 'click', () => {
+    $('banner').hidden = true;
+  });
+
+  // Redraw when a chart's width changes (rotation, window resize).
+  const widths = new Map();
+  const observer = new ResizeObserver((entries) => {
+    const changed = [];
+    for (const e of entries) {
+      const w = Math.round(e.contentRect.width);
+      if (w > 0 && widths.get(e.target.id) !== w) {
+        widths.set(e.target.id, w);
+        changed.push(e.target.id);
+      }
+    }
+    if (changed.length) call('resize', changed);
+  });
+  for (const id of Object.keys(HEIGHTS)) observer.observe($(id));
+  window.addEventListener('resize', () => call('resize', Object.keys(HEIGHTS)));
+
+  // ------------------------------------------------------------ the chain
+  function showChain(r, ctx) {
+    const L = r.terms.length;
+    const box = $('chain-readout');
+    const regime = (r.regime || '').toLowerCase();
+    box.className = `readout ${regime}`;
+    const regimeEl = $('chain-regime');
+    const last = r.dc_db[L - 1];
+    const ratio = finite(r.dc_db1) && finite(last) && last !== 0 ? Math.abs(r.dc_db1 / last) : null;
+    const terms = L > 1 ? `${L - 1} term${L > 2 ? 's' : ''}` : '';
+    const mean = r.mean_term;
+    let html;
+    switch (r.regime) {
+      case 'Vanishing':
+        html = `<strong>Vanishing.</strong> The terms |w·σ′(z)| are about ${num(mean, 2)} &lt; 1 (geometric mean of ${terms}), so the gradient shrinks at every step back through the chain`;
+        html += ratio !== null ? `: |∂C/∂b₁| is only ${num(ratio, 2)} times |∂C/∂b${sub(L)}|, the gradient at the last neuron. The first neuron learns ${ratio > 0 ? `${num(1 / ratio, 2)} times` : 'infinitely'} more slowly.` : '.';
+        break;
+      case 'Exploding':
+        html = `<strong>Exploding.</strong> The terms |w·σ′(z)| are about ${num(mean, 2)} &gt; 1 (geometric mean of ${terms}), so the gradient grows at every step back through the chain`;
+        html += ratio !== null ? `: |∂C/∂b₁| is ${num(ratio, 2)} times |∂C/∂b${sub(L)}|, the gradient at the last neuron.` : '.';
+        break;
+      case 'Balanced':
+        html = `<strong>Balanced.</strong> The terms |w·σ′(z)| average exactly 1: the gradient keeps its size along the chain. A knife-edge — any change tips it one way or the other.`;
+        break;
+      case 'Overflow':
+        html = `<strong>Overflow.</strong> The gradient overflowed (∞): the product of the terms is larger than the largest number a computer's double-precision float can hold. The chain is still drawn; move the weight back to see numbers again.`;
+        break;
+      default:
+        html = `<strong>A single neuron.</strong> There is no product of terms yet: ∂C/∂b₁ = σ′(z₁)·∂C/∂a₁. Add neurons to see the gradient vanish or explode.`;
+    }
+    if (ctx.random) html += ` <span class="hint">(Random weights and biases from N(0, 1), seed ${ctx.seed}.)</span>`;
+    regimeEl.innerHTML = html;
+    setNumber($('chain-dcdb1'), r.dc_db1);
+    const product = L > 1 ? r.terms.slice(1).reduce((a, t) => a * t, 1) : null;
+    setNumber($('chain-product'), product, L > 1 ? null : '— (one neuron)');
+    setNumber($('chain-mean'), mean, mean === null || mean === undefined ? '— (one neuron)' : null);
+    chainTable(r, ctx);
+  }
+
+  function setNumber(el, v, text = null) {
+    if (text !== null) {
+      el.textContent = text;
+      el.classList.remove('nonfinite');
+      return;
+    }
+    el.textContent = num(v);
+    el.classList.toggle('nonfinite', !finite(v));
+  }
+
+  function chainTable(r, ctx) {
+    const L = r.terms.length;
+    const rows = [
+      ['neuron j', (j) => String(j + 1), true],
+      ['weight w<sub>j</sub>', (j) => num(ctx.w[j])],
+      ['bias b<sub>j</sub>', (j) => num(r.b[j])],
+      ['z<sub>j</sub>', (j) => num(r.z[j])],
+      ['σ′(z<sub>j</sub>)', (j) => num(r.sigma_prime[j])],
+      ['term w<sub>j</sub>σ′(z<sub>j</sub>)', (j) => (j === 0 ? '—' : num(r.terms[j]))],
+      ['∂C/∂b<sub>j</sub>', (j) => num(r.dc_db[j])],
+    ];
+    const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    let html = '';
+    for (const [head, cell, isHead] of rows) {
+      html += `<tr><th scope="row">${head}</th>`;
+      for (let j = 0; j < L; j++) {
+        const s = cell(j);
+        html += isHead ? `<th scope="col">${s}</th>` : `<td${s.startsWith('overflow') ? ' class="nonfinite"' : ''}>${esc(s)}</td>`;
+      }
+      html += '</tr>';
+    }
+    $('chain-table').innerHTML = html;
+  }
+
+  /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */
+  function showChainRandom(random) {
+    if (random) {
+      $('chain-w-out').textContent = 'random';
+      $('chain-w-out').classList.add('random');
+      $('chain-w-num').value = '';
+      $('chain-b').value = '';
+      $('chain-b').placeholder = 'random';
+    } else {
+      reflect('chain.w');
+      reflect('chain.b');
+    }
+  }
+
+  // ------------------------------------------------------------ canvases
+
+  /**
+   * Size canvas `id` in device pixels for its CSS width and call `draw(canvas, dpr)`.
+   * Returns `{value}` holding draw's result, or null when the canvas is not laid out (hidden).
+   */
+  function paint(id, draw) {
+    const canvas = $(id);
+    const cssW = canvas.clientWidth;
+    if (cssW === 0) return null;
+    const cssH = HEIGHTS[id] ? HEIGHTS[id](cssW) : Math.round(cssW * 0.6);
+    if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
+    const dpr = Math.min(4, Math.max(1, window.devicePixelRatio || 1));
+    const w = Math.round(cssW * dpr);
+    const h = Math.round(cssH * dpr);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    return { value: draw(canvas, dpr) };
+  }
+
+  function showFigure(id) {
+    const fig = $(id).closest('figure');
+    if (fig.hidden) fig.hidden = false;
+  }
+
+  // ------------------------------------------------------------ the network panel
+  function networkEnabled(on) {
+    for (const id of ['net-start', 'net-step', 'net-reset']) $(id).disabled = !on;
+  }
+  function running(on) {
+    const b = $('net-start');
+    b.textContent = on ? 'Pause' : 'Start';
+    b.classList.toggle('running', on);
+    $('net-step').disabled = on || b.disabled;
+  }
+  function status(text, kind = '') {
+    const el = $('net-status');
+    el.textContent = text;
+    el.className = `status ${kind}`;
+  }
+  function progress(fraction) {
+    $('net-progress').style.width = `${(100 * Math.min(1, Math.max(0, fraction))).toFixed(1)}%`;
+  }
+  function notice(id, text) {
+    const el = $(id);
+    el.hidden = !text;
+    el.textContent = text || '';
+  }
+
+  /** ‖δ^l‖ per layer as coloured chips, and how much slower layer 1 learns than the last. */
+  function norms(values) {
+    const ul = $('net-norms');
+    const items = values.map((v, i) => {
+      const li = document.createElement('li');
+      li.style.setProperty('--c', SERIES[i % SERIES.length]);
+      li.innerHTML = `<span>‖δ${sup(i + 1)}‖</span> <b class="${finite(v) ? '' : 'nonfinite'}">${num(v)}</b>`;
+      return li;
+    });
+    if (values.length > 1) {
+      const first = values[0];
+      const lastV = values[values.length - 1];
+      const li = document.createElement('li');
+      li.className = 'summary';
+      if (!finite(first) || !finite(lastV)) li.textContent = 'the gradient overflowed';
+      else if (first > 0 && lastV > first) li.textContent = `layer 1 learns ${times(lastV / first)} more slowly than layer ${values.length}`;
+      else if (first > 0 && lastV < first) li.textContent = `layer 1 learns ${times(first / lastV)} faster than layer ${values.length}`;
+      else li.textContent = '';
+      items.push(li);
+    }
+    ul.replaceChildren(...items);
+  }
+
+  // ------------------------------------------------------------ the chapter
+  function bookEnabled(on) {
+    for (const kind of ['bars', 'norms', 'speed', 'depth']) $(`book-${kind}-run`).disabled = !on;
+  }
+  const RUN_LABEL = { bars: 'Draw the bars', norms: 'Measure', speed: 'Run', depth: 'Train' };
+  function bookRunning(kind, on) {
+    const b = $(`book-${kind}-run`);
+    b.textContent = on && (kind === 'speed' || kind === 'depth') ? 'Cancel' : RUN_LABEL[kind];
+    b.classList.toggle('running', on && (kind === 'speed' || kind === 'depth'));
+  }
+  function bookStatus(kind, text, failed = false) {
+    const el = $(`book-${kind}-status`);
+    el.textContent = text;
+    el.classList.toggle('failed', failed);
+  }
+
+  const LAYERS = ['‖δ¹‖', '‖δ²‖', '‖δ³‖', '‖δ⁴‖'];
+  // The network's sizes, as the book writes them; on a phone, just the depth.
+  const sizes = (h) => `<span class="long">[784, ${Array(h).fill(30).join(', ')}, 10]</span><span class="short">${h} hidden</span>`;
+
+  /** (b): for each depth, this page's mean ± std per layer beside the book's values. */
+  function normsTable(rows, book) {
+    const t = $('book-norms-table');
+    let html = `<thead><tr><th scope="col">network</th><th scope="col"></th>${LAYERS.map((l) => `<th scope="col">${l}</th>`).join('')}</tr></thead><tbody>`;
+    for (let i = 0; i < 3; i++) {
+      const h = i + 2;
+      const row = rows.find((r) => r.hidden === h);
+      const ours = LAYERS.map((_, l) => {
+        if (l >= h) return '<td></td>';
+        if (!row) return '<td class="pending">…</td>';
+        const m = row.mean[l];
+        const s = row.std[l];
+        return `<td>${num(m, 2)}${row.runs.length > 1 && finite(s) ? ` <span class="hint">± ${num(s, 1)}</span>` : ''}</td>`;
+      }).join('');
+      const theirs = LAYERS.map((_, l) => (l >= h ? '<td></td>' : `<td class="book">${num(book[i][l], 2)}</td>`)).join('');
+      html += `<tr><th scope="row" rowspan="2">${sizes(h)}</th><td class="book">this page</td>${ours}</tr>`;
+      html += `<tr><td class="book">book</td>${theirs}</tr>`;
+    }
+    t.innerHTML = `${html}</tbody>`;
+    t.hidden = false;
+  }
+
+  /** (d): final accuracy by depth beside the book's. */
+  function depthTable(rows, book, current, epochs) {
+    const t = $('book-depth-table');
+    let html = '<thead><tr><th scope="col">network</th><th scope="col">final accuracy</th><th scope="col">best over the epochs</th><th scope="col">book (30 epochs, 50,000 images)</th></tr></thead><tbody>';
+    for (let h = 1; h <= 4; h++) {
+      const row = rows.find((r) => r.hidden === h);
+      let ours;
+      let best;
+      if (row) {
+        const pm = (m, s) => `${percent(m)}${row.finals.length > 1 ? ` <span class="hint">± ${s.toFixed(2)}</span>` : ''}`;
+        ours = `<td>${pm(row.mean, row.std)}</td>`;
+        best = `<td>${pm(row.bestMean, row.bestStd)}</td>`;
+      } else if (current && current.hidden === h) {
+        ours = `<td class="pending">run ${current.run + 1}, epoch ${current.epoch}/${epochs}: ${pct(current.accuracy, 1)}</td>`;
+        best = '<td class="pending">…</td>';
+      } else {
+        ours = '<td class="pending">…</td>';
+        best = '<td class="pending">…</td>';
+      }
+      html += `<tr><th scope="row">${sizes(h)}</th>${ours}${best}<td class="book">${percent(book[h - 1])}</td></tr>`;
+    }
+    t.innerHTML = `${html}</tbody>`;
+    t.hidden = false;
+  }
+
+  // ------------------------------------------------------------ errors
+  function banner(text) {
+    $('banner-text').textContent = text;
+    $('banner').hidden = false;
+  }
+
+  return {
+    bind(h) {
+      Object.assign(handlers, h);
+    },
+    reflect,
+    reflectAll: all,
+    showChain,
+    showChainRandom,
+    paint,
+    showFigure,
+    networkEnabled,
+    running,
+    status,
+    progress,
+    notice,
+    norms,
+    bookEnabled,
+    bookRunning,
+    bookStatus,
+    normsTable,
+    depthTable,
+    banner,
+    nonFinite,
+  };
+}

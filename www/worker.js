@@ -1,0 +1,424 @@
+// The lab's worker: all training happens here, so the page never blocks.
+//
+// It loads the wasm core and the six IDX files of the MNIST subset, and holds two
+// independent `Lab`s that share nothing: `panel` for the network panel (section 2) and
+// `book` for the chapter's experiments (section 3). Work runs in slices of ~12 ms,
+// yielding to the event loop between them (through a MessageChannel, which is not
+// clamped like setTimeout), so "pause", "step" and new settings get through at once.
+//
+// Protocol (main → worker): {type: 'reset', settings} · 'retune' · 'start' {epochs} ·
+// 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel'.
+// Worker → main: 'ready' · 'data-error' · 'fatal' · 'snapshot' · 'progress' · 'stopped' ·
+// 'error' · 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …}.
+
+import init, { Lab } from './pkg/gradlab.js';
+
+/** The subset's files, in the order `new Lab(...)` takes them (`data::SUBSET_FILES`). */
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  'validation-images-idx3-ubyte.gz',
+  'validation-labels-idx1-ubyte.gz',
+  'test-images-idx3-ubyte.gz',
+  'test-labels-idx1-ubyte.gz',
+];
+/** Milliseconds of work per slice, and the target length of one `lab.train(k)` call. */
+const SLICE_MS = 12;
+const CALL_MS = 6;
+/** Minimum milliseconds between two progress messages. */
+const PROGRESS_MS = 100;
+
+const now = () => performance.now();
+const post = (msg) => postMessage(msg);
+
+/** The message of anything thrown; a wasm panic arrives as a `RuntimeError`. */
+function describe(e) {
+  if (e instanceof WebAssembly.RuntimeError) return `internal error in the wasm core (${e.message}); please reload the page`;
+  return e?.message ?? String(e);
+}
+const isPanic = (e) => e instanceof WebAssembly.RuntimeError;
+
+// ---------------------------------------------------------------- scheduling
+
+let scheduled = false;
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  scheduled = false;
+  try {
+    if (panel.running) panelTick(SLICE_MS);
+  } catch (e) {
+    panelFailed(e);
+  }
+  try {
+    if (job) bookTick(SLICE_MS);
+  } catch (e) {
+    bookFailed(e);
+  }
+  if (panel.running || job) schedule();
+};
+function schedule() {
+  if (!scheduled) {
+    scheduled = true;
+    channel.port2.postMessage(0);
+  }
+}
+
+// ---------------------------------------------------------------- the network panel
+
+let panelLab = null;
+let bookLab = null;
+const panel = {
+  running: false,
+  /** Stop when this many epochs are done. */
+  stopAt: 0,
+  /** The target number of epochs (the page's "epochs" setting). */
+  target: 30,
+  /** Mini-batches per `train` call, adapted so a call takes about CALL_MS. */
+  k: 4,
+  /** Examples seen and training milliseconds, for examples/s. */
+  seen: 0,
+  window: { examples: 0, ms: 0 },
+  rate: 0,
+  lastProgress: 0,
+  reason: '',
+};
+
+function position() {
+  const [epochs, pos, n] = JSON.parse(panelLab.progress());
+  return { epochs, position: pos, n, seen: epochs * n + pos };
+}
+
+function postSnapshot(evaluate, extra = {}) {
+  const json = panelLab.snapshot(evaluate);
+  post({ type: 'snapshot', snap: JSON.parse(json), ...extra });
+}
+
+function postProgress(force = false) {
+  const t = now();
+  if (!force && t - panel.lastProgress < PROGRESS_MS) return;
+  panel.lastProgress = t;
+  const p = position();
+  post({ type: 'progress', epochs: p.epochs, position: p.position, n: p.n, rate: panel.rate, running: panel.running, target: panel.target });
+}
+
+function stopPanel(reason, message = '') {
+  panel.running = false;
+  postProgress(true);
+  post({ type: 'stopped', reason, message });
+}
+
+function panelTick(budget) {
+  const t0 = now();
+  while (now() - t0 < budget && panel.running) {
+    const before = panel.seen;
+    const s = now();
+    const ended = panelLab.train(panel.k);
+    const dt = now() - s;
+    const p = position();
+    panel.seen = p.seen;
+    const examples = Math.max(0, panel.seen - before);
+    panel.window.examples += examples;
+    panel.window.ms += dt;
+    if (panel.window.ms > 500) {
+      panel.rate = (1000 * panel.window.examples) / panel.window.ms;
+      panel.window = { examples: 0, ms: 0 };
+    }
+    // Aim at CALL_MS per call; a call cut short by an epoch's end says nothing.
+    if (!ended) {
+      if (dt < CALL_MS / 2) panel.k = Math.min(4096, panel.k * 2);
+      else if (dt > CALL_MS * 2) panel.k = Math.max(1, Math.floor(panel.k / 2));
+    }
+    if (ended) {
+      if (panel.rate === 0 && panel.window.ms > 0) panel.rate = (1000 * panel.window.examples) / panel.window.ms;
+      postSnapshot(true, { rate: panel.rate });
+      if (p.epochs >= panel.stopAt) {
+        stopPanel(p.epochs >= panel.target ? 'done' : 'step');
+        return;
+      }
+    }
+  }
+  postProgress();
+}
+
+function panelFailed(e) {
+  panel.running = false;
+  const message = describe(e);
+  if (!isPanic(e) && /^training diverged/.test(message)) {
+    // Show what the gradients look like now (probably ∞/NaN), then say why we stopped.
+    try {
+      postSnapshot(false, { diverged: true });
+    } catch {
+      /* the probe itself may fail on a non-finite network: the message says enough */
+    }
+    stopPanel('diverged', message);
+  } else {
+    post({ type: 'error', scope: 'network', message, fatal: isPanic(e) });
+    post({ type: 'stopped', reason: 'error', message });
+  }
+}
+
+const handlers = {
+  reset({ id, settings }) {
+    panel.running = false;
+    panelLab.reset(JSON.stringify(settings));
+    panel.seen = 0;
+    panel.window = { examples: 0, ms: 0 };
+    panel.rate = 0;
+    postSnapshot(false, { initial: true, id });
+    postProgress(true);
+  },
+  retune({ eta, lambda, miniBatch }) {
+    panelLab.retune(eta, lambda, miniBatch);
+  },
+  epochs({ epochs }) {
+    panel.target = epochs;
+    if (panel.running) panel.stopAt = epochs;
+    postProgress(true);
+  },
+  start({ epochs }) {
+    panel.target = epochs;
+    panel.stopAt = epochs;
+    const p = position();
+    if (p.epochs >= epochs) {
+      stopPanel('done');
+      return;
+    }
+    panel.running = true;
+    panel.window = { examples: 0, ms: 0 };
+    post({ type: 'started' });
+    schedule();
+  },
+  step() {
+    const p = position();
+    panel.stopAt = p.epochs + 1;
+    panel.running = true;
+    post({ type: 'started' });
+    schedule();
+  },
+  pause() {
+    if (panel.running) stopPanel('paused');
+  },
+  book({ id, kind, params }) {
+    if (job) {
+      post({ type: 'book', id: job.id, kind: job.kind, event: 'cancelled' });
+    }
+    const make = JOBS[kind];
+    if (!make) throw new Error(`unknown experiment ${kind}`);
+    job = { id, kind, gen: make(params, (msg) => post({ type: 'book', id, kind, ...msg })) };
+    schedule();
+  },
+  'book-cancel'({ id }) {
+    if (job && job.id === id) {
+      post({ type: 'book', id, kind: job.kind, event: 'cancelled' });
+      job = null;
+    }
+  },
+};
+
+// ---------------------------------------------------------------- the chapter's experiments
+
+/** The running experiment: a generator that yields after each small unit of work. */
+let job = null;
+
+function bookTick(budget) {
+  const t0 = now();
+  while (job && now() - t0 < budget) {
+    const { done } = job.gen.next();
+    if (done) job = null;
+  }
+}
+
+function bookFailed(e) {
+  if (!job) return;
+  post({ type: 'book', id: job.id, kind: job.kind, event: 'error', message: describe(e), fatal: isPanic(e) });
+  job = null;
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs) => {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+/** A `train(k)` caller that adapts k to about CALL_MS per call; returns whether an epoch ended. */
+function adaptiveTrainer(lab) {
+  let k = 8;
+  return () => {
+    const s = now();
+    const ended = lab.train(k);
+    const dt = now() - s;
+    if (!ended) {
+      if (dt < CALL_MS / 2) k = Math.min(4096, k * 2);
+      else if (dt > CALL_MS * 2) k = Math.max(1, Math.floor(k / 2));
+    }
+    return ended;
+  };
+}
+
+const JOBS = {
+  /** (a) The bar chart: ∂C/∂b of six neurons per layer, [784, 30, 30, 10] at initialisation. */
+  *bars({ seed }, emit) {
+    const probe = JSON.parse(bookLab.init_probe(2, 30, 'scaled', 1, seed));
+    emit({ event: 'done', probe });
+  },
+
+  /** (b) ‖δ^l‖ at initialisation for 2, 3, 4 hidden layers, mean over `seeds` networks. */
+  *norms({ seed, seeds }, emit) {
+    const rows = [];
+    for (const hidden of [2, 3, 4]) {
+      const runs = [];
+      for (let s = 0; s < seeds; s++) {
+        const probe = JSON.parse(bookLab.init_probe(hidden, 30, 'scaled', 1, seed + s));
+        runs.push(probe.layers.map((l) => l.norm));
+        yield;
+      }
+      const layers = runs[0].length;
+      const col = (l) => runs.map((r) => r[l] ?? Infinity);
+      rows.push({
+        hidden,
+        mean: Array.from({ length: layers }, (_, l) => mean(col(l))),
+        std: Array.from({ length: layers }, (_, l) => std(col(l))),
+        runs,
+      });
+      emit({ event: 'progress', rows: rows.slice(), done: rows.length, total: 3 });
+    }
+    emit({ event: 'done', rows });
+  },
+
+  /** (c) Learning-speed curves: the book's 500 epochs of full-batch descent on 1,000 images. */
+  *speed({ hidden, seed, epochs }, emit) {
+    bookLab.speed_start(hidden, seed);
+    let done = 0;
+    let k = 1;
+    let last = 0;
+    let history = [];
+    while (done < epochs) {
+      const s = now();
+      const n = Math.min(k, epochs - done);
+      history = JSON.parse(bookLab.speed_step(n));
+      done += n;
+      const dt = now() - s;
+      if (dt < CALL_MS / 2) k = Math.min(64, k * 2);
+      else if (dt > CALL_MS * 2) k = Math.max(1, Math.floor(k / 2));
+      if (now() - last > 150) {
+        last = now();
+        emit({ event: 'progress', history, done, total: epochs });
+      }
+      yield;
+    }
+    emit({ event: 'done', history, done, total: epochs });
+  },
+
+  /** (d) Accuracy by depth: the book's run (η 0.1, λ 5, mini-batch 10) for 1–4 hidden layers. */
+  *depth({ seed, epochs, runs }, emit) {
+    const rows = [];
+    const total = 4 * runs * epochs;
+    let done = 0;
+    for (let hidden = 1; hidden <= 4; hidden++) {
+      const finals = [];
+      const bests = [];
+      const curves = [];
+      for (let r = 0; r < runs; r++) {
+        bookLab.depth_reset(hidden, seed + r);
+        const train = adaptiveTrainer(bookLab);
+        const curve = [];
+        for (let e = 0; e < epochs; e++) {
+          while (!train()) yield;
+          curve.push(bookLab.validation_accuracy());
+          done += 1;
+          emit({ event: 'progress', hidden, run: r, epoch: e + 1, accuracy: curve[curve.length - 1], done, total, rows: rows.slice() });
+          yield;
+        }
+        curves.push(curve);
+        finals.push(100 * curve[curve.length - 1]);
+        bests.push(100 * Math.max(...curve));
+      }
+      rows.push({ hidden, mean: mean(finals), std: std(finals), bestMean: mean(bests), bestStd: std(bests), finals, curves });
+      emit({ event: 'progress', hidden, done, total, rows: rows.slice() });
+    }
+    emit({ event: 'done', rows, done, total });
+  },
+};
+
+// ---------------------------------------------------------------- start-up
+
+let ready = false;
+const queue = [];
+
+function handle(msg) {
+  const h = handlers[msg.type];
+  if (!h) {
+    post({ type: 'error', scope: 'worker', message: `unknown message ${msg.type}` });
+    return;
+  }
+  try {
+    h(msg);
+  } catch (e) {
+    if (msg.type === 'book') {
+      post({ type: 'book', id: msg.id, kind: msg.kind, event: 'error', message: describe(e), fatal: isPanic(e) });
+    } else {
+      post({ type: 'error', scope: msg.type === 'retune' ? 'settings' : 'network', message: describe(e), fatal: isPanic(e) });
+    }
+  }
+}
+
+self.onmessage = ({ data }) => {
+  if (ready) handle(data);
+  else queue.push(data);
+};
+
+async function fetchBytes(name) {
+  const url = new URL(`./data/${name}`, import.meta.url);
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`${name}: ${e.message}`);
+  }
+  if (!res.ok) throw new Error(`${name}: HTTP ${res.status} ${res.statusText}`.trim());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The six files, or an error naming every one that failed. */
+async function fetchAll() {
+  const results = await Promise.allSettled(FILES.map(fetchBytes));
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  if (failed.length) {
+    const dir = new URL('./data/', import.meta.url).pathname;
+    const why = failed.map((m) => m.replace(/^[^:]*: /, ''));
+    if (failed.length === FILES.length && why.every((w) => w === why[0])) {
+      throw new Error(`none of the ${FILES.length} MNIST files could be fetched from ${dir} (${why[0]})`);
+    }
+    throw new Error(`${failed.length} of the ${FILES.length} MNIST files could not be fetched from ${dir} (${failed.join('; ')})`);
+  }
+  return results.map((r) => r.value);
+}
+
+async function boot() {
+  try {
+    await init();
+  } catch (e) {
+    post({ type: 'fatal', message: `the WebAssembly core failed to load in the worker: ${describe(e)}` });
+    return;
+  }
+  let bytes;
+  try {
+    bytes = await fetchAll();
+  } catch (e) {
+    post({ type: 'data-error', message: describe(e) });
+    return;
+  }
+  try {
+    panelLab = new Lab(...bytes);
+    bookLab = new Lab(...bytes);
+  } catch (e) {
+    post({ type: 'data-error', message: `the MNIST files could not be read: ${describe(e)}` });
+    return;
+  }
+  ready = true;
+  post({ type: 'ready', sizes: JSON.parse(panelLab.sizes()) });
+  for (const msg of queue.splice(0)) handle(msg);
+}
+
+boot();
