@@ -29,7 +29,7 @@ pub const BOOK_INIT_NORMS: [&[f64]; 3] = [&[0.07, 0.31], &[0.012, 0.060, 0.283],
 /// The book's sizes for `hidden` hidden layers of `width` neurons: [784, width, …, 10].
 pub fn book_sizes(hidden: usize, width: usize) -> Vec<usize> {
     let mut sizes = vec![MNIST_PIXELS];
-    sizes.extend(std::iter::repeat(width).take(hidden));
+    sizes.extend(std::iter::repeat_n(width, hidden));
     sizes.push(MNIST_CLASSES);
     sizes
 }

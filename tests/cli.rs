@@ -43,7 +43,7 @@ fn norms_table_sits_beside_the_books_numbers() {
     let dir = tmp("norms");
     let (ok, out, err) = gradlab(&["norms", "--seeds", "2", "--out", dir.to_str().unwrap()]);
     assert!(ok, "{err}");
-    assert!(out.contains("0.003, 0.017, 0.07, 0.285"), "{out}");
+    assert!(out.contains("0.003, 0.017, 0.070, 0.285"), "{out}");
     let csv = std::fs::read_to_string(dir.join("norms.csv")).unwrap();
     // 2 inits × (2 + 3 + 4 layers) × 2 seeds rows, plus the header.
     assert_eq!(csv.lines().count(), 1 + 2 * 9 * 2);

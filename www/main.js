@@ -266,7 +266,7 @@ function onStopped(msg) {
   net.lastStop = msg;
   ui.running(false);
   if (msg.reason === 'diverged') {
-    ui.notice('net-notice', `${msg.message.replace(/^training/, 'Training')} The charts show the last gradients measured; press Reset (or lower the gain or η) to start again.`);
+    ui.notice('net-notice', `${msg.message.replace(/^training/, 'Training').replace(/[^.]$/, '$&.')} The charts show the last gradients measured; press Reset (or lower the gain or η) to start again.`);
   }
   showStatus();
 }

@@ -330,6 +330,19 @@ export function createUI(state) {
   // The network's sizes, as the book writes them; on a phone, just the depth.
   const sizes = (h) => `<span class="long">[784, ${Array(h).fill(30).join(', ')}, 10]</span><span class="short">${h} hidden</span>`;
 
+  /**
+   * A mean to two significant digits and its spread to the same decimal place, so the two
+   * line up and stay short: 0.0040 ± 0.0005, 0.32 ± 0.07.
+   */
+  function meanStd(m, s, withSpread) {
+    if (!finite(m)) return num(m);
+    if (m === 0) return '0';
+    const decimals = Math.max(0, 1 - Math.floor(Math.log10(Math.abs(m))));
+    if (decimals > 6) return num(m, 2);
+    const spread = withSpread && finite(s) ? ` <span class="hint">± ${s.toFixed(decimals)}</span>` : '';
+    return m.toFixed(decimals) + spread;
+  }
+
   /** (b): for each depth, this page's mean ± std per layer beside the book's values. */
   function normsTable(rows, book) {
     const t = $('book-norms-table');
@@ -342,9 +355,10 @@ export function createUI(state) {
         if (!row) return '<td class="pending">…</td>';
         const m = row.mean[l];
         const s = row.std[l];
-        return `<td>${num(m, 2)}${row.runs.length > 1 && finite(s) ? ` <span class="hint">± ${num(s, 1)}</span>` : ''}</td>`;
+        return `<td>${meanStd(m, s, row.runs.length > 1)}</td>`;
       }).join('');
-      const theirs = LAYERS.map((_, l) => (l >= h ? '<td></td>' : `<td class="book">${num(book[i][l], 2)}</td>`)).join('');
+      // The book's figures as it prints them: two decimals for 2 hidden layers, three for 3 and 4.
+      const theirs = LAYERS.map((_, l) => (l >= h ? '<td></td>' : `<td class="book">${finite(book[i][l]) ? book[i][l].toFixed(i === 0 ? 2 : 3) : '—'}</td>`)).join('');
       html += `<tr><th scope="row" rowspan="2">${sizes(h)}</th><td class="book">this page</td>${ours}</tr>`;
       html += `<tr><td class="book">book</td>${theirs}</tr>`;
     }

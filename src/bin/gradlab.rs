@@ -316,8 +316,8 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
             }
             let stats: Vec<(f64, f64)> = per_layer.iter().map(|v| ex::mean_std(v)).collect();
             let ours = stats.iter().map(|(m, s)| format!("{m:.4}±{s:.4}")).collect::<Vec<_>>().join(", ");
-            let book = if init == Init::Scaled { BOOK_INIT_NORMS[k].iter().map(|b| format!("{b}")).collect::<Vec<_>>().join(", ") } else { "—".into() };
-            lines.push(format!("{:>7} {hidden:>6}   {ours:<60} {book}", format!("{init:?}")));
+            let book = if init == Init::Scaled { BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", ") } else { "—".into() };
+            lines.push(format!("{:>7} {hidden:>6}   {ours:<60} {book}", format!("{init:?}").to_lowercase()));
             if init == Init::Scaled {
                 chart_rows.push((hidden, stats.iter().map(|s| s.0).collect::<Vec<_>>()));
             }
@@ -325,7 +325,7 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
     }
     bar.finish_and_clear();
     println!("‖δ^l‖ at initialisation, first hidden layer first, mean ± std over {seeds} seed(s), first {BOOK_SAMPLE} training images:");
-    println!("{:>7} {:>6}   {:<60} {}", "init", "hidden", "ours", "book (scaled init)");
+    println!("{:>7} {:>6}   {:<60} book (scaled init)", "init", "hidden", "ours");
     for l in lines {
         println!("{l}");
     }
@@ -427,5 +427,10 @@ fn train<F: Real>(c: &Common, init: Option<&Path>, sizes: &[usize], weights: Ini
         println!("saved {}", p.display());
     }
     Ok(())
+}
+
+/// The book's ‖δ^l‖ as the chapter prints them: two decimals for 2 hidden layers, three for 3 and 4.
+fn book_norm(b: f64, depth_index: usize) -> String {
+    format!("{b:.*}", if depth_index == 0 { 2 } else { 3 })
 }
 }

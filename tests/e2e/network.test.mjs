@@ -109,7 +109,29 @@ test('while training, no main-thread task is longer than 50 ms', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('an exploded network: overflow is shown in words, the charts still draw, training stops cleanly', async () => {
+test('as a user: η = 100 and λ = 1000 blow the weights up, and training stops with a message', async () => {
+  const { page, errors } = lab;
+  // (1 − η·λ/n) = 1 − 100·1000/8000 = −11.5: every step multiplies the weights by −11.5, so
+  // within an epoch they pass f32's range and the core reports the divergence.
+  await type(page, '#net-eta', 100);
+  await type(page, '#net-lambda', 1000);
+  await type(page, '#net-epochs', 2);
+  await page.click('#net-start');
+  await page.waitForFunction(() => window.gradlab.status === 'idle', null, { timeout: 120_000 });
+  assert.match(await page.textContent('#net-notice'), /^Training diverged in epoch 1/);
+  assert.match(await page.textContent('#net-status'), /diverged/);
+  assert.equal(await page.isHidden('#banner'), true, 'no error banner: this is the maths, not a bug');
+  assert.deepEqual(await page.evaluate(() => window.gradlab.errors), []);
+  assert.deepEqual(errors, []);
+  await shot(page.locator('#network'), 'network-diverged-by-user');
+  await type(page, '#net-eta', 0.1);
+  await type(page, '#net-lambda', 5);
+  await page.click('#net-reset');
+  await page.waitForFunction(() => window.gradlab.snapshot.finite === true && window.gradlab.snapshot.epoch === 0);
+  assert.equal(await page.isHidden('#net-notice'), true);
+});
+
+test('an exploded network (the worker\'s messages replayed): overflow is shown in words, the charts still draw, training stops cleanly', async () => {
   const { page, errors } = lab;
   // What the worker posts when lab.train throws "training diverged…": a last snapshot whose
   // numbers overflowed (serde_json writes ∞/NaN as null), then a stop with the message.
