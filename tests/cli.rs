@@ -83,3 +83,46 @@ fn bad_input_gets_a_clear_error_and_a_failing_exit() {
     let (ok, _, _) = gradlab(&["norms", "--seeds", "0"]);
     assert!(!ok);
 }
+
+/// An IDX file of unsigned bytes: magic 0x000008NN, the dimensions, then `data`.
+fn idx(dims: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut v = vec![0, 0, 8, dims.len() as u8];
+    for d in dims {
+        v.extend_from_slice(&d.to_be_bytes());
+    }
+    v.extend_from_slice(data);
+    v
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn mnist_dir_in_the_original_layout_loads_and_splits_50000_10000() {
+    // Synthetic files of the full MNIST sizes (LeCun et al.: 60,000 training and 10,000 test
+    // images of 28×28): blank images labelled by index mod 10. The training files are gzip,
+    // the t10k files raw, as either is accepted.
+    let dir = tmp("mnist");
+    let labels = |n: usize| (0..n).map(|i| (i % 10) as u8).collect::<Vec<u8>>();
+    std::fs::write(dir.join("train-images-idx3-ubyte.gz"), gzip(&idx(&[60_000, 28, 28], &vec![0; 60_000 * 784]))).unwrap();
+    std::fs::write(dir.join("train-labels-idx1-ubyte.gz"), gzip(&idx(&[60_000], &labels(60_000)))).unwrap();
+    std::fs::write(dir.join("t10k-images-idx3-ubyte"), idx(&[10_000, 28, 28], &vec![0; 10_000 * 784])).unwrap();
+    std::fs::write(dir.join("t10k-labels-idx1-ubyte"), idx(&[10_000], &labels(10_000))).unwrap();
+    let d = dir.to_str().unwrap();
+    let out = dir.join("out");
+    let (ok, stdout, err) = gradlab(&["--mnist", d, "--out", out.to_str().unwrap(), "depth", "--seeds", "1", "--epochs", "1", "--max-hidden", "1"]);
+    assert!(ok, "{err}");
+    assert!(stdout.contains("Accuracy on 10000 validation images after 1 epochs (50000 training images)"), "{stdout}");
+    // Blank images carry no information: the network can only learn the label frequencies.
+    assert!(stdout.lines().any(|l| l.trim_start().starts_with("1 ") && l.contains("10.00 ± 0.00 %")), "{stdout}");
+
+    // A label file of the wrong rank is named, not misread.
+    std::fs::write(dir.join("t10k-labels-idx1-ubyte"), idx(&[10_000, 1], &labels(10_000))).unwrap();
+    let (ok, _, err) = gradlab(&["--mnist", d, "--out", out.to_str().unwrap(), "norms", "--seeds", "1"]);
+    assert!(!ok && err.contains("t10k-labels-idx1-ubyte: labels have 2 dimensions, expected 1"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

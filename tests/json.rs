@@ -57,7 +57,8 @@ fn every_bad_file_gets_a_clear_error() {
     assert!(err(r#"{"sizes": [2], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("at least 2 layers"));
     assert!(err(r#"{"sizes": [2, 0], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("layer 1 has size 0"));
     // Sizes that would need terabytes are refused before anything is allocated.
-    assert!(err(r#"{"sizes": [1000000000, 1000000000], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("too large"));
+    assert!(err(r#"{"sizes": [1000000000, 1000000000], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("has more than 2048 neurons"));
+    assert!(err(r#"{"sizes": [2000, 2000, 2000], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("expected 2 weight matrices"));
     assert!(err(r#"{"sizes": [-1, 2], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).starts_with("not valid network2 JSON"));
     // Deep nesting is stopped by the parser's recursion limit, not by a stack overflow.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -65,4 +66,84 @@ fn every_bad_file_gets_a_clear_error() {
     // A number fine in f64 but beyond f32 is non-finite in an f32 network.
     let big = r#"{"sizes": [1, 1], "weights": [[[1e300]]], "biases": [[[0]]], "cost": "CrossEntropyCost"}"#;
     assert!(from_json::<f32>(big).unwrap_err().to_string().contains("non-finite"));
+}
+
+/// A valid file for `sizes`, with every weight and bias `v`.
+fn file(sizes: &[usize], v: &str) -> String {
+    let weights: Vec<String> = sizes.windows(2).map(|w| format!("[{}]", vec![format!("[{}]", vec![v; w[0]].join(",")); w[1]].join(","))).collect();
+    let biases: Vec<String> = sizes[1..].iter().map(|&y| format!("[{}]", vec![format!("[{v}]"); y].join(","))).collect();
+    format!(r#"{{"sizes": {sizes:?}, "weights": [{}], "biases": [{}], "cost": "CrossEntropyCost"}}"#, weights.join(","), biases.join(","))
+}
+
+#[test]
+fn hostile_files_hit_the_readers_limits_before_allocating() {
+    use gradlab::network2_json::{JsonError, MAX_LAYERS, MAX_NEURONS, MAX_NUMBERS};
+    assert!(from_json::<f64>(&file(&[3, 2, 1], "0.5")).is_ok());
+    // Too many layers: in sizes, and in weights or biases whatever the order of the fields.
+    let sizes = vec![1; MAX_LAYERS + 1];
+    let e = err(&file(&sizes, "0"));
+    assert!(e.starts_with("\"sizes\" has more than 12 layers; network files are limited to 12 layers of at most 2048 neurons"), "{e}");
+    let many = format!(r#"{{"weights": [{}], "sizes": [1, 1]}}"#, ["[[0]]"; MAX_LAYERS].join(","));
+    assert!(err(&many).starts_with("\"weights\" has more than 11 layers"), "{}", err(&many));
+    let many = format!(r#"{{"biases": [{}]}}"#, vec!["[[0]]"; 1000].join(","));
+    assert!(err(&many).starts_with("\"biases\" has more than 11 layers"), "{}", err(&many));
+    // A layer too wide, in sizes or in a matrix's rows or columns.
+    let e = err(&format!(r#"{{"sizes": [784, {}, 10]}}"#, MAX_NEURONS + 1));
+    assert!(e.starts_with("layer 1 in \"sizes\" (2049) has more than 2048 neurons"), "{e}");
+    let e = err(&format!(r#"{{"weights": [[[{}]]]}}"#, vec!["0"; MAX_NEURONS + 1].join(",")));
+    assert!(e.starts_with("row 1 of the weight matrix of layer 1 has more than 2048 numbers"), "{e}");
+    let e = err(&format!(r#"{{"biases": [[{}]]}}"#, vec!["[0]"; MAX_NEURONS + 1].join(",")));
+    assert!(e.starts_with("the bias vector of layer 1 has more than 2048 rows"), "{e}");
+    // Millions of numbers in all: refused at the budget, not after reading the whole file.
+    let row = format!("[{}]", vec!["0"; 2000].join(","));
+    let matrix = format!("[{}]", vec![row.as_str(); 2000].join(","));
+    let text = format!(r#"{{"weights": [{m},{m}], "sizes": [2000, 2000, 2000]}}"#, m = matrix);
+    let e = from_json::<f32>(&text).unwrap_err();
+    assert_eq!(e, JsonError::Limit { what: "the file".into(), max: MAX_NUMBERS, unit: "weights and biases" });
+    assert!(e.to_string().starts_with("the file has more than 2000000 weights and biases"), "{e}");
+    // Millions of empty lists cost nothing: each matrix stops at MAX_NEURONS rows.
+    let empties = format!(r#"{{"weights": [[{}]]}}"#, vec!["[]"; 3_000_000].join(","));
+    assert!(err(&empties).starts_with("the weight matrix of layer 1 has more than 2048 rows"), "{}", err(&empties));
+}
+
+#[test]
+fn malformed_files_name_the_problem() {
+    use gradlab::network2_json::JsonError;
+    let ok = file(&[2, 1], "1");
+    // NaN / Infinity (Python's json writes them): named with their position, even when a
+    // string elsewhere holds the word.
+    for token in ["NaN", "Infinity", "-Infinity"] {
+        let text = ok.replacen("[[1,1]]", &format!("[[1,{token}]]"), 1);
+        assert_eq!(from_json::<f64>(&text).unwrap_err(), JsonError::NonFiniteToken { line: 1, column: 35 + usize::from(token.starts_with('-')) }, "{token}: {}", err(&text));
+        assert!(err(&text).starts_with("the file holds NaN or Infinity (line 1, column 3"), "{}", err(&text));
+    }
+    let text = ok.replace("CrossEntropyCost", "NaNCost").replace("[[1,1]]", "[[1,]]");
+    assert!(err(&text).starts_with("not valid network2 JSON: trailing comma"), "{}", err(&text));
+    // Deeply nested lists: in a known field (a type error at depth 4) and at the top.
+    let deep = format!(r#"{{"weights": [[[{}1{}]]]}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let e = err(&deep);
+    assert!(e.starts_with("not valid network2 JSON: invalid type: sequence, expected a number (a weight or bias)"), "{e}");
+    let e = err(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
+    assert!(e.starts_with("not valid network2 JSON: invalid type: sequence, expected a network2 object"), "{e}");
+    // Wrong shapes: a 2-D weights list, a bias that is a number, sizes as strings.
+    let e = err(r#"{"sizes": [2, 1], "weights": [[1, 2]], "biases": [[[0]]], "cost": "CrossEntropyCost"}"#);
+    assert!(e.contains("expected row 1 of the weight matrix of layer 1 as a list of numbers"), "{e}");
+    let e = err(r#"{"sizes": [2, 1], "weights": [[[1, 2]]], "biases": [[0]], "cost": "CrossEntropyCost"}"#);
+    assert!(e.contains("expected bias 1 of layer 1 as a one-number list"), "{e}");
+    let e = err(r#"{"sizes": ["784", "10"]}"#);
+    assert!(e.contains("invalid type: string \"784\", expected u64"), "{e}");
+    let e = err(r#"{"sizes": [2, 1], "sizes": [2, 1]}"#);
+    assert!(e.contains("duplicate field `sizes`"), "{e}");
+    let e = err(r#"{"sizes": [2, 1], "extra": {"a": [[[[]]]]}}"#);
+    assert!(e.contains("unknown field `extra`, expected one of `sizes`, `weights`, `biases`, `cost`"), "{e}");
+    let e = err(&format!("{ok} trailing"));
+    assert!(e.contains("trailing characters"), "{e}");
+    // Ragged rows and fat biases are typed errors.
+    let e = from_json::<f64>(r#"{"sizes": [2, 2], "weights": [[[1, 2], [3]]], "biases": [[[0], [0]]], "cost": "CrossEntropyCost"}"#).unwrap_err();
+    assert_eq!(e, JsonError::RaggedRow { layer: 1, row: 2, found: 1, expected: 2 });
+    let e = from_json::<f64>(r#"{"sizes": [2, 1], "weights": [[[1, 2]]], "biases": [[[]]], "cost": "CrossEntropyCost"}"#).unwrap_err();
+    assert_eq!(e, JsonError::BiasColumn { what: "bias vector", layer: 1, row: 1, found: 0 });
+    // A network file must be an object at all.
+    assert!(err("[]").contains("expected a network2 object"));
+    assert!(err("null").contains("expected a network2 object"));
 }

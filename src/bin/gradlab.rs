@@ -229,16 +229,20 @@ fn load(c: &Common) -> Result<Subset, BoxError> {
     };
     let (ti, tl) = (with_name("train-images-idx3-ubyte")?, with_name("train-labels-idx1-ubyte")?);
     let (si, sl) = (with_name("t10k-images-idx3-ubyte")?, with_name("t10k-labels-idx1-ubyte")?);
-    let to_set = |i: gradlab::data::Idx, l: gradlab::data::Idx| -> Result<Dataset, BoxError> {
+    let to_set = |stem: &str, i: gradlab::data::Idx, l: gradlab::data::Idx| -> Result<Dataset, BoxError> {
         if i.dims.len() != 3 {
-            return Err(format!("images have {} dimensions, expected 3", i.dims.len()).into());
+            return Err(format!("{stem}-images-idx3-ubyte: images have {} dimensions, expected 3", i.dims.len()).into());
         }
-        Ok(Dataset::new(i.data, l.data, i.dims[1], i.dims[2])?)
+        // A label file of rank 2 (say [n, 1]) would otherwise pass as n·1 labels.
+        if l.dims.len() != 1 {
+            return Err(format!("{stem}-labels-idx1-ubyte: labels have {} dimensions, expected 1", l.dims.len()).into());
+        }
+        Dataset::new(i.data, l.data, i.dims[1], i.dims[2]).map_err(|e| format!("{stem} files: {e}").into())
     };
-    let all = to_set(ti, tl)?;
+    let all = to_set("train", ti, tl)?;
     // The book's split of MNIST's 60,000 training images: 50,000 training, 10,000 validation.
     let cut = all.len().saturating_sub(10_000);
-    Ok(Subset { training: all.slice(0..cut)?, validation: all.slice(cut..all.len())?, test: to_set(si, sl)? })
+    Ok(Subset { training: all.slice(0..cut)?, validation: all.slice(cut..all.len())?, test: to_set("t10k", si, sl)? })
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
