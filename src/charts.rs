@@ -734,6 +734,16 @@ fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, a: Px, b: Px, color:
     rect(area, (x0, y0), (x1, y1), color.stroke_width(1))
 }
 
+/// The marker of each layer's curve, cycled: with the colour it tells the curves apart
+/// for readers who cannot tell the colours apart (deuteranopes see the palette's blue and
+/// bluish green, or vermillion and orange, as close), and in a grey print. The upward
+/// triangle comes last: it also marks overflow at the top edge.
+const LAYER_SHAPES: [Shape; 6] = [Shape::Circle, Shape::Diamond, Shape::Down, Shape::Right, Shape::Left, Shape::Up];
+
+fn layer_shape(l: usize) -> Shape {
+    LAYER_SHAPES[l % LAYER_SHAPES.len()]
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Shape {
     Circle,
@@ -771,7 +781,8 @@ fn marker<DB: DrawingBackend, C: Color, H: Color>(area: &DrawingArea<DB, Shift>,
 #[derive(Clone, Debug)]
 enum Swatch {
     Bar(RGBColor),
-    Line(RGBColor),
+    /// A line with its series' marker on it.
+    LineMarker(RGBColor, Shape),
     Marker(RGBColor, Shape),
     Hatch(RGBColor),
     ErrorBar(RGBColor),
@@ -791,7 +802,10 @@ fn draw_swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Swatch, x:
     let h = size / 2;
     match s {
         Swatch::Bar(c) => rect(area, (x, cy - h), (x + size, cy + h), c.filled()),
-        Swatch::Line(c) => line(area, vec![(x, cy), (x + size, cy)], *c, theme.px(2.5)),
+        Swatch::LineMarker(c, shape) => {
+            line(area, vec![(x, cy), (x + size, cy)], *c, theme.px(2.5))?;
+            marker(area, (x + h, cy), *shape, theme.px(4.0), *c, theme.background)
+        }
         Swatch::Marker(c, shape) => marker(area, (x + h, cy), *shape, theme.px(4.5), *c, theme.background),
         Swatch::Hatch(c) => hatch(area, (x, cy - h), (x + size, cy + h), *c, theme),
         Swatch::ErrorBar(c) => {
@@ -1285,7 +1299,7 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
     let overflow = history.iter().flatten().any(|v| !v.is_finite());
     let mut legend: Vec<Item> = vec![];
     if layers <= 12 {
-        legend.extend((0..layers).map(|l| item(t.layer_name(l + 1), Swatch::Line(theme.color(l)))));
+        legend.extend((0..layers).map(|l| item(t.layer_name(l + 1), Swatch::LineMarker(theme.color(l), layer_shape(l)))));
     }
     if overflow {
         legend.push(item(&t.overflow, Swatch::Marker(theme.overflow, Shape::Up)));
@@ -1306,8 +1320,12 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
     // Thin the points to about two per pixel column.
     let stride = (epochs / (2 * p.width().max(1) as usize).max(1)).max(1);
     let dots = epochs <= 40;
+    // With many epochs, about eight markers per curve, staggered between the layers so
+    // they do not sit on top of each other.
+    let every = (epochs / 8).max(1);
     for l in 0..layers {
         let color = theme.color(l);
+        let shape = layer_shape(l);
         let pts = (0..epochs)
             .filter(|e| e % stride == 0 || *e == epochs - 1)
             .map(|e| history[e].get(l).and_then(|v| lg(*v)).map(|y| (e as f64, y)));
@@ -1316,7 +1334,14 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
         if dots {
             for run in &r {
                 for &(x, y) in run {
-                    marker(&p.pa, p.at(x, y), Shape::Circle, theme.px(2.8), color, theme.background)?;
+                    marker(&p.pa, p.at(x, y), shape, theme.px(2.8), color, theme.background)?;
+                }
+            }
+        } else {
+            let offset = l * every / layers;
+            for e in (offset..epochs).step_by(every) {
+                if let Some(y) = history[e].get(l).and_then(|v| lg(*v)) {
+                    marker(&p.pa, p.at(e as f64, y), shape, theme.px(4.0), color, theme.background)?;
                 }
             }
         }

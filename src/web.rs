@@ -21,11 +21,45 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+mod backend;
+use backend::WebBackend;
+
 /// The page's limits (issue: keep the tab responsive). A [784, 6×100, 10] network is
 /// ~140k parameters; at ~100k examples/s in wasm an epoch of 8,000 stays under a second.
 pub const MAX_HIDDEN: usize = 6;
 pub const MAX_WIDTH: usize = 100;
 pub const MAX_MINI_BATCH: usize = 1000;
+
+/// Largest network file the page loads (bytes). network2's `json.dump` writes ~24 bytes per
+/// number, so the largest network the panel trains, [784, 6×100, 10] (~130,000
+/// parameters), is ~3 MB; 8 MB leaves room for indented files. The page checks the
+/// file's size before reading it ([`max_network_bytes`]); `load_network` checks again.
+pub const MAX_NETWORK_BYTES: usize = 8 << 20;
+
+/// [`MAX_NETWORK_BYTES`], for the page's file check.
+#[wasm_bindgen]
+pub fn max_network_bytes() -> usize {
+    MAX_NETWORK_BYTES
+}
+
+/// Whether the panel can train a network of these sizes (see [`Lab::load_network`]).
+fn check_panel_sizes(sizes: &[usize]) -> Result<(), String> {
+    let list = || format!("[{}]", sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "));
+    if sizes.first() != Some(&784) {
+        return Err(format!("the network's sizes {} must start with 784, one input per pixel of a 28×28 digit", list()));
+    }
+    if sizes.last() != Some(&10) {
+        return Err(format!("the network's sizes {} must end with 10, one output per digit", list()));
+    }
+    let hidden = &sizes[1..sizes.len() - 1];
+    if !(1..=MAX_HIDDEN).contains(&hidden.len()) {
+        return Err(format!("the network {} has {} hidden layers; the page trains 1 to {MAX_HIDDEN}", list(), hidden.len()));
+    }
+    if let Some(w) = hidden.iter().find(|w| !(1..=MAX_WIDTH).contains(*w)) {
+        return Err(format!("the network {} has a hidden layer of {w} neurons; the page trains 1 to {MAX_WIDTH} per layer", list()));
+    }
+    Ok(())
+}
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -34,6 +68,15 @@ pub fn start() {
 
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
+}
+
+/// Panics, for the fault tests (tests/e2e/faults.test.mjs): a real Rust panic, which on
+/// wasm aborts into a `RuntimeError` (unreachable) and leaves this instance unusable, as a
+/// bug in the core would. The page's answer is to restart its worker; a user calling this
+/// only restarts their own worker.
+#[wasm_bindgen]
+pub fn debug_panic() {
+    panic!("debug_panic: a panic on purpose, to test the page's recovery");
 }
 
 /// A random 32-bit seed from the browser's crypto generator (getrandom).
@@ -229,12 +272,21 @@ impl Lab {
         Ok(accuracy(&t.net, &self.subset.validation).map_err(js_err)? as f64 / self.subset.validation.len() as f64)
     }
 
-    /// Replace the network by one in network2's JSON format (it must fit the data: 784 inputs).
-    pub fn load_network(&mut self, json: &str) -> Result<(), JsError> {
+    /// Replace the network by one in network2's JSON format, of any architecture the
+    /// panel can train: 784 inputs (the digits' pixels), 10 outputs (the digits),
+    /// 1–[`MAX_HIDDEN`] hidden layers of 1–[`MAX_WIDTH`] neurons. Returns its sizes as JSON.
+    /// On any error the current network stays (the trainer is replaced only at the end).
+    /// η, λ and the mini-batch size stay those of the panel.
+    pub fn load_network(&mut self, json: &str) -> Result<String, JsError> {
+        if json.len() > MAX_NETWORK_BYTES {
+            return Err(js_err(format!("the file is {} bytes; the page loads network files up to {} MB", json.len(), MAX_NETWORK_BYTES >> 20)));
+        }
         let net: Network<f32> = network2_json::from_json(json).map_err(js_err)?;
+        check_panel_sizes(net.sizes()).map_err(js_err)?;
         let config = self.trainer.as_ref().map(|t| *t.config()).unwrap_or_default();
+        let sizes = serde_json::to_string(net.sizes()).map_err(js_err)?;
         self.trainer = Some(Trainer::new(net, config, Rng::new(0), &self.subset.training).map_err(js_err)?);
-        Ok(())
+        Ok(sizes)
     }
 }
 
@@ -286,10 +338,18 @@ pub fn book_random_chain(layers: usize, seed: u32) -> String {
 
 // ---------------------------------------------------------------- drawing
 
-/// Labels in the page's language. For now every chart is in English (`labels` is
-/// reserved for the translations of the course-notes issue).
-fn text(_labels: &str, default: ChartText) -> ChartText {
-    default
+/// Labels in the page's language: `labels` is a (partial) [`ChartText`] as JSON from
+/// `www/i18n/*.js`; an empty string or a missing field means English. A translation that
+/// does not parse is a bug of the page, not of the reader: draw in English rather than
+/// leave a blank chart, and say so on the console.
+fn text(labels: &str, default: ChartText) -> ChartText {
+    if labels.trim().is_empty() {
+        return default;
+    }
+    serde_json::from_str(labels).unwrap_or_else(|e| {
+        web_sys::console::warn_1(&format!("chart labels ignored: {e}").into());
+        default
+    })
 }
 
 /// The canvas look: every size times the device pixel ratio, fonts corrected so the canvas
@@ -327,9 +387,9 @@ fn probe_from_json(json: &str) -> Result<crate::probe::Probe, JsError> {
     Ok(crate::probe::Probe { count: p.count, layers })
 }
 
-fn with_canvas(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), charts::ChartError>) -> Result<(), JsError> {
+fn with_canvas(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<WebBackend, plotters::coord::Shift>) -> Result<(), charts::ChartError>) -> Result<(), JsError> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("the canvas has no 2-D context"))?;
-    let area = backend.into_drawing_area();
+    let area = WebBackend::Canvas(backend).into_drawing_area();
     draw(&area).map_err(js_err)?;
     area.present().map_err(js_err)
 }
@@ -356,11 +416,15 @@ pub fn draw_norms(canvas: HtmlCanvasElement, norms: Vec<f64>, book: Vec<f64>, dp
     with_canvas(canvas, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &theme(dpr)))
 }
 
+fn history_from_json(json: &str) -> Result<Vec<Vec<f64>>, JsError> {
+    let h: Vec<Vec<Option<f64>>> = serde_json::from_str(json).map_err(js_err)?;
+    Ok(h.into_iter().map(|row| row.into_iter().map(|v| v.unwrap_or(f64::INFINITY)).collect()).collect())
+}
+
 /// Learning-speed curves from JSON `history[epoch][layer]` (null, JSON's ∞, reads as ∞).
 #[wasm_bindgen]
 pub fn draw_speed(canvas: HtmlCanvasElement, history_json: &str, dpr: f64, labels: &str) -> Result<(), JsError> {
-    let h: Vec<Vec<Option<f64>>> = serde_json::from_str(history_json).map_err(js_err)?;
-    let h: Vec<Vec<f64>> = h.into_iter().map(|row| row.into_iter().map(|v| v.unwrap_or(f64::INFINITY)).collect()).collect();
+    let h = history_from_json(history_json)?;
     with_canvas(canvas, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &theme(dpr)))
 }
 
@@ -387,9 +451,66 @@ pub fn book_numbers() -> String {
     .to_string()
 }
 
-/// A chart as SVG text (the same plotters code through its SVG backend), for export.
+// ---------------------------------------------------------------- export as SVG
+//
+// Each `*_svg` takes the same data as its `draw_*` above and renders the same chart
+// function through plotters' SVG backend, `width × height` CSS pixels at scale 1 (an SVG
+// scales by itself), so the download is the chart on the page, as vectors.
+
+/// The largest SVG side accepted (pixels): a chart is a few hundred wide; this only keeps
+/// a bad call from allocating a huge string.
+const MAX_SVG_SIDE: u32 = 8192;
+
+fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<WebBackend, plotters::coord::Shift>) -> Result<(), charts::ChartError>) -> Result<String, JsError> {
+    // charts::svg, but through WebBackend, so each chart function is compiled once for the
+    // canvas and the SVG (src/web/backend.rs; 22 KB of the gzipped module).
+    let size = (width.clamp(1, MAX_SVG_SIDE), height.clamp(1, MAX_SVG_SIDE));
+    let mut out = String::new();
+    {
+        let area = WebBackend::Svg(SVGBackend::with_string(&mut out, size)).into_drawing_area();
+        draw(&area).map_err(js_err)?;
+        area.present().map_err(js_err)?;
+    }
+    Ok(out)
+}
+
+/// The chain's three panels as SVG (the data of [`draw_chain`]).
 #[wasm_bindgen]
-pub fn chain_svg(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, width: u32, height: u32) -> Result<String, JsError> {
+pub fn chain_svg(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
-    charts::svg(width, height, |a| charts::chain_chart(a, &report, &ChartText::default(), &Theme::default())).map_err(js_err)
+    svg_of(width, height, |a| charts::chain_chart(a, &report, &text(labels, ChartText::default()), &Theme::default()))
+}
+
+/// The bar chart of [`draw_bars`] as SVG.
+#[wasm_bindgen]
+pub fn bars_svg(probe_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
+    let p = probe_from_json(probe_json)?;
+    svg_of(width, height, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::default()), &Theme::default()))
+}
+
+/// ‖δ^l‖ per layer ([`draw_norms`]) as SVG.
+#[wasm_bindgen]
+pub fn norms_svg(norms: Vec<f64>, book: Vec<f64>, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
+    let book = (!book.is_empty()).then_some(book);
+    svg_of(width, height, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &Theme::default()))
+}
+
+/// The learning-speed curves ([`draw_speed`]) as SVG.
+#[wasm_bindgen]
+pub fn speed_svg(history_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
+    let h = history_from_json(history_json)?;
+    svg_of(width, height, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &Theme::default()))
+}
+
+/// Accuracy and cost ([`draw_training`]) as SVG.
+#[wasm_bindgen]
+pub fn training_svg(accuracy: Vec<f64>, cost: Vec<f64>, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
+    svg_of(width, height, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::default()), &Theme::default()))
+}
+
+/// Accuracy by depth ([`draw_depth`]) as SVG.
+#[wasm_bindgen]
+pub fn depth_svg(rows_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
+    let rows: Vec<(usize, f64, f64)> = serde_json::from_str(rows_json).map_err(js_err)?;
+    svg_of(width, height, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::default()), &Theme::default()))
 }

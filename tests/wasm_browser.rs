@@ -47,3 +47,34 @@ fn bar_chart_draws_a_probe() {
     assert!(inked(&c) > 5_000);
     assert!(draw_bars(c, "{}", 1.0, "").is_err());
 }
+
+/// Every chart's SVG export draws through the same chart functions as the canvas: a
+/// document with the chart's title, of the size asked (clamped to 1–8192). In the browser:
+/// plotters on wasm measures the SVG's text with the page's canvas, which Node lacks.
+#[wasm_bindgen_test]
+fn svg_exports_draw_each_chart() {
+    use gradlab::web::{bars_svg, chain_svg, depth_svg, norms_svg, speed_svg, training_svg};
+    let probe = r#"{"count":1000,"layers":[{"layer":1,"norm":0.01,"first_six":[0.001,-0.002,null,0.0,0.003,0.001]},{"layer":2,"norm":null,"first_six":[0.02,0.01,-0.03,0.0,0.01,0.02]}]}"#;
+    let ok = |s: Result<String, wasm_bindgen::JsError>| s.unwrap_or_else(|_| panic!("an SVG"));
+    // A title's first words, on its first line.
+    let cases = [
+        (ok(chain_svg(vec![1.0; 4], vec![0.0; 4], true, 1.0, 900, 440, "")), "Terms w·σ′(z)"),
+        (ok(bars_svg(probe, 640, 480, "")), "Gradient ∂C/∂b"),
+        (ok(norms_svg(vec![0.003, 0.017, f64::INFINITY], vec![0.003, 0.017, 0.07], 640, 480, "")), "Speed of learning"),
+        (ok(speed_svg("[[0.01,0.1],[null,0.2],[0.02,0.3]]", 640, 400, "")), "Speed of learning"),
+        (ok(training_svg(vec![90.0, 92.5], vec![0.5, f64::NAN], 640, 460, "")), "Classification accuracy"),
+        (ok(depth_svg("[[1,92.5,0.3],[2,93.1,0.2]]", 640, 400, "")), "Accuracy by number"),
+    ];
+    for (svg, title) in cases {
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", &svg[..80]);
+        // The start of the title (a long one wraps onto several <text> lines).
+        assert!(svg.contains(title), "{title}");
+    }
+    // A translation (www/i18n/zh.js) reaches the chart; a broken one falls back to English.
+    let zh = r#"{"gradient":{"title":"每个隐藏层的梯度","x":"隐藏层","y":"∂C/∂b"},"layer":"隐藏层 {}"}"#;
+    let translated = ok(bars_svg(probe, 640, 480, zh));
+    assert!(translated.contains("每个隐藏层的梯度") && translated.contains("隐藏层 2") && !translated.contains("Gradient ∂C/∂b"));
+    assert!(ok(bars_svg(probe, 640, 480, "{not json")).contains("Gradient ∂C/∂b"));
+    assert!(ok(speed_svg("[]", 0, 100_000, "")).contains("width=\"1\" height=\"8192\""));
+    assert!(bars_svg("not json", 640, 480, "").is_err());
+}

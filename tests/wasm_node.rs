@@ -71,3 +71,44 @@ fn chain_bindings_agree_with_the_book() {
     assert_eq!(c["w"].as_array().unwrap().len(), 5);
     assert!(chain_report(vec![], vec![], true, 1.0).is_err());
 }
+
+/// A network2 file of another architecture loads, within the panel's limits; anything
+/// else is an error naming the problem, and the current network stays.
+#[wasm_bindgen_test]
+fn load_network_checks_the_architecture() {
+    let mut lab = lab();
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    let saved = lab.network_json().unwrap_or_else(|_| panic!());
+    let file = |sizes: &[usize]| {
+        let weights: Vec<Vec<Vec<f64>>> = sizes.windows(2).map(|p| vec![vec![0.01; p[0]]; p[1]]).collect();
+        let biases: Vec<Vec<Vec<f64>>> = sizes[1..].iter().map(|&n| vec![vec![0.1]; n]).collect();
+        serde_json::json!({"sizes": sizes, "weights": weights, "biases": biases, "cost": "CrossEntropyCost"}).to_string()
+    };
+    let err = |r: Result<String, wasm_bindgen::JsError>| match r {
+        Ok(s) => panic!("loaded {s}"),
+        Err(e) => wasm_bindgen::JsValue::from(e).as_string().unwrap_or_default(),
+    };
+    let _ = err(lab.load_network(&file(&[100, 30, 10])));
+    let _ = err(lab.load_network(&file(&[784, 30, 5])));
+    let _ = err(lab.load_network(&file(&[784, 10])));
+    let _ = err(lab.load_network(&file(&[784, 101, 10])));
+    let _ = err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10])));
+    let _ = err(lab.load_network(&" ".repeat(gradlab::web::MAX_NETWORK_BYTES + 1)));
+    assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved, "the network is unchanged");
+    assert_eq!(lab.load_network(&file(&[784, 20, 25, 10])).unwrap_or_else(|_| panic!("loads")), "[784,20,25,10]");
+    let snap: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(snap["probe"]["layers"].as_array().unwrap().len(), 2);
+}
+
+/// The wasm build parses JSON without serde_json's `float_roundtrip` (Cargo.toml: 12 KB
+/// gzipped); an f32 network must still come back bit for bit through its network2 file,
+/// as the page's crash recovery (worker.js checkpoints) and "Download/Load network" rely on.
+#[wasm_bindgen_test]
+fn a_trained_f32_network_round_trips_exactly_through_network2_json() {
+    let mut lab = lab();
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    lab.train(200).unwrap_or_else(|_| panic!("trains"));
+    let saved = lab.network_json().unwrap_or_else(|_| panic!());
+    lab.load_network(&saved).unwrap_or_else(|_| panic!("loads its own file"));
+    assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved);
+}

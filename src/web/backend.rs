@@ -1,0 +1,99 @@
+//! One drawing backend for the page's canvases and its SVG downloads, so every chart
+//! function of `charts.rs` is compiled once into the wasm module instead of once per
+//! backend (plotters is generic over the backend; with `CanvasBackend` and `SVGBackend`
+//! side by side each chart appeared twice: ~140 KB of the module before wasm-opt, twiggy).
+//! Each call is a `match` and a delegation; the cost is nothing beside the drawing itself.
+
+use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_canvas::CanvasBackend;
+
+/// A canvas (drawn on the page) or an SVG string (downloaded).
+pub enum WebBackend<'a> {
+    Canvas(CanvasBackend),
+    Svg(SVGBackend<'a>),
+}
+
+/// Either backend's error, as text (the page shows the message).
+#[derive(Debug)]
+pub struct WebDrawError(String);
+
+impl std::fmt::Display for WebDrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WebDrawError {}
+
+fn cast<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingErrorKind<WebDrawError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => DrawingErrorKind::DrawingError(WebDrawError(e.to_string())),
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
+
+/// `$call` on whichever backend this is, with its error cast.
+macro_rules! either {
+    ($self:expr, $b:ident => $call:expr) => {
+        match $self {
+            WebBackend::Canvas($b) => $call.map_err(cast),
+            WebBackend::Svg($b) => $call.map_err(cast),
+        }
+    };
+}
+
+impl DrawingBackend for WebBackend<'_> {
+    type ErrorType = WebDrawError;
+
+    fn get_size(&self) -> (u32, u32) {
+        match self {
+            WebBackend::Canvas(b) => b.get_size(),
+            WebBackend::Svg(b) => b.get_size(),
+        }
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.ensure_prepared())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.present())
+    }
+
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_pixel(point, color))
+    }
+
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_line(from, to, style))
+    }
+
+    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_rect(upper_left, bottom_right, style, fill))
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_path(path, style))
+    }
+
+    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_circle(center, radius, style, fill))
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.fill_polygon(vert, style))
+    }
+
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.draw_text(text, style, pos))
+    }
+
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.estimate_text_size(text, style))
+    }
+
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<WebDrawError>> {
+        either!(self, b => b.blit_bitmap(pos, size, src))
+    }
+}
