@@ -1,7 +1,8 @@
 // A small static file server for the lab (no dependencies). Serves the repository root,
 // so index.html, www/ and its data are at the same paths as on any static host.
 //   node scripts/serve.mjs [port]        (port 0 picks a free one)
-// Exported for the browser tests: serve(root, port) → Promise<{url, close}>.
+// Exported for the browser tests: serve(root, port, host, {headers}) → Promise<{url, close}>;
+// `headers` are added to every answer (e.g. a Content-Security-Policy, to test the page under one).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -21,7 +22,7 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-export function serve(root, port = 0, host = '127.0.0.1') {
+export function serve(root, port = 0, host = '127.0.0.1', { headers = {} } = {}) {
   root = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -36,6 +37,7 @@ export function serve(root, port = 0, host = '127.0.0.1') {
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-cache',
+        ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {

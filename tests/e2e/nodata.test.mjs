@@ -10,6 +10,7 @@ test('missing data files: a clear message, and the chain still works', async () 
   // A copy of the site (symlinks) without www/data.
   const site = mkdtempSync(join(tmpdir(), 'gradlab-nodata-'));
   symlinkSync(join(ROOT, 'index.html'), join(site, 'index.html'));
+  symlinkSync(join(ROOT, 'sw.js'), join(site, 'sw.js')); // the service worker, at the site's root
   mkdirSync(join(site, 'www'));
   for (const f of readdirSync(join(ROOT, 'www'))) if (f !== 'data') symlinkSync(join(ROOT, 'www', f), join(site, 'www', f));
   const lab = await start({ root: site });

@@ -1,0 +1,82 @@
+// scripts/dist.sh: a self-contained folder that works served on its own (as on GitHub
+// Pages), with the example page, and whose service worker never serves a stale file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start, openLab, shot, ROOT } from './helpers.mjs';
+
+let dir;
+let lab;
+const failed = [];
+before(async () => {
+  dir = join(mkdtempSync(join(tmpdir(), 'gradlab-dist-')), 'site');
+  execFileSync('bash', [join(ROOT, 'scripts', 'dist.sh'), dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  lab = await start({ root: dir });
+  lab.context.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+});
+after(async () => {
+  await lab?.close();
+  if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+});
+
+test('the folder holds the page, its modules, wasm, data, the example and sw.js — not the benchmark', () => {
+  for (const f of ['index.html', 'sw.js', 'www/main.js', 'www/worker.js', 'www/url.js', 'www/share.js', 'www/style.css', 'www/pkg/gradlab.js', 'www/pkg/gradlab_bg.wasm', 'www/data/train-images-idx3-ubyte.gz', 'examples/course-notes.html', 'examples/course-notes.js']) {
+    assert.ok(existsSync(join(dir, f)), `${f} in dist`);
+  }
+  assert.equal(existsSync(join(dir, 'www/bench.html')), false);
+  assert.equal(existsSync(join(dir, 'src')), false);
+  assert.match(readFileSync(join(dir, 'sw.js'), 'utf8'), /^const VERSION = '[0-9a-f]{12}';$/m, "sw.js carries the build's version");
+});
+
+test('served on its own, the page, its widgets and the example page work', async () => {
+  const { page, url, errors } = lab;
+  await openLab(page, url);
+  assert.equal(await page.textContent('#chain-layers-out'), '5');
+  await page.click('#preset-explode');
+  assert.match(await page.textContent('#chain-regime'), /^Exploding\./);
+  assert.ok((await page.evaluate(() => window.gradlab.snapshot.probe.layers.length)) === 3);
+  // The footer leads to the example page; its three widgets size themselves.
+  await page.click('footer a[href="examples/course-notes.html"]');
+  await page.waitForURL(/course-notes\.html$/);
+  for (const id of ['w-chain', 'w-bars', 'w-speed']) {
+    await page.$eval(`#${id}`, (f) => f.scrollIntoView());
+    await page.waitForFunction(
+      (i) => {
+        const f = document.getElementById(i);
+        const g = f.contentWindow?.gradlab;
+        return g?.reportedHeight && f.style.height === `${g.reportedHeight}px`;
+      },
+      id,
+      { timeout: 60_000 },
+    );
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  await shot(page, 'example-course-notes-top');
+  await page.$eval('#w-bars', (f) => f.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(500);
+  await shot(page, 'example-course-notes-bars');
+  assert.deepEqual(failed, [], 'no request failed');
+  assert.deepEqual(errors, []);
+});
+
+test("the service worker serves the network's copy: an edited file shows on reload", async () => {
+  const { page, url, errors } = lab;
+  const version = readFileSync(join(dir, 'sw.js'), 'utf8').match(/^const VERSION = '([0-9a-f]+)';$/m)[1];
+  await openLab(page, url, { waitForNetwork: false });
+  await page.waitForFunction(async (v) => (await caches.keys()).includes(`gradlab-${v}`), version, { timeout: 30_000, polling: 250 });
+  await page.reload();
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true);
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'controlled by the service worker');
+  const file = join(dir, 'index.html');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('<title>gradlab — ', '<title>edited — '));
+  await page.reload();
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true);
+  assert.match(await page.title(), /^edited — /);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,236 @@
+// Sharing and embedding, on the page: the "Copy link" and "Copy embed code" controls, the
+// notice about a link's adjusted settings, the URL hash kept up to date, and — in an
+// embed (`?embed=<widget>`) — the page cut down to one widget that reports its height to
+// the page around its iframe. Beside ui.js, this is the only module touching the DOM; it
+// owns none of ui.js's elements, only hides sections in an embed and adds its own rows.
+// The links themselves are built by url.js (pure).
+
+import { t } from './i18n.js';
+import { WIDGETS, baseOf, pageLink, embedLink, embedCode, hashOf, debounce } from './url.js';
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * What each widget shows of the page: the section it lives in, the parts of that
+ * section it keeps (a direct child of the section is kept when it matches or contains
+ * one; the rest — prose, other charts — is hidden), parts hidden inside those, and where
+ * its "Copy embed code" row goes on the whole page.
+ */
+const LAYOUT = {
+  chain: { section: 'chain', keep: ['#chain-controls', '#chain-readout', '#chain-canvas', '.table-wrap'], row: '#chain-canvas' },
+  bars: {
+    section: 'network',
+    keep: ['#net-controls', '#net-notice', '#net-norms', '.chart-pair'],
+    // The bars need only the architecture: the training half of the panel goes.
+    hide: ['#net-controls fieldset:has(#net-eta)', '#net-controls .actions'],
+    row: '.chart-pair',
+  },
+  speed: { section: 'network', keep: ['#net-controls', '#net-notice', '#net-norms', '#net-speed'], row: '#net-speed' },
+  network: { section: 'network', keep: ['#net-controls', '#net-notice', '#net-norms', '.chart-pair', '#net-speed', '#net-training', 'h3'], row: '#net-training' },
+  chapter: { section: 'chapter', keep: ['.panel', '#book-notice', '.experiment'], row: '.panel.compact' },
+  'chapter-bars': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-bars'], row: '#exp-bars' },
+  'chapter-norms': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-norms'], row: '#exp-norms' },
+  'chapter-speed': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-speed'], row: '#exp-speed' },
+  'chapter-depth': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-depth'], row: '#exp-depth' },
+};
+
+/** The words of each widget's "Copy embed code" row on the whole page. */
+const ROW_TEXT = {
+  chain: 'the chain',
+  bars: 'the gradient bars and ‖δˡ‖',
+  speed: 'the speed-of-learning chart with its controls',
+  network: 'the whole network panel',
+  chapter: 'all four experiments',
+  'chapter-bars': 'this experiment',
+  'chapter-norms': 'this experiment',
+  'chapter-speed': 'this experiment',
+  'chapter-depth': 'this experiment',
+};
+
+/**
+ * Set up sharing for `state` (the page's settings object, read whenever a link is made).
+ * `link` is url.js's `readLink` of the address the page was opened at. Returns
+ * {changed(): call after any setting changed, flush(): write the hash now}.
+ */
+export function createShare(state, link, hooks = {}) {
+  const widget = link.widget;
+  const base = baseOf(location.href);
+  /** Keeps an embed's "Open in gradlab" link on the current settings (set in embedMode). */
+  let refreshOpen = () => {};
+
+  notice(link.notice);
+  if (widget) embedMode(widget);
+  else {
+    // embed-boot.js marks any ?embed=…; an unknown widget shows the whole page instead.
+    delete document.documentElement.dataset.embed;
+    pageMode();
+  }
+
+  // The hash follows the settings, replaced (not pushed: the back button should leave the
+  // page, not step through every slider position), and debounced.
+  const write = debounce(() => {
+    const h = widget ? hashOf(state, WIDGETS[widget].keys) : hashOf(state);
+    const url = `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
+    if (`${location.pathname}${location.search}${location.hash}` !== url) history.replaceState(history.state, '', url);
+    hooks.hashWrites = (hooks.hashWrites ?? 0) + 1;
+    refreshOpen();
+  }, 250);
+  addEventListener('pagehide', () => write.flush());
+  // A link that needed adjusting is replaced by the settings actually in use.
+  if (link.ignored.length || link.clamped.length) write();
+
+  // ------------------------------------------------------------ the whole page
+  function pageMode() {
+    const button = $('copy-link');
+    if (button) button.addEventListener('click', () => copy(pageLink(base, state), button.closest('.share-row')));
+    for (const [name, l] of Object.entries(LAYOUT)) {
+      const anchor = document.querySelector(`#${l.section} ${l.row}`);
+      if (!anchor) continue;
+      const row = shareRow(`Copy embed code`, `for ${ROW_TEXT[name]}`);
+      row.dataset.widget = name;
+      // Many buttons say "Copy embed code": the accessible name says which widget.
+      row.querySelector('button').setAttribute('aria-label', `Copy embed code for ${WIDGETS[name].title}`);
+      // Translated with the page (www/i18n.js applyPage reads these keys).
+      row.querySelector('.share-what').dataset.i18n = `share.for.${name}`;
+      row.querySelector('button').dataset.i18nAttr = `aria-label:share.embedLabel.${name}`;
+      row.querySelector('button').addEventListener('click', () => copy(embedCode(base, name, state, WIDGETS[name].height), row));
+      // After the figure (or the article's last child) the anchor belongs to.
+      const host = anchor.closest('figure, .chart-pair, article') ?? anchor;
+      if (host.tagName === 'ARTICLE') host.append(row);
+      else host.after(row);
+    }
+  }
+
+  // ------------------------------------------------------------ one widget alone
+  function embedMode(name) {
+    const l = LAYOUT[name];
+    document.documentElement.dataset.embed = name;
+    document.title = `gradlab: ${WIDGETS[name].title}`;
+    const section = $(l.section);
+    for (const s of document.querySelectorAll('main > section')) s.hidden = s !== section;
+    for (const child of section.children) {
+      const keep = l.keep.some((sel) => child.matches(sel) || child.querySelector(sel));
+      if (!keep) child.hidden = true;
+    }
+    for (const sel of l.hide ?? []) for (const el of section.querySelectorAll(sel)) el.hidden = true;
+
+    // Its own small bar: copy the embed code, or open the same state in the whole lab.
+    const row = shareRow('Copy embed code', '');
+    row.classList.add('embed-bar');
+    const open = document.createElement('a');
+    open.textContent = 'Open in gradlab ↗';
+    open.dataset.i18n = 'share.open';
+    open.target = '_blank';
+    open.rel = 'noopener';
+    open.className = 'open-full';
+    // Kept current with the hash, and on any interaction that could follow it.
+    refreshOpen = () => (open.href = pageLink(base, state));
+    refreshOpen();
+    for (const type of ['pointerenter', 'focus', 'click']) open.addEventListener(type, refreshOpen);
+    row.querySelector('.share-what').replaceWith(open);
+    row.querySelector('button').addEventListener('click', () => copy(embedCode(base, name, state, height()), row));
+    section.append(row);
+    document.documentElement.dataset.embedReady = '';
+    reportHeight(name);
+  }
+
+  /** The document's height: html's box (its height is auto, so this is the content's). */
+  const height = () => Math.ceil(document.documentElement.getBoundingClientRect().height);
+
+  /**
+   * Tell the page around the iframe how tall the widget is, whenever that changes. `'*'`
+   * as target: the height says nothing private, and the host may be any origin. The host
+   * tells iframes apart by `event.source`; `widget` is for its logs.
+   */
+  function reportHeight(name) {
+    if (window.parent === window) return;
+    let last = -1;
+    const send = () => {
+      const h = height();
+      if (h === last || h === 0) return;
+      last = h;
+      window.parent.postMessage({ type: 'gradlab:height', widget: name, height: h }, '*');
+      hooks.reportedHeight = h;
+    };
+    new ResizeObserver(send).observe(document.body);
+    // Chromium pauses rendering — and with it ResizeObserver — in a cross-origin iframe
+    // that is off screen; a slow check keeps its height right before it is scrolled to.
+    setInterval(send, 1000);
+    // A host whose listener came late (its script after the iframes) may ask again.
+    addEventListener('message', (e) => {
+      if (e.source === window.parent && e.data?.type === 'gradlab:ping') {
+        last = -1;
+        send();
+      }
+    });
+    addEventListener('load', () => {
+      last = -1;
+      send();
+    });
+  }
+
+  // ------------------------------------------------------------ copying
+  function shareRow(label, what) {
+    const row = document.createElement('div');
+    row.className = 'share-row';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'share-button';
+    button.textContent = label;
+    button.dataset.i18n = 'share.embed';
+    const span = document.createElement('span');
+    span.className = 'share-what';
+    span.textContent = what;
+    const status = document.createElement('span');
+    status.className = 'share-status';
+    status.setAttribute('role', 'status');
+    const field = document.createElement('input');
+    field.className = 'share-text';
+    field.readOnly = true;
+    field.hidden = true;
+    field.setAttribute('aria-label', `${label}: the text to copy`);
+    row.append(button, span, status, field);
+    return row;
+  }
+
+  /**
+   * Copy `text` with the asynchronous clipboard API; where it is missing or refused (an
+   * insecure origin, an iframe without `allow="clipboard-write"`), show it in a read-only
+   * field, selected, for the reader to copy by hand.
+   */
+  async function copy(text, row) {
+    write.flush();
+    const field = row.querySelector('.share-text');
+    const status = row.querySelector('.share-status');
+    field.value = text;
+    hooks.copied = text;
+    let ok = false;
+    try {
+      if (navigator.clipboard?.writeText) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch {
+      ok = false;
+    }
+    field.hidden = ok;
+    status.classList.toggle('by-hand', !ok);
+    if (ok) {
+      status.textContent = t('share.copied');
+    } else {
+      field.focus();
+      field.select();
+      status.textContent = t('share.byHand');
+    }
+    row.dataset.copied = ok ? 'clipboard' : 'field';
+  }
+
+  function notice(text) {
+    const el = $('url-notice');
+    if (!el) return;
+    el.hidden = !text;
+    el.textContent = text;
+  }
+
+  return { changed: write, flush: write.flush, notice };
+}
