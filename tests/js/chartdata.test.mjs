@@ -1,0 +1,32 @@
+// The chart tables behind the downloads (www/chartdata.js): CSV that spreadsheets read
+// (quoted names, ∞/NaN by name), JSON without ∞/NaN (null, as the core writes them), and
+// the sentence the live region and the text alternatives say.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toCSV, toJSON, speedSentence, normsTable, speedTable, trainingTable, barsTable } from '../../www/chartdata.js';
+
+test('CSV: a header of the column names, CRLF lines, commas quoted, ∞ and NaN by name', () => {
+  const csv = toCSV({ columns: ['epoch', 'a, b', 'say "hi"'], rows: [[0, 0.1, Infinity], [1, NaN, null]] });
+  assert.equal(csv, 'epoch,"a, b","say ""hi"""\r\n0,0.1,Infinity\r\n1,NaN,\r\n');
+});
+
+test('JSON: full precision, non-finite numbers as null', () => {
+  const j = JSON.parse(toJSON({ title: 't', columns: ['x', 'y'], rows: [[1, 0.1 + 0.2], [2, -Infinity]] }, 'net-speed'));
+  assert.deepEqual(j, { chart: 'net-speed', title: 't', columns: ['x', 'y'], rows: [[1, 0.30000000000000004], [2, null]] });
+});
+
+test('the speed sentence: how many times more slowly layer 1 learns than the last', () => {
+  assert.equal(speedSentence([0.003, 0.017, 0.07, 0.285]), 'layer 1 learns 95 times more slowly than layer 4');
+  assert.equal(speedSentence([0.5, 0.1]), 'layer 1 learns 5 times faster than layer 2');
+  assert.equal(speedSentence([Infinity, 0.1]), 'the gradient overflowed');
+  assert.equal(speedSentence([0.1]), '');
+});
+
+test('tables: one row per layer, epoch or neuron; overflow (null from the core) kept as ∞', () => {
+  assert.deepEqual(normsTable([0.01, 0.2], [0.07, 0.31]).rows, [[1, 0.01, 0.07], [2, 0.2, 0.31]]);
+  assert.deepEqual(speedTable([[0.1, 0.2], [null, 0.3]]).rows, [[0, 0.1, 0.2], [1, Infinity, 0.3]]);
+  assert.equal(trainingTable([91.5], [0.4]).summary, 'After 1 epoch: validation accuracy 91.50\u00a0%, cost 0.4.');
+  const bars = barsTable({ count: 1000, layers: [{ layer: 1, first_six: [0.1, null], norm: 1, delta: [] }] });
+  assert.deepEqual(bars.rows, [[1, 1, 0.1], [1, 2, NaN]]);
+  assert.match(barsTable(null).summary, /^No network yet/);
+});
