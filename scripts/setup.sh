@@ -37,10 +37,12 @@ if ! python3 -c "import numpy" 2>/dev/null; then
 fi
 
 if [ "$want_browser" = 1 ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    echo "setup: installing Debian's chromium and chromium-driver"
+  # fonts-wqy-microhei: a 1.6 MB CJK font, so the Chinese page and charts render (and can be
+  # screenshot-checked) in headless Chromium instead of showing empty boxes.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list :lang=zh | grep -q .; then
+    echo "setup: installing Debian's chromium, chromium-driver and a CJK font"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
   fi
 fi

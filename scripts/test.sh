@@ -20,6 +20,7 @@ step() { # name, command...
 
 step "native tests" cargo test --release
 step "network2 reference (numpy)" python3 tests/reference/network2_check.py
+step "JavaScript unit tests" node --test tests/js/
 step "build the page" bash scripts/build.sh
 export CARGO_TARGET_DIR=target/wasm-test
 step "wasm-bindgen tests (Node)" cargo test --target wasm32-unknown-unknown --test wasm_node

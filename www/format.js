@@ -4,6 +4,8 @@
 // here takes `null` to mean "this number overflowed" and says so where the number
 // would be, so a reader never meets a bare "null", "Infinity" or an empty cell.
 
+import { t, language } from './i18n.js';
+
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 const MINUS = '−';
 
@@ -13,12 +15,11 @@ export const sup = (n) => String(n).split('').map((c) => SUPERSCRIPT[c] ?? c).jo
 /** Whether a value from the core is a real, finite number. */
 export const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
-/** What to print instead of a non-finite value (`null` from JSON, ±∞, NaN). */
+/** What to print instead of a non-finite value (`null` from JSON, ±∞, NaN), in the page's language. */
 export function nonFinite(v) {
-  if (v === Infinity) return 'overflow: ∞';
-  if (v === -Infinity) return `overflow: ${MINUS}∞`;
-  if (typeof v === 'number' && Number.isNaN(v)) return 'overflow: NaN';
-  return 'overflow: ∞';
+  if (v === -Infinity) return t('overflow.minusInf');
+  if (typeof v === 'number' && Number.isNaN(v)) return t('overflow.nan');
+  return t('overflow.inf');
 }
 
 /**
@@ -55,16 +56,22 @@ export function times(r) {
   return `${num(r, 2)}×`;
 }
 
+/**
+ * The percent sign as each language writes it: English style guides (and the SI) put a
+ * space before it, Chinese writes it close ("91.3%").
+ */
+const percentSign = () => (language() === 'zh' ? '%' : '\u00a0%');
+
 /** A fraction as a percentage: 0.9134 → "91.3 %". */
 export function pct(f, decimals = 1) {
   if (!finite(f)) return nonFinite(f);
-  return `${(100 * f).toFixed(decimals)}\u00a0%`;
+  return `${(100 * f).toFixed(decimals)}${percentSign()}`;
 }
 
 /** A value already in percent: 91.34 → "91.3 %". */
 export function percent(p, decimals = 2) {
   if (!finite(p)) return nonFinite(p);
-  return `${p.toFixed(decimals)}\u00a0%`;
+  return `${p.toFixed(decimals)}${percentSign()}`;
 }
 
 /** An integer with thousands separators. */

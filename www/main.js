@@ -17,13 +17,36 @@ import init, {
   book_random_chain,
   book_numbers,
   random_seed,
+  chain_svg,
+  bars_svg,
+  norms_svg,
+  speed_svg,
+  training_svg,
+  depth_svg,
+  max_network_bytes,
 } from './pkg/gradlab.js';
-import { defaults, clamp, networkSettings, ARCHITECTURE } from './state.js';
+import { clamp, networkSettings, ARCHITECTURE, WIDTHS } from './state.js';
 import { createUI } from './ui.js';
+import { readLink, describe as describeLink, WIDGETS } from './url.js';
+import { createShare } from './share.js';
+import { registerOffline } from './offline.js';
+import { allowTextMeasuring } from './csp.js';
 import { int, percent, round3 } from './format.js';
+import { heartbeat, restartBudget, restartNotice } from './recovery.js';
+import { limitText } from './limits.js';
+import { createChartTools, saveFile } from './export.js';
+import * as tables from './chartdata.js';
+import { t, tn, setLanguage, pickLanguage, chartLabels } from './i18n.js';
 
-const state = defaults();
+// The settings are the link's (its hash; see url.js), or the defaults.
+const link = readLink(location.search, location.hash);
+const state = link.state;
+allowTextMeasuring(); // plotters' text measuring under the page's CSP (see csp.js)
+// The language before the first word is shown: the link's, else the browser's.
+setLanguage(pickLanguage(state.lang));
+link.notice = describeLink(link.ignored, link.clamped); // in that language
 const ui = createUI(state);
+ui.applyLanguage();
 
 /** Hooks for the browser tests and the benchmark (scripts/bench-page.mjs). */
 const hooks = {
@@ -41,11 +64,13 @@ const hooks = {
   errors: [],
 };
 window.gradlab = hooks;
+hooks.link = link;
+const share = createShare(state, link, hooks);
 
 // ---------------------------------------------------------------- errors
 
 function describe(e) {
-  if (e instanceof WebAssembly.RuntimeError) return `internal error in the wasm core (${e.message}). Please reload the page.`;
+  if (e instanceof WebAssembly.RuntimeError) return t('error.internal', { message: e.message });
   return e?.message ?? String(e);
 }
 function report(where, e) {
@@ -63,13 +88,15 @@ function safe(where, fn) {
     return undefined;
   }
 }
-window.addEventListener('error', (e) => report('Unexpected error', e.error ?? e.message));
-window.addEventListener('unhandledrejection', (e) => report('Unexpected error', e.reason));
+window.addEventListener('error', (e) => report(t('error.unexpected'), e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => report(t('error.unexpected'), e.reason));
 
 // ---------------------------------------------------------------- chart redraws
 
 /** Chart id → function drawing it on (canvas, dpr). */
 const charts = {};
+/** Each chart's download row, "Numbers" table and text alternative (export.js), set below. */
+let chartTools = null;
 const dirty = new Set();
 let frame = 0;
 /** A frame's drawing budget in ms: beyond it the rest waits for the next frame. */
@@ -92,9 +119,16 @@ function redraw() {
   if (dirty.size) frame = requestAnimationFrame(redraw);
 }
 
+/** The first chart on screen, for scripts/budgets.mjs (budget: 1 s after navigation). */
+function markFirstChart() {
+  if (!performance.getEntriesByName('first-chart', 'mark').length) performance.mark('first-chart');
+}
+
 function draw(id) {
   const t = performance.now();
   const drawn = safe(`Drawing ${id}`, () => ui.paint(id, charts[id]));
+  if (drawn) markFirstChart();
+  chartTools?.refresh(id);
   const times = (hooks.drawTimings[id] ??= []);
   if (drawn) {
     times.push(performance.now() - t);
@@ -117,7 +151,7 @@ function chainInputs() {
 charts['chain-canvas'] = (canvas, dpr) => {
   const c = chainInputs();
   const t0 = performance.now();
-  const json = draw_chain(canvas, c.w, c.b, c.zeroZ, c.a0, dpr, '');
+  const json = draw_chain(canvas, c.w, c.b, c.zeroZ, c.a0, dpr, chartLabels());
   hooks.chainTimings.push(performance.now() - t0);
   if (hooks.chainTimings.length > 500) hooks.chainTimings.shift();
   return json;
@@ -127,11 +161,13 @@ charts['chain-canvas'] = (canvas, dpr) => {
 function updateChain() {
   const c = chainInputs();
   let json = safe('The chain', () => ui.paint('chain-canvas', charts['chain-canvas']))?.value;
+  if (json !== undefined) markFirstChart();
   if (json === undefined) json = safe('The chain', () => chain_report(c.w, c.b, c.zeroZ, c.a0));
   if (json === undefined) return;
   const r = JSON.parse(json);
   hooks.chainReport = r;
   ui.showChain(r, { w: Array.from(c.w), random: !!randomChain, seed: randomChain?.seed });
+  chartTools?.refresh('chain-canvas');
 }
 
 function presetRandom() {
@@ -147,10 +183,12 @@ function setRandomChain(seed) {
   if (json === undefined) return;
   const { w, b } = JSON.parse(json);
   randomChain = { w, b, seed };
+  set('chain.seed', seed); // in the link, so it reproduces the same chain
 }
 
 function presetExplode() {
   randomChain = null;
+  set('chain.seed', -1);
   set('chain.bias', 'zero');
   set('chain.w', 100);
   ui.showChainRandom(false);
@@ -159,7 +197,12 @@ function presetExplode() {
 
 // ---------------------------------------------------------------- 2. the network
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// A chain-only embed starts no worker (nor loads the 1.6 MB of digits): a stand-in drops
+// the messages, and as it never says 'ready', net.ready stays false and nothing is sent.
+// `let`: a crashed worker is replaced by a new one (see "faults" below).
+const wantWorker = !link.widget || WIDGETS[link.widget].worker;
+const spawnWorker = () => (wantWorker ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) : { postMessage() {}, terminate() {} });
+let worker = spawnWorker();
 const net = {
   ready: false,
   failed: false,
@@ -191,32 +234,103 @@ function requestReset() {
   net.resetWanted = false;
   net.resetSent += 1;
   net.running = false;
+  if (net.loaded) {
+    net.loaded = null; // a fresh network from the settings replaces the loaded one
+    ui.loadedArchitecture(null);
+  }
   ui.running(false);
   worker.postMessage({ type: 'reset', id: net.resetSent, settings: networkSettings(state) });
+}
+
+// A network file (network2's JSON) replaces the panel's network like a reset whose network
+// comes from the file: same request ids, so snapshots of the old network stop counting
+// only once the new one is in. On any error the old network, its history and charts stay.
+
+async function loadNetwork(file) {
+  if (!net.ready || !file) return;
+  // Refused by its size before a byte is read (a 100 MB file would stall the tab).
+  const limit = safe('The network file limit', () => max_network_bytes()) ?? 8 << 20;
+  if (file.size > limit) {
+    ui.loadMessage(t('load.tooBig', { name: file.name, mb: (file.size / 2 ** 20).toFixed(1), limit: limit / 2 ** 20 }), true);
+    return;
+  }
+  let json;
+  try {
+    json = await file.text();
+  } catch (e) {
+    ui.loadMessage(t('load.unreadable', { name: file.name, message: describe(e) }), true);
+    return;
+  }
+  net.resetSent += 1;
+  net.loadPending = { id: net.resetSent, name: file.name, superseded: net.resetSent - 1 !== net.resetAcked };
+  ui.loadMessage(t('load.loading', { name: file.name }));
+  worker.postMessage({ type: 'load', id: net.resetSent, json });
+}
+
+/** The worker took the file: the panel's controls show the loaded architecture. */
+function onLoaded(sizes) {
+  const name = net.loadPending?.name ?? 'the file';
+  net.loadPending = null;
+  net.loaded = { sizes, name };
+  net.running = false;
+  ui.running(false);
+  const hidden = sizes.slice(1, -1);
+  set('net.hidden', hidden.length);
+  if (hidden.every((w) => w === hidden[0]) && WIDTHS.includes(hidden[0])) set('net.width', hidden[0]);
+  ui.loadedArchitecture(hidden);
+  ui.loadMessage(t('load.done', { name, sizes: sizes.join(', ') }));
+}
+
+function onLoadError(msg) {
+  if (msg.id !== net.resetSent) return;
+  const p = net.loadPending;
+  net.loadPending = null;
+  net.resetAcked = msg.id;
+  ui.loadMessage(t('load.refused', { name: p?.name ?? '?', message: msg.message }), true);
+  if (msg.fatal) report('Loading a network', new Error(msg.message));
+  // A reset superseded by the load (or asked for meanwhile) is due now.
+  if (p?.superseded || net.resetWanted) requestReset();
+}
+
+function downloadNetwork() {
+  if (!net.ready) return;
+  worker.postMessage({ type: 'network', id: (net.networkRequests = (net.networkRequests ?? 0) + 1) });
+}
+
+function onNetwork(msg) {
+  const epoch = hooks.snapshot?.epoch ?? 0;
+  const sizes = net.loaded?.sizes ?? [784, ...Array(state['net.hidden']).fill(state['net.width']), 10];
+  saveFile(new Blob([msg.json], { type: 'application/json' }), `network-${sizes.join('-')}-epoch-${epoch}.json`);
 }
 
 /** The book's ‖δ^l‖ when the panel holds the book's network at initialisation. */
 function bookNormsFor(epochs) {
   const s = networkSettings(state);
-  const isBook = epochs === 0 && s.width === 30 && s.init === 'scaled' && Math.abs(s.gain - 1) < 1e-9 && s.hidden >= 2 && s.hidden <= 4;
+  const isBook = !net.loaded && epochs === 0 && s.width === 30 && s.init === 'scaled' && Math.abs(s.gain - 1) < 1e-9 && s.hidden >= 2 && s.hidden <= 4;
   return isBook ? bookNumbers.initNorms[s.hidden - 2] : [];
 }
 
 const EMPTY_PROBE = { count: 0, layers: [] };
-charts['net-bars'] = (canvas, dpr) => draw_bars(canvas, JSON.stringify(hooks.snapshot?.probe ?? EMPTY_PROBE), dpr, '');
+charts['net-bars'] = (canvas, dpr) => draw_bars(canvas, JSON.stringify(hooks.snapshot?.probe ?? EMPTY_PROBE), dpr, chartLabels());
 charts['net-normchart'] = (canvas, dpr) => {
   const s = hooks.snapshot;
-  return draw_norms(canvas, Float64Array.from(s ? normsOf(s) : []), Float64Array.from(s ? bookNormsFor(s.epoch) : []), dpr, '');
+  return draw_norms(canvas, Float64Array.from(s ? normsOf(s) : []), Float64Array.from(s ? bookNormsFor(s.epoch) : []), dpr, chartLabels());
 };
-charts['net-speed'] = (canvas, dpr) => draw_speed(canvas, JSON.stringify(net.history), dpr, '');
-charts['net-training'] = (canvas, dpr) => draw_training(canvas, Float64Array.from(net.accuracy), Float64Array.from(net.cost), dpr, '');
+charts['net-speed'] = (canvas, dpr) => draw_speed(canvas, JSON.stringify(net.history), dpr, chartLabels());
+charts['net-training'] = (canvas, dpr) => draw_training(canvas, Float64Array.from(net.accuracy), Float64Array.from(net.cost), dpr, chartLabels());
 const NET_CHARTS = ['net-bars', 'net-normchart', 'net-speed', 'net-training'];
 
 function onSnapshot(msg) {
   const snap = msg.snap;
+  if (msg.initial && msg.restored !== undefined) {
+    if (msg.id === net.resetSent) onRestored(msg);
+    return;
+  }
   if (msg.initial) {
     if (msg.id !== net.resetSent) return; // an older reset, superseded
     net.resetAcked = msg.id;
+    net.checkpoint = null; // a new network: the old one's checkpoint no longer applies
+    if (msg.loaded) onLoaded(msg.loaded);
     net.history = [];
     net.accuracy = [];
     net.cost = [];
@@ -236,29 +350,41 @@ function onSnapshot(msg) {
     net.cost.push(snap.cost === null || snap.cost === undefined ? NaN : snap.cost);
   }
   ui.norms(normsOf(snap));
-  if (msg.initial) showStatus();
+  if (msg.initial) {
+    showStatus();
+    announceNetwork();
+  }
   invalidate(...NET_CHARTS);
 }
 
 function showStatus() {
   const p = net.progress;
   const target = state['net.epochs'];
-  const arch = `[784, ${Array(state['net.hidden']).fill(state['net.width']).join(', ')}, 10]`;
-  const acc = net.accuracy.length ? ` · validation accuracy ${percent(net.accuracy[net.accuracy.length - 1], 1)}` : '';
+  const arch = net.loaded ? t('status.loadedArch', { sizes: net.loaded.sizes.join(', ') }) : `[784, ${Array(state['net.hidden']).fill(state['net.width']).join(', ')}, 10]`;
+  const acc = net.accuracy.length ? t('status.accuracy', { acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
   const epochs = p ? p.epochs : 0;
   ui.progress(p && p.n ? (p.epochs + p.position / p.n) / target : 0);
   if (net.lastStop?.reason === 'diverged') {
-    ui.status('Stopped: the training diverged (see below).', 'failed');
+    ui.status(t('status.diverged'), 'failed');
   } else if (net.running && p) {
-    ui.status(`Epoch ${Math.min(target, epochs + 1)} of ${target} · ${int(p.position)} of ${int(p.n)} images${p.rate ? ` · ${int(p.rate)} images/s` : ''}${acc}`);
+    ui.status(t('status.running', { epoch: Math.min(target, epochs + 1), target, position: int(p.position), n: int(p.n) }) + (p.rate ? t('status.rate', { rate: int(p.rate) }) : '') + acc);
   } else if (epochs === 0) {
-    ui.status(`Ready: ${arch}, ${net.sizes ? int(net.sizes[0]) : '8,000'} training images. Press Start.`);
+    ui.status(t('status.ready', { arch, n: net.sizes ? int(net.sizes[0]) : int(8000) }));
   } else if (epochs >= target) {
-    ui.status(`Done: ${epochs} epoch${epochs > 1 ? 's' : ''}${acc}.`, 'done');
+    ui.status(tn('status.done', epochs, { acc }), 'done');
   } else {
-    ui.status(`Paused after epoch ${epochs} of ${target}${acc}.`);
+    ui.status(t('status.paused', { n: epochs, target, acc }));
   }
   hooks.status = net.running ? 'running' : 'idle';
+}
+
+/** The key result in words, for screen readers (a polite live region): at a new network and when training stops. */
+function announceNetwork() {
+  const s = hooks.snapshot;
+  if (!s) return;
+  const sentence = tables.speedSentence(normsOf(s));
+  const acc = s.epoch > 0 && net.accuracy.length ? t('announce.accuracy', { epoch: s.epoch, acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
+  ui.announce(`${sentence ? `${sentence[0].toUpperCase()}${sentence.slice(1)}.` : ''}${acc}`);
 }
 
 function onStopped(msg) {
@@ -266,9 +392,10 @@ function onStopped(msg) {
   net.lastStop = msg;
   ui.running(false);
   if (msg.reason === 'diverged') {
-    ui.notice('net-notice', `${msg.message.replace(/^training/, 'Training').replace(/[^.]$/, '$&.')} The charts show the last gradients measured; press Reset (or lower the gain or η) to start again.`);
+    ui.notice('net-notice', t('notice.diverged', { message: msg.message.replace(/^training/, 'Training').replace(/[^.]$/, '$&.') }));
   }
   showStatus();
+  announceNetwork();
 }
 
 function startPause() {
@@ -298,14 +425,14 @@ function step() {
 
 const book = { id: 0, running: null, results: {} };
 
-charts['book-bars'] = (canvas, dpr) => book.results.bars && draw_bars(canvas, JSON.stringify(book.results.bars), dpr, '');
+charts['book-bars'] = (canvas, dpr) => book.results.bars && draw_bars(canvas, JSON.stringify(book.results.bars), dpr, chartLabels());
 charts['book-norms'] = (canvas, dpr) => {
   const row = book.results.norms?.find((r) => r.hidden === 4) ?? book.results.norms?.at(-1);
-  return row && draw_norms(canvas, Float64Array.from(row.mean.map(orInf)), Float64Array.from(bookNumbers.initNorms[row.hidden - 2]), dpr, '');
+  return row && draw_norms(canvas, Float64Array.from(row.mean.map(orInf)), Float64Array.from(bookNumbers.initNorms[row.hidden - 2]), dpr, chartLabels());
 };
-charts['book-speed'] = (canvas, dpr) => book.results.speed && draw_speed(canvas, JSON.stringify(book.results.speed), dpr, '');
+charts['book-speed'] = (canvas, dpr) => book.results.speed && draw_speed(canvas, JSON.stringify(book.results.speed), dpr, chartLabels());
 charts['book-depth'] = (canvas, dpr) =>
-  book.results.depth && draw_depth(canvas, JSON.stringify(book.results.depth.map((r) => [r.hidden, r.mean, r.std])), dpr, '');
+  book.results.depth && draw_depth(canvas, JSON.stringify(book.results.depth.map((r) => [r.hidden, r.mean, r.std])), dpr, chartLabels());
 
 function bookRun(kind) {
   if (!net.ready) return;
@@ -324,7 +451,7 @@ function bookRun(kind) {
   book.running = kind;
   book.params = params;
   ui.bookRunning(kind, true);
-  ui.bookStatus(kind, kind === 'bars' ? 'Computing…' : 'Starting…');
+  ui.bookStatus(kind, kind === 'bars' ? t('book.computing') : t('book.starting'));
   worker.postMessage({ type: 'book', id: book.id, kind, params });
 }
 
@@ -333,7 +460,7 @@ function onBook(msg) {
   const current = msg.id === book.id;
   if (event === 'cancelled') {
     ui.bookRunning(kind, false);
-    ui.bookStatus(kind, 'Cancelled.');
+    ui.bookStatus(kind, t('book.cancelled'));
     if (current) book.running = null;
     return;
   }
@@ -341,7 +468,7 @@ function onBook(msg) {
   if (event === 'error') {
     book.running = null;
     ui.bookRunning(kind, false);
-    ui.bookStatus(kind, `Failed: ${msg.message}`, true);
+    ui.bookStatus(kind, t('book.failed', { message: msg.message }), true);
     if (msg.fatal) report(`The chapter's experiment (${kind})`, new Error(msg.message));
     return;
   }
@@ -353,22 +480,22 @@ function onBook(msg) {
   switch (kind) {
     case 'bars':
       book.results.bars = msg.probe;
-      ui.bookStatus(kind, `Seed ${book.params.seed}: ‖δ¹‖ = ${fmtNorm(msg.probe.layers[0].norm)}, ‖δ²‖ = ${fmtNorm(msg.probe.layers[1].norm)} (book: 0.07, 0.31).`);
+      ui.bookStatus(kind, t('book.bars.done', { seed: book.params.seed, n1: fmtNorm(msg.probe.layers[0].norm), n2: fmtNorm(msg.probe.layers[1].norm) }));
       break;
     case 'norms':
       book.results.norms = msg.rows;
       ui.normsTable(msg.rows, bookNumbers.initNorms);
-      ui.bookStatus(kind, finished ? `Mean over ${book.params.seeds} network${book.params.seeds > 1 ? 's' : ''} per depth (${seeds(book.params.seed, book.params.seeds)}).` : `Measuring… ${msg.done} of 3 depths`);
+      ui.bookStatus(kind, finished ? tn('book.norms.done', book.params.seeds, { seeds: seeds(book.params.seed, book.params.seeds) }) : t('book.norms.progress', { done: msg.done }));
       break;
     case 'speed':
       book.results.speed = msg.history;
-      ui.bookStatus(kind, finished ? `${msg.total} epochs, ${book.params.hidden} hidden layers.` : `Epoch ${msg.done} of ${msg.total}…`);
+      ui.bookStatus(kind, finished ? t('book.speed.done', { epochs: msg.total, hidden: book.params.hidden }) : t('book.speed.progress', { done: msg.done, total: msg.total }));
       break;
     case 'depth': {
       book.results.depth = msg.rows;
       const p = book.params;
       ui.depthTable(msg.rows, bookNumbers.depthAccuracy, finished ? null : msg, p.epochs);
-      ui.bookStatus(kind, finished ? `${p.epochs} epoch${p.epochs > 1 ? 's' : ''}, ${p.runs} run${p.runs > 1 ? 's' : ''} per depth (${seeds(p.seed, p.runs)}), accuracy on 1,000 validation images.` : `Training… ${Math.round((100 * msg.done) / msg.total)} %`);
+      ui.bookStatus(kind, finished ? t('book.depth.done', { epochs: p.epochs, runs: p.runs, seeds: seeds(p.seed, p.runs) }) : t('book.depth.progress', { pct: Math.round((100 * msg.done) / msg.total) }));
       break;
     }
   }
@@ -379,8 +506,63 @@ function onBook(msg) {
   invalidate(id);
 }
 
-const seeds = (first, n) => (n > 1 ? `seeds ${first}–${first + n - 1}` : `seed ${first}`);
+const seeds = (first, n) => tn('seeds', n, { first, last: first + n - 1 });
 const fmtNorm = (v) => (v === null ? '∞' : v.toPrecision(2));
+
+// ---------------------------------------------------------------- downloads and text alternatives
+
+/** Each chart's numbers (chartdata.js) and the same chart as SVG, from the data it is drawn with. */
+chartTools = createChartTools(
+  {
+    'chain-canvas': {
+      numbers: false, // the chain has its own table, "Every neuron's numbers"
+      table: () => tables.chainTable(hooks.chainReport, Array.from(chainInputs().w)),
+      svg: (w, h) => {
+        const c = chainInputs();
+        return chain_svg(c.w, c.b, c.zeroZ, c.a0, w, h, chartLabels());
+      },
+    },
+    'net-bars': {
+      table: () => tables.barsTable(hooks.snapshot?.probe),
+      svg: (w, h) => bars_svg(JSON.stringify(hooks.snapshot?.probe ?? EMPTY_PROBE), w, h, chartLabels()),
+    },
+    'net-normchart': {
+      table: () => tables.normsTable(hooks.snapshot ? normsOf(hooks.snapshot) : [], hooks.snapshot ? bookNormsFor(hooks.snapshot.epoch) : []),
+      svg: (w, h) => {
+        const s = hooks.snapshot;
+        return norms_svg(Float64Array.from(s ? normsOf(s) : []), Float64Array.from(s ? bookNormsFor(s.epoch) : []), w, h, chartLabels());
+      },
+    },
+    'net-speed': {
+      table: () => tables.speedTable(net.history),
+      svg: (w, h) => speed_svg(JSON.stringify(net.history), w, h, chartLabels()),
+    },
+    'net-training': {
+      table: () => tables.trainingTable(net.accuracy, net.cost),
+      svg: (w, h) => training_svg(Float64Array.from(net.accuracy), Float64Array.from(net.cost), w, h, chartLabels()),
+    },
+    'book-bars': {
+      table: () => tables.barsTable(book.results.bars, "Gradient ∂C/∂b of the first six neurons in each hidden layer, the book's network at initialisation"),
+      svg: (w, h) => bars_svg(JSON.stringify(book.results.bars ?? EMPTY_PROBE), w, h, chartLabels()),
+    },
+    'book-norms': {
+      table: () => tables.bookNormsTable(book.results.norms ?? [], bookNumbers.initNorms),
+      svg: (w, h) => {
+        const row = book.results.norms?.find((r) => r.hidden === 4) ?? book.results.norms?.at(-1);
+        return norms_svg(Float64Array.from(row ? row.mean.map(orInf) : []), Float64Array.from(row ? bookNumbers.initNorms[row.hidden - 2] : []), w, h, chartLabels());
+      },
+    },
+    'book-speed': {
+      table: () => tables.speedTable(book.results.speed ?? [], "Speed of learning, the book's protocol"),
+      svg: (w, h) => speed_svg(JSON.stringify(book.results.speed ?? []), w, h, chartLabels()),
+    },
+    'book-depth': {
+      table: () => tables.depthTable(book.results.depth ?? [], bookNumbers.depthAccuracy),
+      svg: (w, h) => depth_svg(JSON.stringify((book.results.depth ?? []).map((r) => [r.hidden, r.mean, r.std])), w, h, chartLabels()),
+    },
+  },
+  (where, e) => report(where, e),
+);
 
 // ---------------------------------------------------------------- settings
 
@@ -388,6 +570,7 @@ const fmtNorm = (v) => (v === null ? '∞' : v.toPrecision(2));
 function set(key, value) {
   state[key] = clamp(key, value, state[key]);
   ui.reflect(key);
+  share.changed();
   return state[key];
 }
 
@@ -395,11 +578,17 @@ function onSetting(key, value, opts = {}) {
   if (key === 'chain.w' && opts.fromSlider) value = round3(value);
   const before = state[key];
   set(key, value);
+  if (key === 'lang') {
+    applyLanguage();
+    return;
+  }
+  ui.limitNote(key, limitText(key, value, state[key]));
   if (key.startsWith('chain.')) {
     if (randomChain) {
       if (key === 'chain.layers') setRandomChain(randomChain.seed);
       else if (key === 'chain.w' || key === 'chain.b') {
         randomChain = null;
+        set('chain.seed', -1);
         ui.showChainRandom(false);
       }
     }
@@ -417,6 +606,52 @@ function onSetting(key, value, opts = {}) {
   }
 }
 
+/**
+ * The page in the language just chosen (state.lang; '' = the browser's): the static text
+ * and the controls (ui.js), then everything composed here — the chain's sentence, the
+ * status, the chips, the chapter's tables — and every chart, whose labels come from the
+ * language file through the wasm core.
+ */
+function applyLanguage() {
+  setLanguage(pickLanguage(state.lang));
+  ui.applyLanguage();
+  updateChain();
+  if (net.ready) showStatus();
+  if (hooks.snapshot) ui.norms(normsOf(hooks.snapshot));
+  if (book.results.norms?.length) ui.normsTable(book.results.norms, bookNumbers.initNorms);
+  if (book.results.depth?.length && book.params?.epochs) ui.depthTable(book.results.depth, bookNumbers.depthAccuracy, null, book.params.epochs);
+  invalidate(...Object.keys(charts));
+}
+
+/**
+ * A hash typed into the address bar (or a link followed within the page): apply it as if
+ * the page had been opened at it. A plain section anchor (#network) changes nothing.
+ */
+function applyLink() {
+  const next = readLink(location.search, location.hash);
+  if (next.anchor) {
+    share.changed(); // put the settings back in the address
+    return;
+  }
+  share.notice(next.notice);
+  const before = { ...state };
+  for (const key of Object.keys(state)) {
+    state[key] = next.state[key];
+    ui.reflect(key);
+  }
+  randomChain = null;
+  if (state['chain.seed'] >= 0) setRandomChain(state['chain.seed']);
+  ui.showChainRandom(!!randomChain);
+  updateChain();
+  const changed = (keys) => keys.some((k) => before[k] !== state[k]);
+  if (changed(['lang'])) applyLanguage();
+  if (changed(ARCHITECTURE)) requestReset();
+  if (net.ready && changed(['net.eta', 'net.lambda', 'net.miniBatch'])) worker.postMessage({ type: 'retune', eta: state['net.eta'], lambda: state['net.lambda'], miniBatch: state['net.miniBatch'] });
+  if (net.ready && changed(['net.epochs'])) worker.postMessage({ type: 'epochs', epochs: state['net.epochs'] });
+  if (net.ready) showStatus();
+}
+window.addEventListener('hashchange', applyLink);
+
 ui.bind({
   setting: onSetting,
   presetRandom,
@@ -424,24 +659,40 @@ ui.bind({
   startPause,
   step,
   reset: () => requestReset(),
+  loadNetwork,
+  downloadNetwork,
   bookRun,
   resize: (ids) => invalidate(...ids),
 });
 
 // ---------------------------------------------------------------- the worker's messages
 
-worker.onmessage = ({ data: msg }) => receive(msg);
 /** Tests feed synthetic worker messages (e.g. an exploded network's snapshot) through this. */
 hooks.receive = (msg) => receive(msg);
 
 function receive(msg) {
+  // A panic in the worker's wasm (fatal) leaves its instance unusable: report it as usual
+  // (below), then replace the worker.
+  if (msg.fatal && (msg.type === 'error' || msg.type === 'book' || msg.type === 'load-error')) queueMicrotask(() => recover(msg.message));
   switch (msg.type) {
     case 'ready':
       net.ready = true;
+      net.workerReady = true;
       net.sizes = msg.sizes;
       ui.networkEnabled(true);
       ui.bookEnabled(true);
-      requestReset();
+      if (net.recovering) restoreAfterCrash();
+      else requestReset();
+      break;
+    case 'checkpoint':
+      if (net.resetSent === net.resetAcked) net.checkpoint = { json: msg.json, epochs: msg.epochs };
+      break;
+    case 'pong':
+      beat.pong(msg.seq);
+      break;
+    case 'memory':
+      memoryAnswers.get(msg.seq)?.(msg.bytes);
+      memoryAnswers.delete(msg.seq);
       break;
     case 'snapshot':
       onSnapshot(msg);
@@ -460,16 +711,22 @@ function receive(msg) {
     case 'book':
       onBook(msg);
       break;
+    case 'load-error':
+      onLoadError(msg);
+      break;
+    case 'network':
+      onNetwork(msg);
+      break;
     case 'data-error':
       net.failed = true;
-      ui.status('The MNIST digits could not be loaded: the network cannot train.', 'failed');
-      ui.notice('net-notice', `${msg.message[0].toUpperCase()}${msg.message.slice(1)}. The chain above still works: it needs no data.`);
-      ui.notice('book-notice', `The chapter's experiments need the MNIST digits, which could not be loaded (${msg.message}).`);
+      ui.status(t('status.nodata'), 'failed');
+      ui.notice('net-notice', t('notice.nodata', { message: `${msg.message[0].toUpperCase()}${msg.message.slice(1)}` }));
+      ui.notice('book-notice', t('notice.bookNodata', { message: msg.message }));
       hooks.status = 'data-error';
       break;
     case 'fatal':
       net.failed = true;
-      ui.status('The training engine could not start.', 'failed');
+      ui.status(t('status.noworker'), 'failed');
       report('The worker', new Error(msg.message));
       break;
     case 'error':
@@ -479,14 +736,123 @@ function receive(msg) {
       break;
   }
 }
-worker.onerror = (e) => {
-  e.preventDefault?.();
-  net.failed = true;
+/** The worker's handlers; a new worker after a crash gets them too. */
+function wire(w) {
+  w.onmessage = ({ data: msg }) => {
+    if (w === worker) receive(msg); // not the last words of a replaced worker
+  };
+  w.onerror = (e) => {
+    e.preventDefault?.();
+    const why = e.message || 'it could not be started (is the page served over http?)';
+    // A worker that had booted is restarted; one that never did would fail again.
+    if (net.workerReady) {
+      report('The training worker stopped', new Error(why));
+      recover(why);
+      return;
+    }
+    net.failed = true;
+    net.running = false;
+    ui.running(false);
+    report('The training worker stopped', new Error(why));
+  };
+  w.onmessageerror = () => report('The training worker', new Error('a message could not be read'));
+}
+wire(worker);
+
+// ---------------------------------------------------------------- faults
+
+// A panic in the worker's wasm, an error event of a booted worker, or a worker that stops
+// answering the heartbeat: the worker is replaced and the panel returns to its last good
+// state without a reload: the settings (they live here), and the network as it was at the
+// last checkpoint the worker posted (worker.js CHECKPOINT_MS), counted from that epoch, with
+// the charts' history up to it. Without a checkpoint, a fresh network from the settings.
+const allowRestart = restartBudget();
+const beat = heartbeat({
+  post: (m) => worker.postMessage(m),
+  alive: () => wantWorker && net.ready && !net.recovering,
+  dead: () => {
+    report('The training worker', new Error('it stopped responding'));
+    recover('it stopped responding');
+  },
+});
+hooks.restarts = 0;
+/** Tests: a real panic in the worker's core, and a worker killed without a word. */
+hooks.debugPanic = () => worker.postMessage({ type: 'debug-panic' });
+hooks.killWorker = () => worker.terminate();
+/** Tests (soak): bytes of wasm memory on the main thread and in the worker. */
+const memoryAnswers = new Map();
+let memorySeq = 0;
+hooks.wasmMemory = async () => {
+  const seq = ++memorySeq;
+  const inWorker = new Promise((resolve) => memoryAnswers.set(seq, resolve));
+  worker.postMessage({ type: 'memory', seq });
+  return { main: (await init()).memory.buffer.byteLength, worker: await inWorker };
+};
+
+function recover(reason) {
+  if (!wantWorker || net.recovering || net.failed) return;
+  worker.terminate();
+  beat.reset();
+  net.ready = false;
+  net.workerReady = false;
   net.running = false;
   ui.running(false);
-  report('The training worker stopped', new Error(e.message || 'it could not be started (is the page served over http?)'));
-};
-worker.onmessageerror = () => report('The training worker', new Error('a message could not be read'));
+  ui.networkEnabled(false);
+  ui.bookEnabled(false);
+  if (book.running) {
+    ui.bookRunning(book.running, false);
+    ui.bookStatus(book.running, t('book.interrupted'), true);
+    book.running = null;
+  }
+  if (!allowRestart()) {
+    net.failed = true;
+    ui.status(t('status.crashedAgain'), 'failed');
+    hooks.status = 'crashed';
+    return;
+  }
+  hooks.restarts += 1;
+  net.recovering = { reason, checkpoint: net.checkpoint };
+  hooks.status = 'restarting';
+  ui.status(t('status.restarting'), 'failed');
+  worker = spawnWorker();
+  wire(worker);
+}
+
+function restoreAfterCrash() {
+  const { checkpoint } = net.recovering;
+  net.resetWanted = false;
+  net.resetSent += 1;
+  worker.postMessage({ type: 'restore', id: net.resetSent, settings: networkSettings(state), json: checkpoint?.json ?? null, epochs: checkpoint?.epochs ?? 0 });
+}
+
+/** The restored network's first snapshot: the charts keep their history up to its epoch. */
+function onRestored(msg) {
+  const { reason } = net.recovering ?? {};
+  net.recovering = null;
+  net.resetAcked = msg.id;
+  const n = msg.restored;
+  net.history = net.history.slice(0, n);
+  net.accuracy = net.accuracy.slice(0, n);
+  net.cost = net.cost.slice(0, n);
+  hooks.snapshots = hooks.snapshots.slice(0, n);
+  if (n === 0) {
+    net.checkpoint = null;
+    if (net.loaded) {
+      net.loaded = null; // no checkpoint of the loaded network: the settings' network replaces it
+      ui.loadedArchitecture(null);
+    }
+  }
+  net.progress = null;
+  net.lastStop = null;
+  hooks.snapshot = msg.snap;
+  hooks.snapshots.push(msg.snap);
+  net.history.push(normsOf(msg.snap));
+  ui.norms(normsOf(msg.snap));
+  ui.notice('net-notice', restartNotice(reason, n));
+  showStatus();
+  invalidate(...NET_CHARTS);
+  if (net.resetWanted) requestReset();
+}
 
 // ---------------------------------------------------------------- start
 
@@ -501,7 +867,15 @@ async function start() {
   const numbers = safe("The book's numbers", () => book_numbers());
   if (numbers) bookNumbers = JSON.parse(numbers);
   hooks.wasmReady = true;
+  // The link's "book's N(0,1) weights": the same seed gives the same chain.
+  if (state['chain.seed'] >= 0) {
+    setRandomChain(state['chain.seed']);
+    ui.showChainRandom(!!randomChain);
+  }
   updateChain();
   invalidate(...NET_CHARTS, ...Object.keys(book.results).map((k) => `book-${k}`));
 }
+// Elements made above (chart tools, embed rows) carry data-i18n keys: translate them too.
+ui.applyLanguage();
 hooks.ready = start();
+hooks.ready.then(() => registerOffline(hooks));

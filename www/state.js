@@ -5,6 +5,8 @@
 //
 // Pure module: no DOM, no wasm.
 
+import { LANGUAGES } from './i18n.js';
+
 /** The network widths with fast kernels in the core (see src/web.rs). */
 export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100];
 
@@ -21,6 +23,9 @@ export const SETTINGS = {
   'chain.bias': { kind: 'enum', def: 'fixed', values: ['fixed', 'zero'] },
   'chain.b': { kind: 'num', def: 0, min: -20, max: 20 },
   'chain.a0': { kind: 'num', def: 1, min: -10, max: 10 },
+  // The seed of the "book's N(0,1) weights" preset, so a link reproduces the same random
+  // chain; −1 means no preset (the slider's weight and the bias field are in use).
+  'chain.seed': { kind: 'int', def: -1, min: -1, max: 4294967295 },
   // The network trained in the tab (section 2); names as `Settings` in src/web.rs.
   'net.hidden': { kind: 'int', def: 3, min: 1, max: 6 },
   'net.width': { kind: 'enum', def: 30, values: WIDTHS },
@@ -38,6 +43,9 @@ export const SETTINGS = {
   'book.depthEpochs': { kind: 'int', def: 30, min: 1, max: 30 },
   'book.depthRuns': { kind: 'int', def: 2, min: 1, max: 5 },
   'book.normSeeds': { kind: 'int', def: 5, min: 1, max: 20 },
+  // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
+  // chosen on the page is kept in links, so a shared link opens in the sharer's language.
+  lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },
 };
 
 /** A fresh state object holding every default. */
@@ -83,11 +91,54 @@ export function encode(state) {
 
 /** A state from a query string; unknown keys are ignored, bad values fall back. */
 export function decode(query) {
+  return parse(query).state;
+}
+
+/**
+ * A state from a query string (a link's hash), and what had to be changed to get it:
+ * `ignored` lists keys left at their default — unknown, repeated (the first one wins),
+ * or with a value that means nothing (`NaN`, `abc`, a width the page does not offer) —
+ * and `clamped` lists values brought into range (±Infinity, 1e400 and non-integers
+ * included). Never throws: a link is input from anyone.
+ */
+export function parse(query) {
   const state = defaults();
-  for (const [k, v] of new URLSearchParams(query)) {
-    if (k in SETTINGS) state[k] = clamp(k, v);
+  const ignored = [];
+  const clamped = [];
+  const seen = new Set();
+  let params;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    return { state, ignored: [{ key: String(query), reason: 'unreadable' }], clamped };
   }
-  return state;
+  for (const [key, raw] of params) {
+    // hasOwn, not `in`: `__proto__`, `constructor` or `toString` are not settings.
+    if (!Object.hasOwn(SETTINGS, key)) {
+      ignored.push({ key, reason: 'unknown' });
+      continue;
+    }
+    if (seen.has(key)) {
+      ignored.push({ key, reason: 'repeated' });
+      continue;
+    }
+    seen.add(key);
+    const s = SETTINGS[key];
+    if (s.kind === 'int' || s.kind === 'num') {
+      const v = Number(raw.trim());
+      if (raw.trim() === '' || Number.isNaN(v)) {
+        ignored.push({ key, reason: 'not a number' });
+        continue;
+      }
+      state[key] = clamp(key, Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, v)));
+      if (state[key] !== v) clamped.push({ key, from: raw, to: state[key] });
+    } else {
+      const v = clamp(key, raw); // the default when `raw` is not one of the values
+      if (String(v) !== raw) ignored.push({ key, reason: 'not allowed' });
+      else state[key] = v;
+    }
+  }
+  return { state, ignored, clamped };
 }
 
 // ---------------------------------------------------------------- non-linear sliders

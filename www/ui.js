@@ -4,6 +4,7 @@
 
 import { WIDTHS, chainWeight, chainWeightPos, gainOf } from './state.js';
 import { num, weight, times, sub, sup, finite, nonFinite, percent, pct } from './format.js';
+import { t, tn, language, applyPage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,12 +40,16 @@ export function createUI(state) {
   function reflect(key) {
     const v = state[key];
     switch (key) {
+      // aria-valuetext: a screen reader announces the value the page shows, not the
+      // slider's internal position (the weight and gain sliders are logarithmic).
       case 'chain.layers':
         $('chain-layers').value = v;
+        $('chain-layers').setAttribute('aria-valuetext', tn('aria.neurons', v));
         $('chain-layers-out').textContent = v;
         break;
       case 'chain.w':
         $('chain-w').value = chainWeightPos(v);
+        $('chain-w').setAttribute('aria-valuetext', `w = ${weight(v)}`);
         $('chain-w-out').textContent = weight(v);
         $('chain-w-out').classList.remove('random');
         if (document.activeElement !== $('chain-w-num')) $('chain-w-num').value = v;
@@ -61,14 +66,22 @@ export function createUI(state) {
       case 'chain.a0':
         if (document.activeElement !== $('chain-a0')) $('chain-a0').value = v;
         break;
+      case 'lang':
+        // '' follows the browser: the select shows the language in use either way.
+        $('lang').value = language();
+        break;
       case 'net.hidden':
         $('net-hidden').value = v;
+        $('net-hidden').setAttribute('aria-valuetext', tn('aria.hidden', v));
         $('net-hidden-out').textContent = v;
         break;
-      case 'net.gainPos':
+      case 'net.gainPos': {
+        const g = gainOf(v);
         $('net-gain').value = v;
-        $('net-gain-out').textContent = num(gainOf(v), 3);
+        $('net-gain').setAttribute('aria-valuetext', t('aria.gain', { g: g < 1 ? g.toPrecision(2) : g.toFixed(1) }));
+        $('net-gain-out').textContent = num(g, 3);
         break;
+      }
       default: {
         const id = key.replace('.', '-');
         const el = $(id);
@@ -89,7 +102,11 @@ export function createUI(state) {
     const v = numberValue(e.target);
     if (v !== null) call('setting', 'chain.w', v);
   });
-  on('chain-w-num', 'change', () => reflect('chain.w'));
+  on('chain-w-num', 'change', (e) => {
+    // As chain-b: leave the field so it shows the value in use (clamped, see limitNote).
+    e.target.blur();
+    reflect('chain.w');
+  });
   for (const id of ['chain-bias-fixed', 'chain-bias-zero']) on(id, 'input', (e) => call('setting', 'chain.bias', e.target.value));
   on('chain-b', 'input', (e) => {
     const v = numberValue(e.target);
@@ -104,6 +121,7 @@ export function createUI(state) {
     e.target.blur();
     reflect(id === 'chain-b' ? 'chain.b' : 'chain.a0');
   });
+  on('lang', 'change', (e) => call('setting', 'lang', e.target.value));
   on('preset-random', 'click', () => call('presetRandom'));
   on('preset-explode', 'click', () => call('presetExplode'));
 
@@ -121,6 +139,14 @@ export function createUI(state) {
   on('net-start', 'click', () => call('startPause'));
   on('net-step', 'click', () => call('step'));
   on('net-reset', 'click', () => call('reset'));
+  on('net-download', 'click', () => call('downloadNetwork'));
+  // The file input stays hidden; its button opens the browser's file chooser.
+  on('net-load', 'click', () => $('net-file').click());
+  on('net-file', 'change', (e) => {
+    const file = e.target.files?.[0];
+    e.target.value = ''; // the same file again is a new choice
+    if (file) call('loadNetwork', file);
+  });
 
   for (const key of ['book.seed', 'book.normSeeds', 'book.speedEpochs', 'book.depthEpochs', 'book.depthRuns', 'book.speedHidden']) {
     const el = $(key.replace('.', '-'));
@@ -160,33 +186,35 @@ export function createUI(state) {
     const regimeEl = $('chain-regime');
     const last = r.dc_db[L - 1];
     const ratio = finite(r.dc_db1) && finite(last) && last !== 0 ? Math.abs(r.dc_db1 / last) : null;
-    const terms = L > 1 ? `${L - 1} term${L > 2 ? 's' : ''}` : '';
+    const terms = L > 1 ? tn('terms', L - 1) : '';
     const mean = r.mean_term;
     let html;
     switch (r.regime) {
       case 'Vanishing':
-        html = `<strong>Vanishing.</strong> The terms |w·σ′(z)| are about ${num(mean, 2)} &lt; 1 (geometric mean of ${terms}), so the gradient shrinks at every step back through the chain`;
-        html += ratio !== null ? `: |∂C/∂b₁| is only ${num(ratio, 2)} times |∂C/∂b${sub(L)}|, the gradient at the last neuron. The first neuron learns ${ratio > 0 ? `${num(1 / ratio, 2)} times` : 'infinitely'} more slowly.` : '.';
+        html = t('regime.vanishing', { mean: num(mean, 2), terms });
+        if (ratio === null) html += t('regime.end');
+        else if (ratio > 0) html += t('regime.vanishing.ratio', { ratio: num(ratio, 2), last: sub(L), slower: num(1 / ratio, 2) });
+        else html += t('regime.vanishing.zero');
         break;
       case 'Exploding':
-        html = `<strong>Exploding.</strong> The terms |w·σ′(z)| are about ${num(mean, 2)} &gt; 1 (geometric mean of ${terms}), so the gradient grows at every step back through the chain`;
-        html += ratio !== null ? `: |∂C/∂b₁| is ${num(ratio, 2)} times |∂C/∂b${sub(L)}|, the gradient at the last neuron.` : '.';
+        html = t('regime.exploding', { mean: num(mean, 2), terms });
+        html += ratio !== null ? t('regime.exploding.ratio', { ratio: num(ratio, 2), last: sub(L) }) : t('regime.end');
         break;
       case 'Balanced':
-        html = `<strong>Balanced.</strong> The terms |w·σ′(z)| average exactly 1: the gradient keeps its size along the chain. A knife-edge — any change tips it one way or the other.`;
+        html = t('regime.balanced');
         break;
       case 'Overflow':
-        html = `<strong>Overflow.</strong> The gradient overflowed (∞): the product of the terms is larger than the largest number a computer's double-precision float can hold. The chain is still drawn; move the weight back to see numbers again.`;
+        html = t('regime.overflow');
         break;
       default:
-        html = `<strong>A single neuron.</strong> There is no product of terms yet: ∂C/∂b₁ = σ′(z₁)·∂C/∂a₁. Add neurons to see the gradient vanish or explode.`;
+        html = t('regime.single');
     }
-    if (ctx.random) html += ` <span class="hint">(Random weights and biases from N(0, 1), seed ${ctx.seed}.)</span>`;
+    if (ctx.random) html += ` <span class="hint">${t('regime.random', { seed: ctx.seed })}</span>`;
     regimeEl.innerHTML = html;
     setNumber($('chain-dcdb1'), r.dc_db1);
     const product = L > 1 ? r.terms.slice(1).reduce((a, t) => a * t, 1) : null;
-    setNumber($('chain-product'), product, L > 1 ? null : '— (one neuron)');
-    setNumber($('chain-mean'), mean, mean === null || mean === undefined ? '— (one neuron)' : null);
+    setNumber($('chain-product'), product, L > 1 ? null : t('chain.oneNeuron'));
+    setNumber($('chain-mean'), mean, mean === null || mean === undefined ? t('chain.oneNeuron') : null);
     chainTable(r, ctx);
   }
 
@@ -203,13 +231,13 @@ export function createUI(state) {
   function chainTable(r, ctx) {
     const L = r.terms.length;
     const rows = [
-      ['neuron j', (j) => String(j + 1), true],
-      ['weight w<sub>j</sub>', (j) => num(ctx.w[j])],
-      ['bias b<sub>j</sub>', (j) => num(r.b[j])],
-      ['z<sub>j</sub>', (j) => num(r.z[j])],
-      ['σ′(z<sub>j</sub>)', (j) => num(r.sigma_prime[j])],
-      ['term w<sub>j</sub>σ′(z<sub>j</sub>)', (j) => (j === 0 ? '—' : num(r.terms[j]))],
-      ['∂C/∂b<sub>j</sub>', (j) => num(r.dc_db[j])],
+      [t('table.neuron'), (j) => String(j + 1), true],
+      [t('table.weight'), (j) => num(ctx.w[j])],
+      [t('table.bias'), (j) => num(r.b[j])],
+      [t('table.z'), (j) => num(r.z[j])],
+      [t('table.sigma'), (j) => num(r.sigma_prime[j])],
+      [t('table.term'), (j) => (j === 0 ? '—' : num(r.terms[j]))],
+      [t('table.dcdb'), (j) => num(r.dc_db[j])],
     ];
     const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
     let html = '';
@@ -217,7 +245,7 @@ export function createUI(state) {
       html += `<tr><th scope="row">${head}</th>`;
       for (let j = 0; j < L; j++) {
         const s = cell(j);
-        html += isHead ? `<th scope="col">${s}</th>` : `<td${s.startsWith('overflow') ? ' class="nonfinite"' : ''}>${esc(s)}</td>`;
+        html += isHead ? `<th scope="col">${s}</th>` : `<td${s.startsWith(t('overflow.inf').split(/[:：]/)[0]) ? ' class="nonfinite"' : ''}>${esc(s)}</td>`;
       }
       html += '</tr>';
     }
@@ -227,11 +255,12 @@ export function createUI(state) {
   /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */
   function showChainRandom(random) {
     if (random) {
-      $('chain-w-out').textContent = 'random';
+      $('chain-w-out').textContent = t('chain.random');
+      $('chain-w').setAttribute('aria-valuetext', t('aria.wRandom'));
       $('chain-w-out').classList.add('random');
       $('chain-w-num').value = '';
       $('chain-b').value = '';
-      $('chain-b').placeholder = 'random';
+      $('chain-b').placeholder = t('chain.random');
     } else {
       reflect('chain.w');
       reflect('chain.b');
@@ -265,11 +294,42 @@ export function createUI(state) {
 
   // ------------------------------------------------------------ the network panel
   function networkEnabled(on) {
-    for (const id of ['net-start', 'net-step', 'net-reset']) $(id).disabled = !on;
+    for (const id of ['net-start', 'net-step', 'net-reset', 'net-download', 'net-load']) $(id).disabled = !on;
   }
+
+  /**
+   * The width control for a loaded network (`hidden`: its hidden widths; null: none). A
+   * width the select does not offer, or layers of different widths, show as an extra
+   * option naming them, until the next fresh network.
+   */
+  function loadedArchitecture(hidden) {
+    const select = $('net-width');
+    select.querySelector('option.loaded')?.remove();
+    if (hidden && !(hidden.every((w) => w === hidden[0]) && WIDTHS.includes(hidden[0]))) {
+      const o = new Option(t('net.loadedWidths', { widths: hidden.join(', ') }), 'loaded', true, true);
+      o.className = 'loaded';
+      select.add(o);
+      select.value = 'loaded';
+    } else if (!hidden) {
+      select.value = String(state['net.width']);
+    }
+  }
+  /** The outcome of loading a network file, in words; `error` marks a refusal. */
+  function loadMessage(text, error = false) {
+    const el = $('net-load-msg');
+    el.hidden = !text;
+    el.textContent = text || '';
+    el.classList.toggle('failed', error);
+  }
+  /** The key result in words for screen readers (a polite live region, visually hidden). */
+  function announce(text) {
+    $('net-summary').textContent = text;
+  }
+  let runningNow = false;
   function running(on) {
+    runningNow = on;
     const b = $('net-start');
-    b.textContent = on ? 'Pause' : 'Start';
+    b.textContent = on ? t('net.pause') : t('net.start');
     b.classList.toggle('running', on);
     $('net-step').disabled = on || b.disabled;
   }
@@ -287,6 +347,27 @@ export function createUI(state) {
     el.textContent = text || '';
   }
 
+  /** A setting's limit, stated under its number field (limits.js); '' removes it. */
+  function limitNote(key, text) {
+    const input = $(key === 'chain.w' ? 'chain-w-num' : key.replace('.', '-'));
+    if (!input || input.type !== 'number') return;
+    const id = `${input.id}-limit`;
+    let note = $(id);
+    if (!note) {
+      if (!text) return;
+      note = document.createElement('small');
+      note.id = id;
+      note.className = 'limit-note';
+      note.setAttribute('role', 'status');
+      const field = input.closest('.field');
+      if (field) field.append(note);
+      else (input.closest('label') ?? input).after(note);
+      input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${id}`.trim());
+    }
+    note.hidden = !text;
+    note.textContent = text;
+  }
+
   /** ‖δ^l‖ per layer as coloured chips, and how much slower layer 1 learns than the last. */
   function norms(values) {
     const ul = $('net-norms');
@@ -301,9 +382,9 @@ export function createUI(state) {
       const lastV = values[values.length - 1];
       const li = document.createElement('li');
       li.className = 'summary';
-      if (!finite(first) || !finite(lastV)) li.textContent = 'the gradient overflowed';
-      else if (first > 0 && lastV > first) li.textContent = `layer 1 learns ${times(lastV / first)} more slowly than layer ${values.length}`;
-      else if (first > 0 && lastV < first) li.textContent = `layer 1 learns ${times(first / lastV)} faster than layer ${values.length}`;
+      if (!finite(first) || !finite(lastV)) li.textContent = t('norms.overflow');
+      else if (first > 0 && lastV > first) li.textContent = t('norms.slower', { x: times(lastV / first), last: values.length });
+      else if (first > 0 && lastV < first) li.textContent = t('norms.faster', { x: times(first / lastV), last: values.length });
       else li.textContent = '';
       items.push(li);
     }
@@ -314,10 +395,12 @@ export function createUI(state) {
   function bookEnabled(on) {
     for (const kind of ['bars', 'norms', 'speed', 'depth']) $(`book-${kind}-run`).disabled = !on;
   }
-  const RUN_LABEL = { bars: 'Draw the bars', norms: 'Measure', speed: 'Run', depth: 'Train' };
+  const RUN_LABEL = (kind) => t(`book.run.${kind}`);
+  const bookBusy = {};
   function bookRunning(kind, on) {
+    bookBusy[kind] = on;
     const b = $(`book-${kind}-run`);
-    b.textContent = on && (kind === 'speed' || kind === 'depth') ? 'Cancel' : RUN_LABEL[kind];
+    b.textContent = on && (kind === 'speed' || kind === 'depth') ? t('book.cancel') : RUN_LABEL(kind);
     b.classList.toggle('running', on && (kind === 'speed' || kind === 'depth'));
   }
   function bookStatus(kind, text, failed = false) {
@@ -328,7 +411,7 @@ export function createUI(state) {
 
   const LAYERS = ['‖δ¹‖', '‖δ²‖', '‖δ³‖', '‖δ⁴‖'];
   // The network's sizes, as the book writes them; on a phone, just the depth.
-  const sizes = (h) => `<span class="long">[784, ${Array(h).fill(30).join(', ')}, 10]</span><span class="short">${h} hidden</span>`;
+  const sizes = (h) => `<span class="long">[784, ${Array(h).fill(30).join(', ')}, 10]</span><span class="short">${t('row.hidden', { n: h })}</span>`;
 
   /**
    * A mean to two significant digits and its spread to the same decimal place, so the two
@@ -345,8 +428,8 @@ export function createUI(state) {
 
   /** (b): for each depth, this page's mean ± std per layer beside the book's values. */
   function normsTable(rows, book) {
-    const t = $('book-norms-table');
-    let html = `<thead><tr><th scope="col">network</th><th scope="col"></th>${LAYERS.map((l) => `<th scope="col">${l}</th>`).join('')}</tr></thead><tbody>`;
+    const table = $('book-norms-table');
+    let html = `<thead><tr><th scope="col">${t('th.network')}</th><th scope="col"><span class="visually-hidden">${t('th.whose')}</span></th>${LAYERS.map((l) => `<th scope="col">${l}</th>`).join('')}</tr></thead><tbody>`;
     for (let i = 0; i < 3; i++) {
       const h = i + 2;
       const row = rows.find((r) => r.hidden === h);
@@ -359,17 +442,17 @@ export function createUI(state) {
       }).join('');
       // The book's figures as it prints them: two decimals for 2 hidden layers, three for 3 and 4.
       const theirs = LAYERS.map((_, l) => (l >= h ? '<td></td>' : `<td class="book">${finite(book[i][l]) ? book[i][l].toFixed(i === 0 ? 2 : 3) : '—'}</td>`)).join('');
-      html += `<tr><th scope="row" rowspan="2">${sizes(h)}</th><td class="book">this page</td>${ours}</tr>`;
-      html += `<tr><td class="book">book</td>${theirs}</tr>`;
+      html += `<tr><th scope="row" rowspan="2">${sizes(h)}</th><td class="book">${t('row.ours')}</td>${ours}</tr>`;
+      html += `<tr><td class="book">${t('row.book')}</td>${theirs}</tr>`;
     }
-    t.innerHTML = `${html}</tbody>`;
-    t.hidden = false;
+    table.innerHTML = `${html}</tbody>`;
+    table.hidden = false;
   }
 
   /** (d): final accuracy by depth beside the book's. */
   function depthTable(rows, book, current, epochs) {
-    const t = $('book-depth-table');
-    let html = '<thead><tr><th scope="col">network</th><th scope="col">final accuracy</th><th scope="col">best over the epochs</th><th scope="col">book (30 epochs, 50,000 images)</th></tr></thead><tbody>';
+    const table = $('book-depth-table');
+    let html = `<thead><tr><th scope="col">${t('th.network')}</th><th scope="col">${t('th.final')}</th><th scope="col">${t('th.best')}</th><th scope="col">${t('th.book')}</th></tr></thead><tbody>`;
     for (let h = 1; h <= 4; h++) {
       const row = rows.find((r) => r.hidden === h);
       let ours;
@@ -379,7 +462,7 @@ export function createUI(state) {
         ours = `<td>${pm(row.mean, row.std)}</td>`;
         best = `<td>${pm(row.bestMean, row.bestStd)}</td>`;
       } else if (current && current.hidden === h) {
-        ours = `<td class="pending">run ${current.run + 1}, epoch ${current.epoch}/${epochs}: ${pct(current.accuracy, 1)}</td>`;
+        ours = `<td class="pending">${t('row.pending', { run: current.run + 1, epoch: current.epoch, epochs, acc: pct(current.accuracy, 1) })}</td>`;
         best = '<td class="pending">…</td>';
       } else {
         ours = '<td class="pending">…</td>';
@@ -387,8 +470,8 @@ export function createUI(state) {
       }
       html += `<tr><th scope="row">${sizes(h)}</th>${ours}${best}<td class="book">${percent(book[h - 1])}</td></tr>`;
     }
-    t.innerHTML = `${html}</tbody>`;
-    t.hidden = false;
+    table.innerHTML = `${html}</tbody>`;
+    table.hidden = false;
   }
 
   // ------------------------------------------------------------ errors
@@ -397,17 +480,34 @@ export function createUI(state) {
     $('banner').hidden = false;
   }
 
+  /**
+   * Show the page in the language just chosen (www/i18n.js `setLanguage`): the static
+   * text, then everything this module wrote itself. main.js redraws the charts and
+   * re-sends what it composes (statuses, the chain's sentence, tables).
+   */
+  function applyLanguage() {
+    applyPage(document);
+    all();
+    running(runningNow);
+    for (const kind of ['bars', 'norms', 'speed', 'depth']) bookRunning(kind, !!bookBusy[kind]);
+  }
+
   return {
+    applyLanguage,
     bind(h) {
       Object.assign(handlers, h);
     },
     reflect,
     reflectAll: all,
+    limitNote,
     showChain,
     showChainRandom,
     paint,
     showFigure,
     networkEnabled,
+    loadedArchitecture,
+    loadMessage,
+    announce,
     running,
     status,
     progress,

@@ -7,11 +7,16 @@
 // clamped like setTimeout), so "pause", "step" and new settings get through at once.
 //
 // Protocol (main → worker): {type: 'reset', settings} · 'retune' · 'start' {epochs} ·
-// 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel'.
+// 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
+// 'load' {id, json} · 'network' {id}.
 // Worker → main: 'ready' · 'data-error' · 'fatal' · 'snapshot' · 'progress' · 'stopped' ·
-// 'error' · 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …}.
+// 'error' · 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
+// 'load-error' {id, message} · 'network' {id, json}.
+// Fault recovery (main.js restarts a crashed worker): main → 'restore' {id, settings, json,
+// epochs} · 'ping' · 'memory' · 'debug-panic' (tests only); worker → 'checkpoint' {json,
+// epochs} after epochs (at most one a second) · 'pong' · 'memory' {bytes}.
 
-import init, { Lab } from './pkg/gradlab.js';
+import init, { Lab, debug_panic } from './pkg/gradlab.js';
 
 /** The subset's files, in the order `new Lab(...)` takes them (`data::SUBSET_FILES`). */
 const FILES = [
@@ -27,13 +32,21 @@ const SLICE_MS = 12;
 const CALL_MS = 6;
 /** Minimum milliseconds between two progress messages. */
 const PROGRESS_MS = 100;
+/**
+ * Minimum milliseconds between two checkpoints (the network as network2 JSON, posted to
+ * the page so it can restore it into a new worker after a crash). Serialising takes ~1 ms
+ * for [784, 30, 10] and ~10 ms for the largest panel network (130,000 numbers): once a
+ * second keeps that under 1 % of the training time.
+ */
+const CHECKPOINT_MS = 1000;
 
 const now = () => performance.now();
 const post = (msg) => postMessage(msg);
 
 /** The message of anything thrown; a wasm panic arrives as a `RuntimeError`. */
 function describe(e) {
-  if (e instanceof WebAssembly.RuntimeError) return `internal error in the wasm core (${e.message}); please reload the page`;
+  // main.js restarts the worker after a panic, so no "please reload" here.
+  if (e instanceof WebAssembly.RuntimeError) return `internal error in the wasm core (${e.message})`;
   return e?.message ?? String(e);
 }
 const isPanic = (e) => e instanceof WebAssembly.RuntimeError;
@@ -81,16 +94,30 @@ const panel = {
   rate: 0,
   lastProgress: 0,
   reason: '',
+  /** Epochs done before a restore (the core's trainer counts from 0 after `load_network`). */
+  offset: 0,
+  lastCheckpoint: -Infinity,
 };
 
 function position() {
-  const [epochs, pos, n] = JSON.parse(panelLab.progress());
+  const [done, pos, n] = JSON.parse(panelLab.progress());
+  const epochs = done + panel.offset;
   return { epochs, position: pos, n, seen: epochs * n + pos };
 }
 
 function postSnapshot(evaluate, extra = {}) {
   const json = panelLab.snapshot(evaluate);
-  post({ type: 'snapshot', snap: JSON.parse(json), ...extra });
+  const snap = JSON.parse(json);
+  snap.epoch += panel.offset;
+  post({ type: 'snapshot', snap, ...extra });
+}
+
+/** The network as it is now, for the page to restore after a crash (`force`: whatever the time). */
+function checkpoint(force = false) {
+  const t = now();
+  if (!force && t - panel.lastCheckpoint < CHECKPOINT_MS) return;
+  panel.lastCheckpoint = t;
+  post({ type: 'checkpoint', json: panelLab.network_json(), epochs: position().epochs });
 }
 
 function postProgress(force = false) {
@@ -131,6 +158,7 @@ function panelTick(budget) {
     if (ended) {
       if (panel.rate === 0 && panel.window.ms > 0) panel.rate = (1000 * panel.window.examples) / panel.window.ms;
       postSnapshot(true, { rate: panel.rate });
+      checkpoint(p.epochs >= panel.stopAt);
       if (p.epochs >= panel.stopAt) {
         stopPanel(p.epochs >= panel.target ? 'done' : 'step');
         return;
@@ -161,11 +189,70 @@ const handlers = {
   reset({ id, settings }) {
     panel.running = false;
     panelLab.reset(JSON.stringify(settings));
+    panel.offset = 0;
     panel.seen = 0;
     panel.window = { examples: 0, ms: 0 };
     panel.rate = 0;
     postSnapshot(false, { initial: true, id });
     postProgress(true);
+  },
+  /** A network2 JSON file from the page replaces the panel's network; on error the old one stays. */
+  load({ id, json }) {
+    let sizes;
+    try {
+      sizes = JSON.parse(panelLab.load_network(json));
+    } catch (e) {
+      // The network, and its training if it runs, carry on untouched.
+      post({ type: 'load-error', id, message: describe(e), fatal: isPanic(e) });
+      return;
+    }
+    panel.running = false;
+    panel.offset = 0;
+    panel.seen = 0;
+    panel.window = { examples: 0, ms: 0 };
+    panel.rate = 0;
+    postSnapshot(false, { initial: true, id, loaded: sizes });
+    postProgress(true);
+  },
+  /** The panel's network in network2's JSON format, for "Download network". */
+  network({ id }) {
+    post({ type: 'network', id, json: panelLab.network_json() });
+  },
+  /**
+   * After a crash, in a new worker: the panel's settings, then the last checkpoint's network
+   * (if any) counted from its epoch. Without a checkpoint it is a plain reset.
+   */
+  restore({ id, settings, json, epochs }) {
+    panel.running = false;
+    panelLab.reset(JSON.stringify(settings)); // η, λ, mini-batch and the seed's network
+    panel.offset = 0;
+    let restored = 0;
+    if (json) {
+      try {
+        panelLab.load_network(json); // keeps the trainer's η, λ and mini-batch size
+        panel.offset = epochs;
+        restored = epochs;
+      } catch {
+        /* a checkpoint that does not load: the fresh network above stands, and the page says so */
+      }
+    }
+    panel.seen = 0;
+    panel.window = { examples: 0, ms: 0 };
+    panel.rate = 0;
+    postSnapshot(false, { initial: true, id, restored });
+    postProgress(true);
+  },
+  /** The page's heartbeat: a worker that stops answering is restarted. */
+  ping({ seq }) {
+    post({ type: 'pong', seq });
+  },
+  /** The size of this worker's wasm memory, for the soak test. */
+  async memory({ seq }) {
+    post({ type: 'memory', seq, bytes: (await init()).memory.buffer.byteLength });
+  },
+  /** Tests only: a real panic in the core (see `debug_panic` in src/web.rs). */
+  'debug-panic'() {
+    debug_panic();
   },
   retune({ eta, lambda, miniBatch }) {
     panelLab.retune(eta, lambda, miniBatch);

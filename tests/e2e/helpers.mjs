@@ -17,13 +17,17 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 /**
  * Start the server and a browser. Returns {url, context, page, errors, close}: `errors`
  * collects console errors and uncaught page errors of every page of the context.
- * `root` serves another folder (e.g. a copy without data files).
+ * `root` serves another folder (e.g. a copy without data files); `headers` are added to
+ * every answer of the server (e.g. a Content-Security-Policy). `isMobile` and `hasTouch`
+ * emulate a phone (with `viewport` and `deviceScaleFactor`); `bypassCSP` lets a test inject
+ * a script of its own (axe-core) into a page whose policy forbids inline scripts. `args`
+ * are extra Chromium flags (e.g. the soak test's --enable-precise-memory-info).
  */
-export async function start({ root = ROOT, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1, initScript } = {}) {
-  const server = await serve(root, 0);
+export async function start({ root = ROOT, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1, isMobile = false, hasTouch = false, bypassCSP = false, initScript, headers, args = [], locale = 'en-US' } = {}) {
+  const server = await serve(root, 0, '127.0.0.1', { headers });
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-e2e-'));
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: ARGS, viewport, deviceScaleFactor });
+  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: [...ARGS, ...args], viewport, deviceScaleFactor, isMobile, hasTouch, bypassCSP, locale });
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => {
