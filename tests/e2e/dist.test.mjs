@@ -74,7 +74,10 @@ test("the service worker serves the network's copy: an edited file shows on relo
   await page.waitForFunction(() => window.gradlab?.wasmReady === true);
   assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'controlled by the service worker');
   const file = join(dir, 'index.html');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('<title>gradlab — ', '<title>edited — '));
+  const html = readFileSync(file, 'utf8');
+  const edited = html.replace('>gradlab — why are deep', '>edited — why are deep');
+  assert.notEqual(edited, html, 'the title was found and edited');
+  writeFileSync(file, edited);
   await page.reload();
   await page.waitForFunction(() => window.gradlab?.wasmReady === true);
   assert.match(await page.title(), /^edited — /);
