@@ -11,6 +11,7 @@
 //   node scripts/fuzz-url.mjs [--seconds 600] [--seed 1]
 // Exits 1 on the first failure, printing the seed, the iteration and the input.
 import { SETTINGS, decode, encode, parse } from '../www/state.js';
+import { mulberry32 as rng } from './mulberry32.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -22,17 +23,6 @@ const SEED = opt('seed', 1);
 /** A link must never stall the page: one frame-and-a-half, generously. */
 const SLOW_MS = 50;
 
-// mulberry32 (Tommy Ettinger's public-domain 32-bit generator): seeded, fast, reproducible.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(SEED);
 const int = (n) => Math.floor(rand() * n);
 const pick = (xs) => xs[int(xs.length)];

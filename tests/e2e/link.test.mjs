@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, openLab, shot, dragRange } from './helpers.mjs';
+import { mulberry32 as rng } from '../../scripts/mulberry32.mjs'; // seeded: a failing hostile link can be reproduced
 
 let lab;
 before(async () => {
@@ -160,17 +161,6 @@ test('a hash typed into the address bar is applied; a section anchor is not', as
   assert.deepEqual(errors, []);
 });
 
-/** A seeded generator, so a failing hostile link can be reproduced. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['chain.layers', 'chain.w', 'chain.bias', 'chain.b', 'chain.a0', 'chain.seed', 'net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed', 'book.seed', 'book.speedHidden', 'book.speedEpochs', 'book.depthEpochs', 'book.depthRuns', 'book.normSeeds'];
 const NASTY = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1e-400', '0x1F', '', ' ', '-0', '9'.repeat(400), 'null', 'undefined', 'true', '[]', '{}', '%00', '%E2%80%AE', '😀', 'é', '<script>alert(1)</script>', '"><img src=x>', '1,5', '1.5.5', '2e3', '-7', '0.0000001', 'large', 'zero', 'scaled'];

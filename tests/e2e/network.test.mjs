@@ -3,19 +3,8 @@
 // and an exploded network's overflow shown in words without breaking anything.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, dragRange, inkPixels } from './helpers.mjs';
+import { start, openLab, shot, dragRange, inkPixels, LONGTASKS } from './helpers.mjs';
 
-// Long tasks of the main thread, recorded from the very start (before any page script).
-const LONGTASKS = () => {
-  window.__longtasks = [];
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch {
-    window.__longtasks = null;
-  }
-};
 
 let lab;
 before(async () => {

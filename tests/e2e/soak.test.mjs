@@ -9,21 +9,11 @@
 //   - no main-thread task over 50 ms (Long Tasks API), as in network.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, inkPixels } from './helpers.mjs';
+import { start, openLab, inkPixels, LONGTASKS } from './helpers.mjs';
 
 const EPOCHS = 300;
 const SAMPLES = [30, 100, 200, 300];
 
-const LONGTASKS = () => {
-  window.__longtasks = [];
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch {
-    window.__longtasks = null;
-  }
-};
 
 let lab;
 before(async () => {
