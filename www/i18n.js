@@ -66,7 +66,10 @@ export function chartLabels() {
 /** Translate every `data-i18n`/`data-i18n-attr` element under `root` into the current language. */
 export function applyPage(root = document) {
   const page = LANGUAGES[current].page;
+  const embedded = !!(root.ownerDocument ?? root).documentElement?.dataset.embed;
   for (const el of root.querySelectorAll('[data-i18n]')) {
+    // An embedded widget names its tab after itself (share.js): leave that title alone.
+    if (embedded && el.tagName === 'TITLE') continue;
     const key = el.dataset.i18n;
     if (!original.has(el)) original.set(el, el.innerHTML);
     const text = current === 'en' ? original.get(el) : page[key];
@@ -85,5 +88,5 @@ export function applyPage(root = document) {
   const doc = root.ownerDocument ?? root;
   if (doc.documentElement) doc.documentElement.lang = LANGUAGES[current].htmlLang;
   const title = doc.querySelector?.('title[data-i18n]');
-  if (title) doc.title = title.textContent;
+  if (title && !embedded) doc.title = title.textContent;
 }

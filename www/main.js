@@ -617,6 +617,10 @@ function onSetting(key, value, opts = {}) {
 function applyLanguage() {
   setLanguage(pickLanguage(state.lang));
   ui.applyLanguage();
+  // ui.applyLanguage re-reflects every setting: put back what the settings do not hold —
+  // the random chain's "random" readout and a loaded network's widths.
+  ui.showChainRandom(!!randomChain);
+  ui.loadedArchitecture(net.loaded ? net.loaded.sizes.slice(1, -1) : null);
   updateChain();
   if (net.ready) showStatus();
   if (hooks.snapshot) ui.norms(normsOf(hooks.snapshot));

@@ -41,7 +41,10 @@ test('an English browser: switch to 中文 and back, charts and sentences includ
     await shot(page, 'i18n-zh-top');
     await shot(page.locator('#network'), 'i18n-zh-network');
 
+    // The book's random chain keeps its "random" readout across a switch.
+    await page.click('#preset-random');
     await page.selectOption('#lang', 'en');
+    assert.equal(await page.textContent('#chain-w-out'), 'random');
     assert.equal(await page.textContent('h1'), 'Why are deep neural networks hard to train?');
     assert.match(await page.textContent('#chain-regime'), /^Vanishing\./);
     assert.match(await page.textContent('label[for="chain-layers"]'), /^Neurons/);
@@ -85,6 +88,7 @@ test('an embed link speaks its language, and a bad language in a link is named, 
     await page.waitForFunction(() => window.gradlab?.wasmReady === true);
     assert.match(await page.textContent('#chain-regime'), /^消失。/);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.match(await page.title(), /^gradlab: A chain of single/, 'the embed keeps its own tab title');
     await page.goto(`${url}#lang=xx`);
     await page.waitForFunction(() => window.gradlab?.wasmReady === true);
     assert.match(await page.textContent('#url-notice'), /ignored “lang” \(not allowed\)/);
