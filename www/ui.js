@@ -167,10 +167,9 @@ export function createUI(state) {
     const changed = [];
     for (const e of entries) {
       const w = Math.round(e.contentRect.width);
-      if (w > 0 && widths.get(e.target.id) !== w) {
-        widths.set(e.target.id, w);
-        changed.push(e.target.id);
-      }
+      const was = widths.get(e.target.id);
+      widths.set(e.target.id, w); // 0 while hidden: `paint` then skips the canvas
+      if (w > 0 && was !== w) changed.push(e.target.id);
     }
     if (changed.length) call('resize', changed);
   });
@@ -275,7 +274,10 @@ export function createUI(state) {
    */
   function paint(id, draw) {
     const canvas = $(id);
-    const cssW = canvas.clientWidth;
+    // The width the ResizeObserver last reported, not `clientWidth`: reading layout right
+    // after the status line or an aria-label changed forces a synchronous layout, several
+    // per frame while training. Only a canvas not yet observed is measured.
+    const cssW = widths.has(id) ? widths.get(id) : canvas.clientWidth;
     if (cssW === 0) return null;
     const cssH = HEIGHTS[id] ? HEIGHTS[id](cssW) : Math.round(cssW * 0.6);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
@@ -339,7 +341,7 @@ export function createUI(state) {
     el.className = `status ${kind}`;
   }
   function progress(fraction) {
-    $('net-progress').style.width = `${(100 * Math.min(1, Math.max(0, fraction))).toFixed(1)}%`;
+    $('net-progress').style.transform = `scaleX(${Math.min(1, Math.max(0, fraction)).toFixed(4)})`;
   }
   function notice(id, text) {
     const el = $(id);

@@ -4,9 +4,25 @@
 //! side by side each chart appeared twice: ~140 KB of the module before wasm-opt, twiggy).
 //! Each call is a `match` and a delegation; the cost is nothing beside the drawing itself.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
+
+thread_local! {
+    /// Text sizes measured on the page, by font and text. plotters measures text on the web
+    /// by adding a <span> to the body and reading its `offsetHeight`
+    /// (plotters/src/style/font/web.rs), which forces a layout of the whole page each time:
+    /// a Chromium profile of training showed 40 % of the charts' drawing time there, and
+    /// hundreds of forced layouts a second. A chart's labels repeat from one redraw to the
+    /// next, so each is measured once; the sizes are the same as without the cache.
+    static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+}
+/// Entries kept before the cache starts over (a label is ~50 bytes: ~200 KB at most); the
+/// page's charts use a few hundred distinct labels.
+const TEXT_SIZES_MAX: usize = 4096;
 
 /// A canvas (drawn on the page) or an SVG string (downloaded).
 pub enum WebBackend<'a> {
@@ -90,7 +106,29 @@ impl DrawingBackend for WebBackend<'_> {
     }
 
     fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<WebDrawError>> {
-        either!(self, b => b.estimate_text_size(text, style))
+        match self {
+            WebBackend::Canvas(b) => {
+                let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", style.family().as_str(), style.style().as_str(), style.size(), text);
+                if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
+                    return Ok(size);
+                }
+                let size = b.estimate_text_size(text, style).map_err(cast)?;
+                // A zero height means the page was not laid out (no body yet, or hidden):
+                // measure again next time rather than keep it.
+                if size.1 == 0 {
+                    return Ok(size);
+                }
+                TEXT_SIZES.with(|c| {
+                    let mut c = c.borrow_mut();
+                    if c.len() >= TEXT_SIZES_MAX {
+                        c.clear();
+                    }
+                    c.insert(key, size);
+                });
+                Ok(size)
+            }
+            WebBackend::Svg(b) => b.estimate_text_size(text, style).map_err(cast),
+        }
     }
 
     fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<WebDrawError>> {

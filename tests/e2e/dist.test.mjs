@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, openLab, shot, ROOT } from './helpers.mjs';
+import { start, openLab, shot, waitForAsync, ROOT } from './helpers.mjs';
 
 let dir;
 let lab;
@@ -69,7 +69,7 @@ test("the service worker serves the network's copy: an edited file shows on relo
   const { page, url, errors } = lab;
   const version = readFileSync(join(dir, 'sw.js'), 'utf8').match(/^const VERSION = '([0-9a-f]+)';$/m)[1];
   await openLab(page, url, { waitForNetwork: false });
-  await page.waitForFunction(async (v) => (await caches.keys()).includes(`gradlab-${v}`), version, { timeout: 30_000, polling: 250 });
+  await waitForAsync(page, async (v) => (await caches.keys()).includes(`gradlab-${v}`) && (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', version);
   await page.reload();
   await page.waitForFunction(() => window.gradlab?.wasmReady === true);
   assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'controlled by the service worker');

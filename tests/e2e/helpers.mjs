@@ -91,6 +91,22 @@ export async function dragRange(page, selector, from, to, steps = 20) {
   await page.mouse.up();
 }
 
+/**
+ * Wait until the async `fn(arg)`, evaluated in the page, resolves to a truthy value.
+ * `page.waitForFunction` cannot do this: it takes the promise an async predicate returns
+ * for a truthy answer and returns at once (checked with playwright-core 1.x here), which
+ * once let the offline test go offline before the service worker had activated.
+ */
+export async function waitForAsync(page, fn, arg, { timeout = 30_000, polling = 250 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`waitForAsync: still false after ${timeout} ms: ${String(fn).slice(0, 200)}`);
+    await new Promise((r) => setTimeout(r, polling));
+  }
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;

@@ -3,7 +3,7 @@
 // binds the worker) without a single violation, and once loaded it works with no network.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, dragRange, ROOT } from './helpers.mjs';
+import { start, openLab, shot, dragRange, waitForAsync, ROOT } from './helpers.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
@@ -118,18 +118,18 @@ test('offline once loaded: with the network cut and the server gone, the chain a
   const url = own.url;
   await openLab(page, url);
   // The service worker is up and holds the page, the wasm and the digits.
-  await page.waitForFunction(async () => {
+  await waitForAsync(page, async () => {
     const reg = await navigator.serviceWorker.getRegistration();
-    if (!reg?.active) return false;
+    if (reg?.active?.state !== 'activated') return false;
     const keys = (await (await caches.open('gradlab-dev')).keys()).map((r) => new URL(r.url).pathname);
     return ['/', '/index.html', '/www/main.js', '/www/pkg/gradlab_bg.wasm', '/www/data/train-images-idx3-ubyte.gz', '/www/data/validation-labels-idx1-ubyte.gz', '/examples/course-notes.html'].every((p) => keys.includes(p));
-  }, null, { timeout: 60_000, polling: 250 });
+  }, null, { timeout: 60_000 });
   // Modules the page loaded that sw.js's list does not name are cached too (offline.js).
-  await page.waitForFunction(async () => {
+  await waitForAsync(page, async () => {
     const keys = (await (await caches.open('gradlab-dev')).keys()).map((r) => r.url);
     const loaded = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(location.origin) && !u.includes('/data/'));
     return loaded.every((u) => keys.includes(u));
-  }, null, { timeout: 30_000, polling: 250 });
+  });
 
   await context.setOffline(true);
   own.server.closeAllConnections?.();
