@@ -2,7 +2,11 @@
 // weight slider is dragged (budget: 16 ms, one frame), and the main thread's long tasks
 // and chart redraw times while the worker trains (budget: no task over 50 ms).
 // Not a test: timing on a loaded 2-core machine belongs here, not in tests/e2e/.
-//   node scripts/bench-page.mjs [--seconds N] [--dpr 2] [--no-build]
+// With --trace, a Chromium trace of the training phase also gives the main thread's CPU
+// time (its share of one core, and the longest task's CPU and wall time): a task's wall
+// time stretches when the main thread shares its core, its CPU time does not. Tracing
+// costs some time of its own, so the other figures are a little higher with it.
+//   node scripts/bench-page.mjs [--seconds N] [--dpr 2] [--no-build] [--trace]
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,9 +68,11 @@ const chain = await page.evaluate(() => window.gradlab.chainTimings.slice(5)); /
 await page.fill('#net-epochs', '1000');
 await page.press('#net-epochs', 'Enter');
 await page.evaluate(() => Object.keys(window.gradlab.drawTimings).forEach((k) => (window.gradlab.drawTimings[k].length = 0)));
+const trace = process.argv.includes('--trace') ? await startTrace(page) : null;
 const t0 = await page.evaluate(() => performance.now());
 await page.click('#net-start');
 await page.waitForTimeout(seconds * 1000);
+const cpu = trace ? await trace.stop() : null;
 const run = await page.evaluate((t) => ({
   long: window.__longtasks.filter((e) => e.start >= t),
   epochs: window.gradlab.snapshots.length - 1,
@@ -85,8 +91,43 @@ console.log(`  p50 ${f(q(chain, 0.5))}   p95 ${f(q(chain, 0.95))}   max ${f(Math
 console.log(`\nWhile training [784, 30, 30, 30, 10] for ${seconds} s (${run.epochs} epochs; ${run.status}):`);
 const durations = run.long.map((e) => e.duration);
 console.log(`  main-thread long tasks (> 50 ms): ${run.long.length}${run.long.length ? `, longest ${f(Math.max(...durations))} ms` : ''}`);
+if (cpu) {
+  console.log(`  main thread (trace): ${f(cpu.busy)} ms of CPU in ${f(cpu.span)} ms = ${f((100 * cpu.busy) / cpu.span)} % of a core; ${cpu.tasks} tasks`);
+  console.log(`    longest task: ${f(cpu.longest.cpu)} ms CPU (${f(cpu.longest.wall)} ms wall); by CPU: ${cpu.parts}`);
+}
 console.log('  chart redraws, ms:');
 for (const [id, ts] of Object.entries(run.draws)) {
   if (id === 'chain-canvas' || !ts.length) continue;
   console.log(`    ${id.padEnd(16)} n ${String(ts.length).padStart(3)}   p50 ${f(q(ts, 0.5)).padStart(5)}   p95 ${f(q(ts, 0.95)).padStart(5)}   max ${f(Math.max(...ts)).padStart(5)}`);
+}
+
+/** Trace the renderer's main thread from now until `stop()`; returns its CPU figures. */
+async function startTrace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,toplevel', transferMode: 'ReportEvents' });
+  return {
+    async stop() {
+      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await done;
+      const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}/${e.tid}`));
+      const on = (e) => e.ph === 'X' && main.has(`${e.pid}/${e.tid}`);
+      const tasks = events.filter((e) => on(e) && e.name === 'ThreadControllerImpl::RunTask');
+      const ts = events.filter((e) => e.ph === 'X').map((e) => e.ts);
+      const longest = tasks.reduce((a, e) => ((e.tdur ?? 0) > (a.tdur ?? 0) ? e : a), {});
+      const parts = {};
+      for (const e of events) {
+        if (on(e) && ['FunctionCall', 'Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Commit'].includes(e.name)) parts[e.name] = (parts[e.name] ?? 0) + (e.tdur ?? 0) / 1000;
+      }
+      return {
+        busy: tasks.reduce((a, e) => a + (e.tdur ?? 0), 0) / 1000,
+        span: (Math.max(...ts) - Math.min(...ts)) / 1000,
+        tasks: tasks.length,
+        longest: { cpu: (longest.tdur ?? 0) / 1000, wall: (longest.dur ?? 0) / 1000 },
+        parts: Object.entries(parts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k === 'FunctionCall' ? 'script' : k} ${v.toFixed(0)}`).join(', ') + ' ms',
+      };
+    },
+  };
 }

@@ -255,7 +255,12 @@ const orInf = (v) => (v === null || v === undefined ? Infinity : v);
 const normsOf = (snap) => snap.probe.layers.map((l) => orInf(l.norm));
 
 function requestReset() {
-  if (!net.ready) return;
+  if (!net.ready) {
+    // While the worker restarts after a crash, a changed setting or Reset is remembered:
+    // the restart then draws a fresh network from the settings (restoreAfterCrash).
+    if (net.recovering) net.resetWanted = true;
+    return;
+  }
   if (net.resetSent !== net.resetAcked) {
     net.resetWanted = true; // one at a time: a dragged slider sends the latest when this one is back
     return;
@@ -288,6 +293,11 @@ async function loadNetwork(file) {
     json = await file.text();
   } catch (e) {
     ui.loadMessage(t('load.unreadable', { name: file.name, message: describe(e) }), true);
+    return;
+  }
+  // The worker may have crashed while the file was read: this one cannot take it yet.
+  if (!net.ready) {
+    ui.loadMessage(t('load.notReady', { name: file.name }), true);
     return;
   }
   net.resetSent += 1;
@@ -769,6 +779,14 @@ function receive(msg) {
       report('The worker', new Error(msg.message));
       break;
     case 'error':
+      // A reset or restore the worker could not do (without a panic): the network it had
+      // stays, and its snapshots count again — else the page would wait for this one's
+      // answer forever. After a panic the worker is replaced instead (recover, above).
+      if (!msg.fatal && (msg.request === 'reset' || msg.request === 'restore') && msg.id === net.resetSent) {
+        net.resetAcked = msg.id;
+        net.recovering = null;
+        net.resetWanted = false;
+      }
       report(msg.scope === 'settings' ? 'Settings' : 'The network', new Error(msg.message));
       break;
     default:
@@ -818,6 +836,7 @@ hooks.restarts = 0;
 /** Tests: a real panic in the worker's core, and a worker killed without a word. */
 hooks.debugPanic = () => worker.postMessage({ type: 'debug-panic' });
 hooks.killWorker = () => worker.terminate();
+hooks.failNextReset = () => worker.postMessage({ type: 'debug-fail-reset' });
 /** Tests (soak): bytes of wasm memory on the main thread and in the worker. */
 const memoryAnswers = new Map();
 let memorySeq = 0;
@@ -850,7 +869,22 @@ function recover(reason) {
     return;
   }
   hooks.restarts += 1;
-  net.recovering = { reason, checkpoint: net.checkpoint };
+  // What to bring back. A reset the worker had not answered asked for a fresh network, so
+  // the last checkpoint (of the network before it) no longer applies. A file it had not
+  // loaded is dropped — reading it may be what crashed the worker — and the network from
+  // before stays, unless a reset was already waiting behind the file.
+  let checkpoint = net.checkpoint;
+  let asked = false;
+  if (net.resetSent !== net.resetAcked) {
+    const file = net.loadPending;
+    net.loadPending = null;
+    if (file) ui.loadMessage(t('load.crashed', { name: file.name }), true);
+    if (!file || file.superseded) asked = true;
+  }
+  if (net.resetWanted) asked = true;
+  if (asked) checkpoint = null;
+  net.resetWanted = false;
+  net.recovering = { reason, checkpoint, asked };
   hooks.status = 'restarting';
   ui.status(t('status.restarting'), 'failed');
   worker = spawnWorker();
@@ -858,7 +892,9 @@ function recover(reason) {
 }
 
 function restoreAfterCrash() {
-  const { checkpoint } = net.recovering;
+  // A setting changed during the restart also asks for a fresh network (requestReset).
+  if (net.resetWanted) net.recovering.asked = true;
+  const checkpoint = net.recovering.asked ? null : net.recovering.checkpoint;
   net.resetWanted = false;
   net.resetSent += 1;
   worker.postMessage({ type: 'restore', id: net.resetSent, settings: networkSettings(state), json: checkpoint?.json ?? null, epochs: checkpoint?.epochs ?? 0 });
@@ -866,7 +902,7 @@ function restoreAfterCrash() {
 
 /** The restored network's first snapshot: the charts keep their history up to its epoch. */
 function onRestored(msg) {
-  const { reason } = net.recovering ?? {};
+  const { reason, asked } = net.recovering ?? {};
   net.recovering = null;
   net.resetAcked = msg.id;
   const n = msg.restored;
@@ -887,7 +923,7 @@ function onRestored(msg) {
   hooks.snapshots.push(msg.snap);
   net.history.push(normsOf(msg.snap));
   ui.norms(normsOf(msg.snap));
-  ui.notice('net-notice', restartNotice(reason, n));
+  ui.notice('net-notice', restartNotice(reason, n, asked));
   showStatus();
   invalidate(...NET_CHARTS);
   if (net.resetWanted) requestReset();

@@ -62,7 +62,8 @@ export function restartBudget({ max = 3, windowMs = 60_000 } = {}) {
 }
 
 /** What the page says after a restart, in the network panel's notice. */
-export function restartNotice(reason, restoredEpochs) {
+export function restartNotice(reason, restoredEpochs, asked = false) {
   const why = reason ? t('restart.why', { reason: reason.replace(/[.\s]+$/, '') }) : '';
+  if (asked) return t('restart.asked', { why });
   return restoredEpochs > 0 ? t('restart.restored', { why, n: restoredEpochs }) : t('restart.fresh', { why });
 }

@@ -185,8 +185,14 @@ function panelFailed(e) {
   }
 }
 
+let failNextReset = false;
+
 const handlers = {
   reset({ id, settings }) {
+    if (failNextReset) {
+      failNextReset = false;
+      throw new Error('this reset was refused on purpose (a test)');
+    }
     panel.running = false;
     panelLab.reset(JSON.stringify(settings));
     panel.offset = 0;
@@ -249,6 +255,10 @@ const handlers = {
   /** The size of this worker's wasm memory, for the soak test. */
   async memory({ seq }) {
     post({ type: 'memory', seq, bytes: (await init()).memory.buffer.byteLength });
+  },
+  /** Tests only: the next reset throws a plain error (tests/e2e/faults.test.mjs). */
+  'debug-fail-reset'() {
+    failNextReset = true;
   },
   /** Tests only: a real panic in the core (see `debug_panic` in src/web.rs). */
   'debug-panic'() {
@@ -445,7 +455,9 @@ function handle(msg) {
     if (msg.type === 'book') {
       post({ type: 'book', id: msg.id, kind: msg.kind, event: 'error', message: describe(e), fatal: isPanic(e) });
     } else {
-      post({ type: 'error', scope: msg.type === 'retune' ? 'settings' : 'network', message: describe(e), fatal: isPanic(e) });
+      // `request` and `id` let the page close a reset or restore that failed, instead of
+      // waiting for its snapshot forever (main.js, case 'error').
+      post({ type: 'error', scope: msg.type === 'retune' ? 'settings' : 'network', message: describe(e), fatal: isPanic(e), request: msg.type, id: msg.id });
     }
   }
 }

@@ -105,6 +105,69 @@ test('a worker killed without a word: the heartbeat notices, the worker is resta
   assert.deepEqual(errors.filter((e) => !expected(e)), []);
 });
 
+/** Move the hidden-layers slider to `n` as its input event does, synchronously. */
+const setHidden = (n) => {
+  const el = document.getElementById('net-hidden');
+  el.value = String(n);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+};
+
+test('a crash while a new architecture is on its way: the restart draws that network, not the old checkpoint', async () => {
+  const { page, url, errors } = lab;
+  // A fresh page: the restart budget (3 a minute, www/recovery.js) starts over.
+  await openLab(page, url);
+  await page.focus('#net-hidden');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => window.gradlab.snapshot?.probe.layers.length === 1 && window.gradlab.snapshot.epoch === 0);
+  // The reset for 3 hidden layers is posted, and the worker dies before it can answer.
+  await page.evaluate((f) => {
+    new Function(`return ${f}`)()(3);
+    window.gradlab.killWorker();
+  }, setHidden.toString());
+  await page.waitForFunction(() => window.gradlab.restarts === 1 && window.gradlab.status === 'idle', null, { timeout: 40_000 });
+  const s = await page.evaluate(() => ({ snap: window.gradlab.snapshot, snaps: window.gradlab.snapshots.length, hidden: window.gradlab.state['net.hidden'] }));
+  assert.equal(s.hidden, 3);
+  assert.equal(s.snap.probe.layers.length, 3, 'the network has the architecture the page shows');
+  assert.equal(s.snap.epoch, 0, 'a fresh network, as asked');
+  assert.equal(s.snaps, 1);
+  assert.match(await page.textContent('#net-notice'), /a fresh network was drawn from your settings, as you had asked/);
+  assert.deepEqual(errors.filter((e) => !expected(e)), []);
+});
+
+test('a setting changed while the worker restarts is not lost', async () => {
+  const { page, errors } = lab;
+  // A trained epoch, so that there is a checkpoint (of 3 hidden layers) to restore.
+  await page.click('#net-step');
+  await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 60_000 });
+  await page.evaluate(() => window.gradlab.debugPanic());
+  await page.waitForFunction(() => window.gradlab.status === 'restarting');
+  // The controls stay usable during the restart; the new worker gets the change.
+  await page.evaluate((f) => new Function(`return ${f}`)()(2), setHidden.toString());
+  await page.waitForFunction(() => window.gradlab.restarts === 2 && window.gradlab.status === 'idle' && window.gradlab.snapshot?.probe.layers.length === 2, null, { timeout: 40_000 });
+  assert.equal(await page.evaluate(() => window.gradlab.snapshot.epoch), 0);
+  assert.match(await page.textContent('#net-status'), /\[784, 30, 30, 10\]/);
+  assert.deepEqual(errors.filter((e) => !expected(e)), []);
+});
+
+test('a reset the worker refuses (no panic): the error is shown, the network stays, and the panel keeps working', async () => {
+  const { page, errors } = lab;
+  const before = await page.evaluate(() => window.gradlab.snapshot.probe.layers.length);
+  // The worker's next reset throws a plain error (a test hook, like debug-panic).
+  await page.evaluate(() => window.gradlab.failNextReset());
+  await page.focus('#net-hidden');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => !document.getElementById('banner').hidden);
+  assert.match(await page.textContent('#banner-text'), /The network: .*refused on purpose/);
+  assert.equal(await page.evaluate(() => window.gradlab.snapshot.probe.layers.length), before, 'the network from before stays');
+  // The page does not wait for that reset's answer forever: the next one counts.
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => window.gradlab.snapshot?.probe.layers.length === 6 && window.gradlab.snapshot.epoch === 0, null, { timeout: 30_000 });
+  await page.click('#net-step');
+  await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => window.gradlab.restarts), 2, 'no restart: the worker was fine');
+  assert.deepEqual(errors.filter((e) => !expected(e)), []);
+});
+
 /** A copy of the site (symlinks) whose www/data has one file replaced by `bytes`. */
 function siteWith(file, bytes) {
   const site = mkdtempSync(join(tmpdir(), 'gradlab-baddata-'));

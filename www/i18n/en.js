@@ -98,6 +98,8 @@ export default {
     'load.unreadable': '“{name}” could not be read ({message}). The network below is unchanged.',
     'load.loading': 'Loading “{name}”…',
     'load.done': 'Loaded “{name}”: the network [{sizes}]. Its gradients are shown below; Start trains it with the η, λ and mini-batch size above (changing the architecture, or Reset, draws a fresh network instead).',
+    'load.crashed': '“{name}” was not loaded: the training engine crashed while reading it and was restarted. The network below is the one from before.',
+    'load.notReady': '“{name}” was not loaded: the training engine is restarting. Try again in a moment.',
     'load.refused': '“{name}” was not loaded: {message}. The network below is unchanged.',
     // What the sliders announce to a screen reader (aria-valuetext).
     'aria.neurons.one': '{n} neuron',
@@ -178,6 +180,7 @@ export default {
     // After the training worker crashed and was restarted (recovery.js).
     'restart.why': ' ({reason})',
     'restart.restored': 'The training engine crashed{why} and was restarted without reloading the page: your settings are kept, and the network is back as it was after epoch {n}. Press Start to go on.',
+    'restart.asked': 'The training engine crashed{why} and was restarted without reloading the page: a fresh network was drawn from your settings, as you had asked just before.',
     'restart.fresh': 'The training engine crashed{why} and was restarted without reloading the page: your settings are kept; no epoch had finished, so a fresh network was drawn from them. Press Start to train.',
     // A typed value outside a setting's range (limits.js).
     'limit.nan': 'Enter a number from {min} to {max}; keeping {used}.',
