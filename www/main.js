@@ -337,8 +337,8 @@ function downloadNetwork() {
 }
 
 function onNetwork(msg) {
-  const epoch = hooks.snapshot?.epoch ?? 0;
-  const sizes = net.loaded?.sizes ?? [784, ...Array(state['net.hidden']).fill(state['net.width']), 10];
+  const epoch = msg.epoch ?? hooks.snapshot?.epoch ?? 0;
+  const sizes = msg.sizes ?? net.loaded?.sizes ?? [784, ...Array(state['net.hidden']).fill(state['net.width']), 10];
   saveFile(new Blob([msg.json], { type: 'application/json' }), `network-${sizes.join('-')}-epoch-${epoch}.json`);
 }
 
@@ -479,7 +479,9 @@ charts['book-depth'] = (canvas, dpr) =>
 function bookRun(kind) {
   if (!net.ready) return;
   if (book.running === kind) {
-    worker.postMessage({ type: 'book-cancel', id: book.id });
+    // The long runs' button reads "Cancel" while they run (ui.bookRunning); the bars and
+    // the norms take a moment and keep their label, so a second click is not a cancel.
+    if (kind === 'speed' || kind === 'depth') worker.postMessage({ type: 'book-cancel', id: book.id });
     return;
   }
   const seed = state['book.seed'];

@@ -174,7 +174,14 @@ export function createUI(state) {
     if (changed.length) call('resize', changed);
   });
   for (const id of Object.keys(HEIGHTS)) observer.observe($(id));
-  window.addEventListener('resize', () => call('resize', Object.keys(HEIGHTS)));
+  // A new device-pixel ratio (browser zoom, a window moved to another screen) needs new
+  // canvas pixels even where the CSS width stayed; plain resizes are the observer's.
+  let dpr = window.devicePixelRatio;
+  window.addEventListener('resize', () => {
+    if (window.devicePixelRatio === dpr) return;
+    dpr = window.devicePixelRatio;
+    call('resize', Object.keys(HEIGHTS));
+  });
 
   // ------------------------------------------------------------ the chain
   function showChain(r, ctx) {

@@ -222,7 +222,11 @@ const handlers = {
   },
   /** The panel's network in network2's JSON format, for "Download network". */
   network({ id }) {
-    post({ type: 'network', id, json: panelLab.network_json() });
+    // Its sizes and epoch from the worker too: the file is named after the network it
+    // holds, not after what the page shows by the time the answer arrives.
+    const json = panelLab.network_json();
+    const sizes = /"sizes"\s*:\s*\[([\d,\s]+)\]/.exec(json.slice(0, 400))?.[1].split(',').map(Number);
+    post({ type: 'network', id, json, sizes, epoch: position().epochs });
   },
   /**
    * After a crash, in a new worker: the panel's settings, then the last checkpoint's network
@@ -242,7 +246,9 @@ const handlers = {
         /* a checkpoint that does not load: the fresh network above stands, and the page says so */
       }
     }
-    panel.seen = 0;
+    // Counted from the restored epoch, so the first rate after a restore is not inflated by
+    // the epochs before the crash.
+    panel.seen = position().seen;
     panel.window = { examples: 0, ms: 0 };
     panel.rate = 0;
     postSnapshot(false, { initial: true, id, restored });
