@@ -100,11 +100,12 @@ let chartTools = null;
 const dirty = new Set();
 let frame = 0;
 /**
- * A frame's drawing budget in ms: after the first chart, the rest waits for the next frame
- * once this is spent. 6 ms: a Chromium trace of training on this 2-core machine showed a
- * frame's drawing followed by ~5 ms of style, layout, paint and commit, and a main thread
- * that shares its core with other work stretches a task's wall time three- to fourfold
- * (12 ms of CPU became a 52 ms long task); 6 + 5 ms keeps that under 50 ms.
+ * A frame's drawing budget in ms of script: after the first chart, the rest waits for the
+ * next frame once this is spent. A main thread that shares its core with other work
+ * stretches a task's wall time three- to fivefold (12 ms of CPU became a 52 ms long task on
+ * this 2-core machine, Chromium trace), so a frame's CPU is kept small: up to 6 ms of
+ * script, and paint and commit after it. (3 ms spread the same work over more frames:
+ * more paint in all, and no shorter longest task; `node scripts/bench-page.mjs --trace`.)
  */
 const FRAME_BUDGET = 6;
 
@@ -140,9 +141,14 @@ function flushLive() {
 function redraw() {
   frame = 0;
   const t0 = performance.now();
-  for (const id of [...dirty]) {
+  // The chain first: it answers a slider the reader is dragging.
+  const order = dirty.has('chain-canvas') ? ['chain-canvas', ...[...dirty].filter((id) => id !== 'chain-canvas')] : [...dirty];
+  for (const id of order) {
     dirty.delete(id);
     draw(id);
+    // A canvas's drawing is recorded by the script and rasterised after it, in the frame's
+    // paint and commit (about as long again, Chromium trace): the script's own time is only
+    // half of what a chart costs the frame, hence the small budget.
     if (performance.now() - t0 > FRAME_BUDGET) break;
   }
   if (dirty.size) frame = requestAnimationFrame(redraw);
