@@ -51,7 +51,8 @@ const FORMATS = [
 /**
  * `sources`: chart id → {table: () => chartdata table, svg: (width, height) => string,
  * numbers: whether to add a "Numbers" table (the chain has its own)}.
- * `fail(where, error)` reports an error on the page.
+ * `fail(where, error, vars)` reports an error on the page, after the prefix `where` (an
+ * i18n key, with `vars`).
  */
 export function createChartTools(sources, fail) {
   const open = new Set();
@@ -153,7 +154,7 @@ export function createChartTools(sources, fail) {
     try {
       if (fmt === 'png') {
         const canvas = $(id);
-        const blob = await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas is empty'))), 'image/png'));
+        const blob = await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(tr('export.emptyCanvas')))), 'image/png'));
         saveFile(blob, name);
       } else if (fmt === 'svg') {
         const { width, height } = svgSize($(id));
@@ -165,7 +166,7 @@ export function createChartTools(sources, fail) {
         saveFile(new Blob([toJSON(src.table(), id)], { type: 'application/json' }), name);
       }
     } catch (e) {
-      fail(`Downloading ${name}`, e);
+      fail('where.download', e, { name });
     }
   }
 
@@ -174,7 +175,7 @@ export function createChartTools(sources, fail) {
     const src = sources[id];
     if (!src) return;
     const t = src.table();
-    $(id).setAttribute('aria-label', `${t.title}. ${t.summary}`);
+    $(id).setAttribute('aria-label', tr('export.label', { title: t.title, summary: t.summary }));
     if (open.has(id)) fillTable(id);
   }
 

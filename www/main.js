@@ -36,7 +36,7 @@ import { heartbeat, restartBudget, restartNotice } from './recovery.js';
 import { limitText } from './limits.js';
 import { createChartTools, saveFile } from './export.js';
 import * as tables from './chartdata.js';
-import { t, tn, setLanguage, pickLanguage, chartLabels } from './i18n.js';
+import { t, tn, hasString, setLanguage, pickLanguage, chartLabels } from './i18n.js';
 
 // The settings are the link's (its hash; see url.js), or the defaults.
 const link = readLink(location.search, location.hash);
@@ -69,27 +69,62 @@ const share = createShare(state, link, hooks);
 
 // ---------------------------------------------------------------- errors
 
+/** An error's message; `e` may be a function composing it (a sentence of the page's, in its language). */
 function describe(e) {
+  if (typeof e === 'function') return e();
   if (e instanceof WebAssembly.RuntimeError) return t('error.internal', { message: e.message });
   return e?.message ?? String(e);
 }
-function report(where, e) {
-  const text = `${where}: ${describe(e)}`;
+/** What the banner shows: its prefix (a `where.*` key of www/i18n) and the error, to say it again in another language. */
+let shownError = null;
+const errorText = ({ where, e, vars }) => t('error.at', { where: t(where, typeof vars === 'function' ? vars() : vars), message: describe(e) });
+/** Show error `e` in the banner, after the prefix `where` (an i18n key, with `vars`, or a function giving them). */
+function report(where, e, vars) {
+  shownError = { where, e, vars };
+  const text = errorText(shownError);
   hooks.errors.push(text);
   console.warn(text);
   ui.banner(text);
 }
 /** Run a wasm call; on an exception (a JsError or a panic's RuntimeError) show the banner. */
-function safe(where, fn) {
+function safe(where, fn, vars) {
   try {
     return fn();
   } catch (e) {
-    report(where, e);
+    report(where, e, vars);
     return undefined;
   }
 }
-window.addEventListener('error', (e) => report(t('error.unexpected'), e.error ?? e.message));
-window.addEventListener('unhandledrejection', (e) => report(t('error.unexpected'), e.reason));
+window.addEventListener('error', (e) => report('error.unexpected', e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => report('error.unexpected', e.reason));
+
+/**
+ * An error the worker posted, in words: a panic's sentence is the page's (in its language)
+ * around the core's own words; any other message is the core's, as it is.
+ */
+const workerError = (msg) => (msg.panic !== undefined ? t('error.workerPanic', { message: msg.panic }) : msg.message);
+
+// ---------------------------------------------------------------- sentences that stay
+
+/**
+ * Sentences that stay on the page until replaced — statuses, notices, limit notes — kept
+ * as the function composing them, so that a language switch says them again in the new
+ * language (applyLanguage). `slot` names the place: a new sentence there replaces the old.
+ */
+const said = new Map();
+function say(slot, compose, show) {
+  said.set(slot, { compose, show });
+  show(compose());
+}
+const notice = (id, compose) => say(id, compose, (s) => ui.notice(id, s));
+const bookStatus = (kind, compose, failed = false) => say(`book-${kind}`, compose, (s) => ui.bookStatus(kind, s, failed));
+const loadMessage = (compose, error = false) => say('load', compose, (s) => ui.loadMessage(s, error));
+/** The network's status when it is not showStatus's to say (no data, no worker, a restart). */
+const failedStatus = (key) => say('status', () => t(key), (s) => ui.status(s, 'failed'));
+// Until the worker is ready (index.html's own words are English and carry no data-i18n).
+say('status', () => t('status.loading'), (s) => ui.status(s));
+// The link's notice, shown by createShare (above) in the language the page opened in.
+said.set('url-notice', { compose: () => describeLink(link.ignored, link.clamped), show: share.notice });
 
 // ---------------------------------------------------------------- chart redraws
 
@@ -161,7 +196,7 @@ function markFirstChart() {
 
 function draw(id) {
   const t = performance.now();
-  const drawn = safe(`Drawing ${id}`, () => ui.paint(id, charts[id]));
+  const drawn = safe('where.drawing', () => ui.paint(id, charts[id]), { id });
   if (drawn) markFirstChart();
   chartTools?.refresh(id);
   const times = (hooks.drawTimings[id] ??= []);
@@ -195,9 +230,9 @@ charts['chain-canvas'] = (canvas, dpr) => {
 /** Redraw the chain now (synchronously, within the input event) and update its words. */
 function updateChain() {
   const c = chainInputs();
-  let json = safe('The chain', () => ui.paint('chain-canvas', charts['chain-canvas']))?.value;
+  let json = safe('where.chain', () => ui.paint('chain-canvas', charts['chain-canvas']))?.value;
   if (json !== undefined) markFirstChart();
-  if (json === undefined) json = safe('The chain', () => chain_report(c.w, c.b, c.zeroZ, c.a0));
+  if (json === undefined) json = safe('where.chain', () => chain_report(c.w, c.b, c.zeroZ, c.a0));
   if (json === undefined) return;
   const r = JSON.parse(json);
   hooks.chainReport = r;
@@ -206,7 +241,7 @@ function updateChain() {
 }
 
 function presetRandom() {
-  const seed = safe('A random seed', () => random_seed()) ?? Math.floor(Math.random() * 2 ** 32);
+  const seed = safe('where.randomSeed', () => random_seed()) ?? Math.floor(Math.random() * 2 ** 32);
   setRandomChain(seed);
   set('chain.bias', 'fixed');
   ui.showChainRandom(true);
@@ -214,7 +249,7 @@ function presetRandom() {
 }
 
 function setRandomChain(seed) {
-  const json = safe('The random chain', () => book_random_chain(state['chain.layers'], seed));
+  const json = safe('where.randomChain', () => book_random_chain(state['chain.layers'], seed));
   if (json === undefined) return;
   const { w, b } = JSON.parse(json);
   randomChain = { w, b, seed };
@@ -289,32 +324,32 @@ function requestReset() {
 async function loadNetwork(file) {
   if (!net.ready || !file) return;
   // Refused by its size before a byte is read (a 100 MB file would stall the tab).
-  const limit = safe('The network file limit', () => max_network_bytes()) ?? 8 << 20;
+  const limit = safe('where.fileLimit', () => max_network_bytes()) ?? 8 << 20;
   if (file.size > limit) {
-    ui.loadMessage(t('load.tooBig', { name: file.name, mb: (file.size / 2 ** 20).toFixed(1), limit: limit / 2 ** 20 }), true);
+    loadMessage(() => t('load.tooBig', { name: file.name, mb: (file.size / 2 ** 20).toFixed(1), limit: limit / 2 ** 20 }), true);
     return;
   }
   let json;
   try {
     json = await file.text();
   } catch (e) {
-    ui.loadMessage(t('load.unreadable', { name: file.name, message: describe(e) }), true);
+    loadMessage(() => t('load.unreadable', { name: file.name, message: describe(e) }), true);
     return;
   }
   // The worker may have crashed while the file was read: this one cannot take it yet.
   if (!net.ready) {
-    ui.loadMessage(t('load.notReady', { name: file.name }), true);
+    loadMessage(() => t('load.notReady', { name: file.name }), true);
     return;
   }
   net.resetSent += 1;
   net.loadPending = { id: net.resetSent, name: file.name, superseded: net.resetSent - 1 !== net.resetAcked };
-  ui.loadMessage(t('load.loading', { name: file.name }));
+  loadMessage(() => t('load.loading', { name: file.name }));
   worker.postMessage({ type: 'load', id: net.resetSent, json });
 }
 
 /** The worker took the file: the panel's controls show the loaded architecture. */
 function onLoaded(sizes) {
-  const name = net.loadPending?.name ?? 'the file';
+  const name = net.loadPending?.name ?? t('load.theFile');
   net.loadPending = null;
   net.loaded = { sizes, name };
   net.running = false;
@@ -323,7 +358,7 @@ function onLoaded(sizes) {
   set('net.hidden', hidden.length);
   if (hidden.every((w) => w === hidden[0]) && WIDTHS.includes(hidden[0])) set('net.width', hidden[0]);
   ui.loadedArchitecture(hidden);
-  ui.loadMessage(t('load.done', { name, sizes: sizes.join(', ') }));
+  loadMessage(() => t('load.done', { name, sizes: sizes.join(', ') }));
 }
 
 function onLoadError(msg) {
@@ -331,8 +366,8 @@ function onLoadError(msg) {
   const p = net.loadPending;
   net.loadPending = null;
   net.resetAcked = msg.id;
-  ui.loadMessage(t('load.refused', { name: p?.name ?? '?', message: msg.message }), true);
-  if (msg.fatal) report('Loading a network', new Error(msg.message));
+  loadMessage(() => t('load.refused', { name: p?.name ?? '?', message: workerError(msg) }), true);
+  if (msg.fatal) report('where.loading', () => workerError(msg));
   // A reset superseded by the load (or asked for meanwhile) is due now.
   if (p?.superseded || net.resetWanted) requestReset();
 }
@@ -382,7 +417,7 @@ function onSnapshot(msg) {
     hooks.snapshots = [];
     net.progress = null;
     net.lastStop = null;
-    ui.notice('net-notice', '');
+    notice('net-notice', () => '');
     if (net.resetWanted) requestReset();
   } else if (net.resetSent !== net.resetAcked) {
     return; // from the network a reset is replacing
@@ -411,6 +446,7 @@ function showStatus() {
   const acc = net.accuracy.length ? t('status.accuracy', { acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
   const epochs = p ? p.epochs : 0;
   ui.progress(p && p.n ? (p.epochs + p.position / p.n) / target : 0);
+  said.delete('status'); // the status is this function's again (applyLanguage calls it)
   if (net.lastStop?.reason === 'diverged') {
     ui.status(t('status.diverged'), 'failed');
   } else if (net.running && p) {
@@ -431,7 +467,18 @@ function announceNetwork() {
   if (!s) return;
   const sentence = tables.speedSentence(normsOf(s));
   const acc = s.epoch > 0 && net.accuracy.length ? t('announce.accuracy', { epoch: s.epoch, acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
-  ui.announce(`${sentence ? `${sentence[0].toUpperCase()}${sentence.slice(1)}.` : ''}${acc}`);
+  ui.announce(`${sentence ? t('announce.speed', { s: `${sentence[0].toUpperCase()}${sentence.slice(1)}` }) : ''}${acc}`);
+}
+
+/**
+ * The core's "training diverged in epoch N: what (the gradients exploded; …)" (TrainError
+ * in src/train.rs) as the page's sentence in its language; `what` stays the core's words.
+ * Any other message is shown as it is, capitalised.
+ */
+function divergedSentence(message) {
+  const m = /^training diverged in epoch (\d+): (.*) \(the gradients exploded; try a smaller gain or η\)$/s.exec(message);
+  if (m) return t('notice.divergedIn', { epoch: m[1], what: m[2] });
+  return message.replace(/^training/, 'Training').replace(/[^.]$/, '$&.');
 }
 
 function onStopped(msg) {
@@ -440,7 +487,7 @@ function onStopped(msg) {
   net.lastStop = msg;
   ui.running(false);
   if (msg.reason === 'diverged') {
-    ui.notice('net-notice', t('notice.diverged', { message: msg.message.replace(/^training/, 'Training').replace(/[^.]$/, '$&.') }));
+    notice('net-notice', () => t('notice.diverged', { message: divergedSentence(msg.message) }));
   }
   showStatus();
   announceNetwork();
@@ -501,7 +548,7 @@ function bookRun(kind) {
   book.running = kind;
   book.params = params;
   ui.bookRunning(kind, true);
-  ui.bookStatus(kind, kind === 'bars' ? t('book.computing') : t('book.starting'));
+  bookStatus(kind, () => (kind === 'bars' ? t('book.computing') : t('book.starting')));
   worker.postMessage({ type: 'book', id: book.id, kind, params });
 }
 
@@ -510,7 +557,7 @@ function onBook(msg) {
   const current = msg.id === book.id;
   if (event === 'cancelled') {
     ui.bookRunning(kind, false);
-    ui.bookStatus(kind, t('book.cancelled'));
+    bookStatus(kind, () => t('book.cancelled'));
     if (current) book.running = null;
     return;
   }
@@ -518,8 +565,8 @@ function onBook(msg) {
   if (event === 'error') {
     book.running = null;
     ui.bookRunning(kind, false);
-    ui.bookStatus(kind, t('book.failed', { message: msg.message }), true);
-    if (msg.fatal) report(`The chapter's experiment (${kind})`, new Error(msg.message));
+    bookStatus(kind, () => t('book.failed', { message: workerError(msg) }), true);
+    if (msg.fatal) report('where.book', () => workerError(msg), () => ({ kind: t(`book.kind.${kind}`) }));
     return;
   }
   const finished = event === 'done';
@@ -527,25 +574,26 @@ function onBook(msg) {
     book.running = null;
     ui.bookRunning(kind, false);
   }
+  // The parameters of this run, for its status said again after a language switch (another run replaces book.params).
+  const p = book.params;
   switch (kind) {
     case 'bars':
       book.results.bars = msg.probe;
-      ui.bookStatus(kind, t('book.bars.done', { seed: book.params.seed, n1: fmtNorm(msg.probe.layers[0].norm), n2: fmtNorm(msg.probe.layers[1].norm) }));
+      bookStatus(kind, () => t('book.bars.done', { seed: p.seed, n1: fmtNorm(msg.probe.layers[0].norm), n2: fmtNorm(msg.probe.layers[1].norm) }));
       break;
     case 'norms':
       book.results.norms = msg.rows;
       ui.normsTable(msg.rows, bookNumbers.initNorms);
-      ui.bookStatus(kind, finished ? tn('book.norms.done', book.params.seeds, { seeds: seeds(book.params.seed, book.params.seeds) }) : t('book.norms.progress', { done: msg.done }));
+      bookStatus(kind, () => (finished ? tn('book.norms.done', p.seeds, { seeds: seeds(p.seed, p.seeds) }) : t('book.norms.progress', { done: msg.done })));
       break;
     case 'speed':
       book.results.speed = msg.history;
-      ui.bookStatus(kind, finished ? t('book.speed.done', { epochs: msg.total, hidden: book.params.hidden }) : t('book.speed.progress', { done: msg.done, total: msg.total }));
+      bookStatus(kind, () => (finished ? t('book.speed.done', { epochs: msg.total, hidden: p.hidden }) : t('book.speed.progress', { done: msg.done, total: msg.total })));
       break;
     case 'depth': {
       book.results.depth = msg.rows;
-      const p = book.params;
       ui.depthTable(msg.rows, bookNumbers.depthAccuracy, finished ? null : msg, p.epochs);
-      ui.bookStatus(kind, finished ? t('book.depth.done', { epochs: p.epochs, runs: p.runs, seeds: seeds(p.seed, p.runs) }) : t('book.depth.progress', { pct: Math.round((100 * msg.done) / msg.total) }));
+      bookStatus(kind, () => (finished ? t('book.depth.done', { epochs: p.epochs, runs: p.runs, seeds: seeds(p.seed, p.runs) }) : t('book.depth.progress', { pct: Math.round((100 * msg.done) / msg.total) })));
       break;
     }
   }
@@ -595,7 +643,7 @@ chartTools = createChartTools(
       svg: (w, h) => training_svg(Float64Array.from(net.accuracy), Float64Array.from(net.cost), w, h, chartLabels()),
     },
     'book-bars': {
-      table: () => tables.barsTable(book.results.bars, "Gradient ∂C/∂b of the first six neurons in each hidden layer, the book's network at initialisation"),
+      table: () => tables.barsTable(book.results.bars, t('cd.bookBars.title')),
       svg: (w, h) => bars_svg(JSON.stringify(book.results.bars ?? EMPTY_PROBE), w, h, chartLabels()),
     },
     'book-norms': {
@@ -606,7 +654,7 @@ chartTools = createChartTools(
       },
     },
     'book-speed': {
-      table: () => tables.speedTable(book.results.speed ?? [], "Speed of learning, the book's protocol"),
+      table: () => tables.speedTable(book.results.speed ?? [], t('cd.bookSpeed.title')),
       svg: (w, h) => speed_svg(JSON.stringify(book.results.speed ?? []), w, h, chartLabels()),
     },
     'book-depth': {
@@ -614,7 +662,7 @@ chartTools = createChartTools(
       svg: (w, h) => depth_svg(JSON.stringify((book.results.depth ?? []).map((r) => [r.hidden, r.mean, r.std])), w, h, chartLabels()),
     },
   },
-  (where, e) => report(where, e),
+  (where, e, vars) => report(where, e, vars),
 );
 
 // ---------------------------------------------------------------- settings
@@ -635,7 +683,8 @@ function onSetting(key, value, opts = {}) {
     applyLanguage();
     return;
   }
-  ui.limitNote(key, limitText(key, value, state[key]));
+  const used = state[key];
+  say(`limit-${key}`, () => limitText(key, value, used), (s) => ui.limitNote(key, s));
   if (key.startsWith('chain.')) {
     if (randomChain) {
       if (key === 'chain.layers') setRandomChain(randomChain.seed);
@@ -677,6 +726,13 @@ function applyLanguage() {
   if (hooks.snapshot) ui.norms(normsOf(hooks.snapshot));
   if (book.results.norms?.length) ui.normsTable(book.results.norms, bookNumbers.initNorms);
   if (book.results.depth?.length && book.params?.epochs) ui.depthTable(book.results.depth, bookNumbers.depthAccuracy, null, book.params.epochs);
+  // What stays on screen until replaced — the chapter's statuses, limit notes, notices, the
+  // outcome of loading a file, a failed status, the link's notice, the copy buttons' "Copied."
+  // and the banner (left closed if it was) — said again in the new language.
+  for (const [slot, { compose, show }] of said) if (slot !== 'status' || !net.ready) show(compose());
+  share.applyLanguage();
+  if (shownError) ui.banner(errorText(shownError), false);
+  if (hooks.snapshot) announceNetwork();
   invalidate(...Object.keys(charts));
 }
 
@@ -690,7 +746,7 @@ function applyLink() {
     share.changed(); // put the settings back in the address
     return;
   }
-  share.notice(next.notice);
+  say('url-notice', () => describeLink(next.ignored, next.clamped), share.notice);
   const before = { ...state };
   for (const key of Object.keys(state)) {
     state[key] = next.state[key];
@@ -730,7 +786,7 @@ hooks.receive = (msg) => receive(msg);
 function receive(msg) {
   // A panic in the worker's wasm (fatal) leaves its instance unusable: report it as usual
   // (below), then replace the worker.
-  if (msg.fatal && (msg.type === 'error' || msg.type === 'book' || msg.type === 'load-error')) queueMicrotask(() => recover(msg.message));
+  if (msg.fatal && (msg.type === 'error' || msg.type === 'book' || msg.type === 'load-error')) queueMicrotask(() => recover(() => workerError(msg)));
   switch (msg.type) {
     case 'ready':
       net.ready = true;
@@ -774,17 +830,19 @@ function receive(msg) {
     case 'network':
       onNetwork(msg);
       break;
-    case 'data-error':
+    case 'data-error': {
       net.failed = true;
-      ui.status(t('status.nodata'), 'failed');
-      ui.notice('net-notice', t('notice.nodata', { message: `${msg.message[0].toUpperCase()}${msg.message.slice(1)}` }));
-      ui.notice('book-notice', t('notice.bookNodata', { message: msg.message }));
+      failedStatus('status.nodata');
+      const why = () => dataErrorText(msg);
+      notice('net-notice', () => t('notice.nodata', { message: `${why()[0].toUpperCase()}${why().slice(1)}` }));
+      notice('book-notice', () => t('notice.bookNodata', { message: why() }));
       hooks.status = 'data-error';
       break;
+    }
     case 'fatal':
       net.failed = true;
-      ui.status(t('status.noworker'), 'failed');
-      report('The worker', new Error(msg.message));
+      failedStatus('status.noworker');
+      report('where.worker', () => t('error.workerInit', { message: msg.message }));
       break;
     case 'error':
       // A reset or restore the worker could not do (without a panic): the network it had
@@ -795,11 +853,19 @@ function receive(msg) {
         net.recovering = null;
         net.resetWanted = false;
       }
-      report(msg.scope === 'settings' ? 'Settings' : 'The network', new Error(msg.message));
+      report(msg.scope === 'settings' ? 'where.settings' : 'where.network', () => workerError(msg));
       break;
     default:
       break;
   }
+}
+/**
+ * The worker's data error in words: it posts a code and its parameters (worker.js
+ * `dataError`), the parameters being numbers, a path and the browser's or core's words.
+ */
+function dataErrorText({ code, params = {} }) {
+  if (!hasString(`data.${code}`)) return String(params.message ?? code);
+  return t(`data.${code}`, { ...params, list: (params.list ?? []).join(t('data.sep')) });
 }
 /** The worker's handlers; a new worker after a crash gets them too. */
 function wire(w) {
@@ -808,19 +874,20 @@ function wire(w) {
   };
   w.onerror = (e) => {
     e.preventDefault?.();
-    const why = e.message || 'it could not be started (is the page served over http?)';
+    // The browser's message as it is; the page's own sentence in its language.
+    const why = () => e.message || t('error.notStarted');
     // A worker that had booted is restarted; one that never did would fail again.
     if (net.workerReady) {
-      report('The training worker stopped', new Error(why));
+      report('where.workerStopped', why);
       recover(why);
       return;
     }
     net.failed = true;
     net.running = false;
     ui.running(false);
-    report('The training worker stopped', new Error(why));
+    report('where.workerStopped', why);
   };
-  w.onmessageerror = () => report('The training worker', new Error('a message could not be read'));
+  w.onmessageerror = () => report('where.trainingWorker', () => t('error.unreadableMessage'));
 }
 wire(worker);
 
@@ -836,8 +903,9 @@ const beat = heartbeat({
   post: (m) => worker.postMessage(m),
   alive: () => wantWorker && net.ready && !net.recovering,
   dead: () => {
-    report('The training worker', new Error('it stopped responding'));
-    recover('it stopped responding');
+    const why = () => t('error.noAnswer');
+    report('where.trainingWorker', why);
+    recover(why);
   },
 });
 hooks.restarts = 0;
@@ -855,6 +923,7 @@ hooks.wasmMemory = async () => {
   return { main: (await init()).memory.buffer.byteLength, worker: await inWorker };
 };
 
+/** `reason`: a function saying why, in the page's language (for the notice after the restart). */
 function recover(reason) {
   if (!wantWorker || net.recovering || net.failed) return;
   worker.terminate();
@@ -867,12 +936,12 @@ function recover(reason) {
   ui.bookEnabled(false);
   if (book.running) {
     ui.bookRunning(book.running, false);
-    ui.bookStatus(book.running, t('book.interrupted'), true);
+    bookStatus(book.running, () => t('book.interrupted'), true);
     book.running = null;
   }
   if (!allowRestart()) {
     net.failed = true;
-    ui.status(t('status.crashedAgain'), 'failed');
+    failedStatus('status.crashedAgain');
     hooks.status = 'crashed';
     return;
   }
@@ -886,7 +955,7 @@ function recover(reason) {
   if (net.resetSent !== net.resetAcked) {
     const file = net.loadPending;
     net.loadPending = null;
-    if (file) ui.loadMessage(t('load.crashed', { name: file.name }), true);
+    if (file) loadMessage(() => t('load.crashed', { name: file.name }), true);
     if (!file || file.superseded) asked = true;
   }
   if (net.resetWanted) asked = true;
@@ -894,7 +963,7 @@ function recover(reason) {
   net.resetWanted = false;
   net.recovering = { reason, checkpoint, asked };
   hooks.status = 'restarting';
-  ui.status(t('status.restarting'), 'failed');
+  failedStatus('status.restarting');
   worker = spawnWorker();
   wire(worker);
 }
@@ -931,7 +1000,7 @@ function onRestored(msg) {
   hooks.snapshots.push(msg.snap);
   net.history.push(normsOf(msg.snap));
   ui.norms(normsOf(msg.snap));
-  ui.notice('net-notice', restartNotice(reason, n, asked));
+  notice('net-notice', () => restartNotice(reason?.(), n, asked));
   showStatus();
   invalidate(...NET_CHARTS);
   if (net.resetWanted) requestReset();
@@ -943,11 +1012,11 @@ async function start() {
   try {
     await init();
   } catch (e) {
-    report('The WebAssembly core failed to load', e);
+    report('where.wasm', e);
     hooks.status = 'wasm-error';
     return;
   }
-  const numbers = safe("The book's numbers", () => book_numbers());
+  const numbers = safe('where.bookNumbers', () => book_numbers());
   if (numbers) bookNumbers = JSON.parse(numbers);
   hooks.wasmReady = true;
   // The link's "book's N(0,1) weights": the same seed gives the same chain.

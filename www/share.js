@@ -189,6 +189,7 @@ export function createShare(state, link, hooks = {}) {
     field.readOnly = true;
     field.hidden = true;
     field.setAttribute('aria-label', `${label}: the text to copy`);
+    field.dataset.i18nAttr = 'aria-label:share.embedField';
     row.append(button, span, status, field);
     return row;
   }
@@ -215,12 +216,12 @@ export function createShare(state, link, hooks = {}) {
     }
     field.hidden = ok;
     status.classList.toggle('by-hand', !ok);
-    if (ok) {
-      status.textContent = t('share.copied');
-    } else {
+    // The key stays on the element, so a language switch can say it again (applyLanguage).
+    status.dataset.said = ok ? 'share.copied' : 'share.byHand';
+    status.textContent = t(status.dataset.said);
+    if (!ok) {
       field.focus();
       field.select();
-      status.textContent = t('share.byHand');
     }
     row.dataset.copied = ok ? 'clipboard' : 'field';
   }
@@ -232,5 +233,10 @@ export function createShare(state, link, hooks = {}) {
     el.textContent = text;
   }
 
-  return { changed: write, flush: write.flush, notice };
+  /** After a language switch (main.js): the copy buttons' "Copied." in the new language. */
+  function applyLanguage() {
+    for (const status of document.querySelectorAll('.share-status[data-said]')) status.textContent = t(status.dataset.said);
+  }
+
+  return { changed: write, flush: write.flush, notice, applyLanguage };
 }

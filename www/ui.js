@@ -484,9 +484,10 @@ export function createUI(state) {
   }
 
   // ------------------------------------------------------------ errors
-  function banner(text) {
+  /** Show `text` in the error banner; `show` false only rewords it (a language switch), leaving it closed if it was. */
+  function banner(text, show = true) {
     $('banner-text').textContent = text;
-    $('banner').hidden = false;
+    if (show) $('banner').hidden = false;
   }
 
   /**

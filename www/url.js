@@ -59,7 +59,7 @@ export function readLink(search = '', hash = '') {
   const asked = query.get('embed');
   if (asked !== null) {
     if (Object.hasOwn(WIDGETS, asked)) widget = asked;
-    else ignored.unshift({ key: `embed=${asked}`, reason: `no such widget; try ${Object.keys(WIDGETS).join(', ')}` });
+    else ignored.unshift({ key: `embed=${asked}`, reason: 'no such widget', widgets: Object.keys(WIDGETS).join(', ') });
   }
   return { state, widget, anchor, ignored, clamped, notice: describe(ignored, clamped) };
 }
@@ -112,9 +112,9 @@ const quote = (s) => {
 /** One sentence on what a link's settings needed, or '' when nothing did. */
 export function describe(ignored, clamped) {
   // In the page's language (www/i18n.js); a reason without a translation is shown as is.
-  const reason = (r) => (hasString(`link.why.${r}`) ? t(`link.why.${r}`) : r);
+  const reason = (i) => (hasString(`link.why.${i.reason}`) ? t(`link.why.${i.reason}`, i) : i.reason);
   const items = [
-    ...ignored.map((i) => t('link.ignored', { key: quote(i.key), why: reason(i.reason) })),
+    ...ignored.map((i) => t('link.ignored', { key: quote(i.key), why: reason(i) })),
     ...clamped.map((c) => t('link.clamped', { key: quote(c.key), to: c.to, from: quote(c.from) })),
   ];
   if (!items.length) return '';

@@ -9,7 +9,7 @@
 // Protocol (main → worker): {type: 'reset', settings} · 'retune' · 'start' {epochs} ·
 // 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
 // 'load' {id, json} · 'network' {id}.
-// Worker → main: 'ready' · 'data-error' · 'fatal' · 'snapshot' · 'progress' · 'stopped' ·
+// Worker → main: 'ready' · 'data-error' {code, params} · 'fatal' · 'snapshot' · 'progress' · 'stopped' ·
 // 'error' · 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
 // 'load-error' {id, message} · 'network' {id, json}.
 // Fault recovery (main.js restarts a crashed worker): main → 'restore' {id, settings, json,
@@ -50,6 +50,11 @@ function describe(e) {
   return e?.message ?? String(e);
 }
 const isPanic = (e) => e instanceof WebAssembly.RuntimeError;
+/**
+ * An error for the page: `message` in English (for logs), and for a panic the core's own
+ * words apart (`panic`), so the page can say the sentence around them in its language.
+ */
+const failure = (e) => ({ message: describe(e), fatal: isPanic(e), ...(isPanic(e) ? { panic: e.message } : {}) });
 
 // ---------------------------------------------------------------- scheduling
 
@@ -180,7 +185,7 @@ function panelFailed(e) {
     }
     stopPanel('diverged', message);
   } else {
-    post({ type: 'error', scope: 'network', message, fatal: isPanic(e) });
+    post({ type: 'error', scope: 'network', ...failure(e) });
     post({ type: 'stopped', reason: 'error', message });
   }
 }
@@ -209,7 +214,7 @@ const handlers = {
       sizes = JSON.parse(panelLab.load_network(json));
     } catch (e) {
       // The network, and its training if it runs, carry on untouched.
-      post({ type: 'load-error', id, message: describe(e), fatal: isPanic(e) });
+      post({ type: 'load-error', id, ...failure(e) });
       return;
     }
     panel.running = false;
@@ -333,7 +338,7 @@ function bookTick(budget) {
 
 function bookFailed(e) {
   if (!job) return;
-  post({ type: 'book', id: job.id, kind: job.kind, event: 'error', message: describe(e), fatal: isPanic(e) });
+  post({ type: 'book', id: job.id, kind: job.kind, event: 'error', ...failure(e) });
   job = null;
 }
 
@@ -459,11 +464,11 @@ function handle(msg) {
     h(msg);
   } catch (e) {
     if (msg.type === 'book') {
-      post({ type: 'book', id: msg.id, kind: msg.kind, event: 'error', message: describe(e), fatal: isPanic(e) });
+      post({ type: 'book', id: msg.id, kind: msg.kind, event: 'error', ...failure(e) });
     } else {
       // `request` and `id` let the page close a reset or restore that failed, instead of
       // waiting for its snapshot forever (main.js, case 'error').
-      post({ type: 'error', scope: msg.type === 'retune' ? 'settings' : 'network', message: describe(e), fatal: isPanic(e), request: msg.type, id: msg.id });
+      post({ type: 'error', scope: msg.type === 'retune' ? 'settings' : 'network', ...failure(e), request: msg.type, id: msg.id });
     }
   }
 }
@@ -485,6 +490,13 @@ async function fetchBytes(name) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/**
+ * A data error as a code and its parameters: the worker has no words of the page's
+ * language, so main.js says the sentence (www/i18n `data.<code>`); the parameters are
+ * numbers, a path and the browser's or the core's own (technical) words.
+ */
+const dataError = (code, params) => Object.assign(new Error(code), { code, params });
+
 /** The six files, or an error naming every one that failed. */
 async function fetchAll() {
   const results = await Promise.allSettled(FILES.map(fetchBytes));
@@ -493,9 +505,9 @@ async function fetchAll() {
     const dir = new URL('./data/', import.meta.url).pathname;
     const why = failed.map((m) => m.replace(/^[^:]*: /, ''));
     if (failed.length === FILES.length && why.every((w) => w === why[0])) {
-      throw new Error(`none of the ${FILES.length} MNIST files could be fetched from ${dir} (${why[0]})`);
+      throw dataError('fetchNone', { count: FILES.length, dir, why: why[0] });
     }
-    throw new Error(`${failed.length} of the ${FILES.length} MNIST files could not be fetched from ${dir} (${failed.join('; ')})`);
+    throw dataError('fetchSome', { failed: failed.length, count: FILES.length, dir, list: failed });
   }
   return results.map((r) => r.value);
 }
@@ -504,21 +516,21 @@ async function boot() {
   try {
     await init();
   } catch (e) {
-    post({ type: 'fatal', message: `the WebAssembly core failed to load in the worker: ${describe(e)}` });
+    post({ type: 'fatal', code: 'init', message: describe(e) });
     return;
   }
   let bytes;
   try {
     bytes = await fetchAll();
   } catch (e) {
-    post({ type: 'data-error', message: describe(e) });
+    post({ type: 'data-error', code: e.code ?? 'other', params: e.params ?? { message: describe(e) } });
     return;
   }
   try {
     panelLab = new Lab(...bytes);
     bookLab = new Lab(...bytes);
   } catch (e) {
-    post({ type: 'data-error', message: `the MNIST files could not be read: ${describe(e)}` });
+    post({ type: 'data-error', code: 'unreadable', params: { message: describe(e) } });
     return;
   }
   ready = true;

@@ -152,6 +152,8 @@ test('a setting changed while the worker restarts is not lost', async () => {
 test('a reset the worker refuses (no panic): the error is shown, the network stays, and the panel keeps working', async () => {
   const { page, errors } = lab;
   const before = await page.evaluate(() => window.gradlab.snapshot.probe.layers.length);
+  // The previous test's banner is still up: dismissed, so the wait below sees this error's, not that one.
+  if (await page.isVisible('#banner')) await page.click('#banner-close');
   // The worker's next reset throws a plain error (a test hook, like debug-panic).
   await page.evaluate(() => window.gradlab.failNextReset());
   await page.focus('#net-hidden');

@@ -98,3 +98,103 @@ test('an embed link speaks its language, and a bad language in a link is named, 
     await lab.close();
   }
 });
+
+/**
+ * Every word a reader can meet on the page (and a screen reader can read): the rendered
+ * text, the text alternatives and announced values of rendered elements, the canvases'
+ * text alternatives (the charts' titles and summaries), and the banner, minus the error
+ * message after its prefix (the worker's or the wasm core's own, technical words). Text
+ * node by node, not `innerText`: that glues a formula's subscripts to their letters
+ * (w<sub>j</sub> would read as the word "wj").
+ */
+const visibleWords = (page) =>
+  page.evaluate(() => {
+    const texts = [];
+    const banner = document.getElementById('banner-text');
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style') || !el.checkVisibility({ visibilityProperty: true })) continue;
+      // The prefix is the page's (translated); after the full-width colon, the error's own words.
+      texts.push(el === banner ? n.textContent.split('\uff1a')[0] : n.textContent);
+    }
+    for (const el of document.querySelectorAll('[aria-label], [aria-valuetext], [title], [placeholder]')) {
+      if (el.tagName !== 'CANVAS' && !el.checkVisibility({ visibilityProperty: true })) continue;
+      for (const a of ['aria-label', 'aria-valuetext', 'title', 'placeholder']) if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
+    }
+    return { text: texts.join('\n'), banner: banner.textContent };
+  });
+
+/**
+ * English words a Chinese page keeps, and why: names (of the book, its author, the data
+ * set, its authors, the licences, the palette, the software), file formats and units,
+ * `sigmoid` (the Chinese translation of the book keeps the word), the language's own name
+ * in the language menu, and the spoken formula's symbols (sigma, dC/db1).
+ */
+const ALLOWED = new Set([
+  'gradlab', 'MNIST', 'mnist', 'npm', 'network2', 'Network', 'save', 'JSON', 'PNG', 'SVG', 'CSV', 'MB', 'Ctrl',
+  'JavaScript', 'WebAssembly', 'Rust', 'wasm', 'sigmoid', 'English',
+  'Neural', 'Networks', 'and', 'Deep', 'Learning', 'Michael', 'Nielsen', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'NC', 'SA', 'Okabe', 'Ito',
+  'sigma', 'dC', 'da_L', 'NaN',
+]);
+/** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
+const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);
+/** ASCII punctuation against Chinese text: a sentence joined or ended in English style ("标题. 摘要"). */
+const asciiPunctuation = (text) => text.match(/[\u4e00-\u9fff][.,;:!?]|[,;:!?][\u4e00-\u9fff]/g) ?? [];
+const englishWords = (text) => [...new Set((text.match(/[A-Za-z][A-Za-z0-9_]+/g) ?? []).filter((w) => !ALLOWED.has(w) && !symbol(w)))];
+
+test('a reader in Chinese meets no English: chain, network, an experiment, its numbers and a banner', async () => {
+  const lab = await start({ locale: 'en-US' });
+  try {
+    const { page, url, errors } = lab;
+    await page.goto(`${url}#lang=zh`);
+    await page.waitForFunction(() => window.gradlab?.wasmReady === true && window.gradlab.snapshot !== null, null, { timeout: 60_000 });
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    // The chain: a neuron more, and a weight beyond the slider's range (a limit note).
+    await page.focus('#chain-layers');
+    await page.keyboard.press('ArrowRight');
+    await page.fill('#chain-w-num', '1000');
+    await page.press('#chain-w-num', 'Enter');
+    await page.waitForSelector('#chain-w-num-limit:not([hidden])');
+    // The network: one epoch.
+    await page.click('#net-step');
+    await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 120_000 });
+    // The chapter: the bars, and their numbers; the training chart's numbers too.
+    await page.click('#book-bars-run');
+    await page.waitForFunction(() => window.gradlab.book.bars?.finished === true, null, { timeout: 60_000 });
+    await page.click('#book-bars-numbers summary');
+    await page.click('#net-training-numbers summary');
+    await page.waitForSelector('#book-bars-numbers tbody tr');
+    // Copy the link (a headless browser may refuse the clipboard: then the text shows to copy by hand).
+    await page.click('#copy-link');
+    await page.waitForFunction(() => document.querySelector('.masthead .share-status').textContent !== '');
+    // A banner: the worker refuses the next reset (a test hook), asked for by the hidden-layers slider.
+    await page.evaluate(() => window.gradlab.failNextReset());
+    await page.focus('#net-hidden');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => !document.getElementById('banner').hidden);
+    await page.waitForTimeout(300); // the charts' text alternatives follow in an animation frame
+
+    const zh = await visibleWords(page);
+    assert.match(zh.banner, /^网络\uff1a.*refused on purpose/, 'a translated prefix, then the error itself');
+    assert.deepEqual(englishWords(zh.text), [], `English on the Chinese page:\n${zh.text}`);
+    assert.deepEqual(asciiPunctuation(zh.text), [], `ASCII punctuation in Chinese text:\n${zh.text}`);
+    await shot(page.locator('#network'), 'i18n-zh-reader-network');
+    await shot(page.locator('#exp-bars'), 'i18n-zh-reader-bars');
+    await shot(page.locator('#banner'), 'i18n-zh-reader-banner');
+
+    // Switched to English, what was said in Chinese is said again in English…
+    await page.selectOption('#lang', 'en');
+    assert.match(await page.textContent('#book-bars-status'), /^Seed 1: ‖δ¹‖ = /);
+    assert.match(await page.textContent('#chain-w-num-limit'), /^At most 199\.6/);
+    assert.match(await page.textContent('#banner-text'), /^The network: .*refused on purpose/);
+    // … and back in Chinese, nothing English is left behind.
+    await page.selectOption('#lang', 'zh');
+    await page.waitForTimeout(300);
+    const again = await visibleWords(page);
+    assert.deepEqual(englishWords(again.text), [], `English after switching back:\n${again.text}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await lab.close();
+  }
+});

@@ -66,6 +66,18 @@ for (const [code, lang] of Object.entries(LANGUAGES)) {
   });
 }
 
+test('zh: Chinese text takes full-width punctuation', () => {
+  // ASCII punctuation against a Chinese character ("标题. 摘要", "(权重") once slipped in
+  // through an editor that folds full-width characters; formulas like N(0, 1) stay ASCII.
+  const zh = LANGUAGES.zh;
+  for (const [part, strings] of [['page', zh.page], ['ui', zh.ui]]) {
+    for (const [k, v] of Object.entries(strings)) {
+      assert.doesNotMatch(v, /[\u4e00-\u9fff][.,;:()!?]|[,;:()!?][\u4e00-\u9fff]/, `zh.${part}["${k}"]`);
+    }
+  }
+  for (const k of ['cd.sep', 'link.sep', 'data.sep', 'error.at', 'export.label']) assert.doesNotMatch(zh.ui[k], /[.,;:]/, `zh.ui["${k}"]`);
+});
+
 test('the language follows the link, then the browser, then English', () => {
   assert.equal(pickLanguage('zh', ['en-GB']), 'zh');
   assert.equal(pickLanguage(null, ['zh-CN', 'en']), 'zh');
