@@ -72,13 +72,14 @@ const trace = process.argv.includes('--trace') ? await startTrace(page) : null;
 const t0 = await page.evaluate(() => performance.now());
 await page.click('#net-start');
 await page.waitForTimeout(seconds * 1000);
-const cpu = trace ? await trace.stop() : null;
 const run = await page.evaluate((t) => ({
   long: window.__longtasks.filter((e) => e.start >= t),
   epochs: window.gradlab.snapshots.length - 1,
   draws: window.gradlab.drawTimings,
   status: document.querySelector('#net-status').textContent,
 }), t0);
+// Stopped after the long tasks are read: handing the trace over is a long task of its own.
+const cpu = trace ? await trace.stop() : null;
 await page.click('#net-start');
 const version = context.browser()?.version() ?? 'chromium';
 await context.close();
@@ -90,7 +91,7 @@ console.log(`\nChain redraw while dragging w (10 neurons, z = 0), ${chain.length
 console.log(`  p50 ${f(q(chain, 0.5))}   p95 ${f(q(chain, 0.95))}   max ${f(Math.max(...chain))}`);
 console.log(`\nWhile training [784, 30, 30, 30, 10] for ${seconds} s (${run.epochs} epochs; ${run.status}):`);
 const durations = run.long.map((e) => e.duration);
-console.log(`  main-thread long tasks (> 50 ms): ${run.long.length}${run.long.length ? `, longest ${f(Math.max(...durations))} ms` : ''}`);
+console.log(`  main-thread long tasks (> 50 ms): ${run.long.length}${run.long.length ? `, longest ${f(Math.max(...durations))} ms; at ${run.long.map((e) => `${f(e.start - t0)} ms`).join(', ')} after Start` : ''}`);
 if (cpu) {
   console.log(`  main thread (trace): ${f(cpu.busy)} ms of CPU in ${f(cpu.span)} ms = ${f((100 * cpu.busy) / cpu.span)} % of a core; ${cpu.tasks} tasks`);
   console.log(`    longest task: ${f(cpu.longest.cpu)} ms CPU (${f(cpu.longest.wall)} ms wall); by CPU: ${cpu.parts}`);

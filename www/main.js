@@ -83,6 +83,7 @@ function report(where, e, vars) {
   shownError = { where, e, vars };
   const text = errorText(shownError);
   hooks.errors.push(text);
+  if (hooks.errors.length > 100) hooks.errors.shift(); // for tests; a long session keeps the last
   console.warn(text);
   ui.banner(text);
 }

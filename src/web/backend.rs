@@ -5,7 +5,7 @@
 //! Each call is a `match` and a delegation; the cost is nothing beside the drawing itself.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
@@ -18,7 +18,7 @@ thread_local! {
     /// a Chromium profile of training showed 40 % of the charts' drawing time there, and
     /// hundreds of forced layouts a second. A chart's labels repeat from one redraw to the
     /// next, so each is measured once; the sizes are the same as without the cache.
-    static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+    static TEXT_SIZES: RefCell<BTreeMap<String, (u32, u32)>> = RefCell::new(BTreeMap::new());
 }
 /// Entries kept before the cache starts over (a label is ~50 bytes: ~200 KB at most); the
 /// page's charts use a few hundred distinct labels.
