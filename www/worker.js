@@ -30,6 +30,11 @@ const FILES = [
 /** Milliseconds of work per slice, and the target length of one `lab.train(k)` call. */
 const SLICE_MS = 12;
 const CALL_MS = 6;
+/**
+ * The next call's size `k` after one took `dt` ms: twice as much below CALL_MS / 2, half
+ * above 2 · CALL_MS, at most `max` — so each call takes about CALL_MS whatever the network.
+ */
+const adapt = (k, dt, max = 4096) => (dt < CALL_MS / 2 ? Math.min(max, k * 2) : dt > CALL_MS * 2 ? Math.max(1, Math.floor(k / 2)) : k);
 /** Minimum milliseconds between two progress messages. */
 const PROGRESS_MS = 100;
 /**
@@ -156,10 +161,7 @@ function panelTick(budget) {
       panel.window = { examples: 0, ms: 0 };
     }
     // Aim at CALL_MS per call; a call cut short by an epoch's end says nothing.
-    if (!ended) {
-      if (dt < CALL_MS / 2) panel.k = Math.min(4096, panel.k * 2);
-      else if (dt > CALL_MS * 2) panel.k = Math.max(1, Math.floor(panel.k / 2));
-    }
+    if (!ended) panel.k = adapt(panel.k, dt);
     if (ended) {
       if (panel.rate === 0 && panel.window.ms > 0) panel.rate = (1000 * panel.window.examples) / panel.window.ms;
       postSnapshot(true, { rate: panel.rate });
@@ -356,10 +358,7 @@ function adaptiveTrainer(lab) {
     const s = now();
     const ended = lab.train(k);
     const dt = now() - s;
-    if (!ended) {
-      if (dt < CALL_MS / 2) k = Math.min(4096, k * 2);
-      else if (dt > CALL_MS * 2) k = Math.max(1, Math.floor(k / 2));
-    }
+    if (!ended) k = adapt(k, dt);
     return ended;
   };
 }
@@ -406,9 +405,7 @@ const JOBS = {
       const n = Math.min(k, epochs - done);
       history = JSON.parse(bookLab.speed_step(n));
       done += n;
-      const dt = now() - s;
-      if (dt < CALL_MS / 2) k = Math.min(64, k * 2);
-      else if (dt > CALL_MS * 2) k = Math.max(1, Math.floor(k / 2));
+      k = adapt(k, now() - s, 64);
       if (now() - last > 150) {
         last = now();
         emit({ event: 'progress', history, done, total: epochs });
