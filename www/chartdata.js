@@ -9,7 +9,7 @@ import { num, percent } from './format.js';
 import { t, tn } from './i18n.js';
 
 /** null (JSON's ∞, from serde_json) → Infinity, so every cell is a number. */
-const orInf = (v) => (v === null || v === undefined ? Infinity : v);
+export const orInf = (v) => (v === null || v === undefined ? Infinity : v);
 const layerName = (l) => `‖δ${String(l).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}‖`;
 
 /** "layer 1 learns 95 times more slowly than layer 4", or '' when it cannot be said. */

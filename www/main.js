@@ -324,7 +324,7 @@ const net = {
 let bookNumbers = { depthAccuracy: [96.48, 96.9, 96.57, 96.53], initNorms: [[0.07, 0.31], [0.012, 0.06, 0.283], [0.003, 0.017, 0.07, 0.285]] };
 
 /** null (JSON for ∞/NaN) → Infinity, so typed arrays and charts see a non-finite value. */
-const orInf = (v) => (v === null || v === undefined ? Infinity : v);
+const { orInf } = tables;
 const normsOf = (snap) => snap.probe.layers.map((l) => orInf(l.norm));
 
 function requestReset() {
