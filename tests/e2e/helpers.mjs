@@ -22,12 +22,18 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
  * emulate a phone (with `viewport` and `deviceScaleFactor`); `bypassCSP` lets a test inject
  * a script of its own (axe-core) into a page whose policy forbids inline scripts. `args`
  * are extra Chromium flags (e.g. the soak test's --enable-precise-memory-info).
+ * `scrollbars: true` shows classic scrollbars as a desktop reader has them (Playwright's
+ * headless Chromium hides them with --hide-scrollbars, which hides layout bugs that depend
+ * on a scrollbar's width); `colorScheme` emulates prefers-color-scheme ('light' | 'dark').
  */
-export async function start({ root = ROOT, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1, isMobile = false, hasTouch = false, bypassCSP = false, initScript, headers, args = [], locale = 'en-US' } = {}) {
+export async function start({ root = ROOT, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1, isMobile = false, hasTouch = false, bypassCSP = false, initScript, headers, args = [], locale = 'en-US', scrollbars = false, colorScheme = 'light' } = {}) {
   const server = await serve(root, 0, '127.0.0.1', { headers });
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-e2e-'));
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: [...ARGS, ...args], viewport, deviceScaleFactor, isMobile, hasTouch, bypassCSP, locale });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath, headless: true, args: [...ARGS, ...args], viewport, deviceScaleFactor, isMobile, hasTouch, bypassCSP, locale, colorScheme,
+    ...(scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
+  });
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => {
