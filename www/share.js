@@ -141,31 +141,65 @@ export function createShare(state, link, hooks = {}) {
    * Tell the page around the iframe how tall the widget is, whenever that changes. `'*'`
    * as target: the height says nothing private, and the host may be any origin. The host
    * tells iframes apart by `event.source`; `widget` is for its logs.
+   *
+   * The height must not feed back into itself. Where scrollbars take room (desktop Chromium
+   * and Firefox on Linux and Windows), a widget's own scrollbar narrows its layout, the
+   * controls wrap, the content grows, the host grows the iframe, the scrollbar goes, the
+   * content shrinks… and the iframe flips between two heights for as long as it is shown.
+   * So the width never depends on the scrollbar: until a host is seen to size the iframe,
+   * the scrollbar's gutter is always reserved (`scrollbar-gutter: stable` in style.css; a
+   * host that never sizes its fixed-height iframe still lets the reader scroll), and once
+   * it is (`data-embed-sized`) the widget never scrolls (`overflow: hidden`, no gutter).
+   * Reports wait until the height has held for SETTLE_MS: for a new width the charts
+   * redraw in the next animation frame, and their canvases' heights follow their widths.
    */
   function reportHeight(name) {
     if (window.parent === window) return;
+    const root = document.documentElement;
+    const SETTLE_MS = 120;
     let last = -1;
+    let timer = 0;
     const send = () => {
+      timer = 0;
       const h = height();
       if (h === last || h === 0) return;
       last = h;
       window.parent.postMessage({ type: 'gradlab:height', widget: name, height: h }, '*');
       hooks.reportedHeight = h;
+      hooks.heightReports = (hooks.heightReports ?? 0) + 1;
     };
-    new ResizeObserver(send).observe(document.body);
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(send, SETTLE_MS);
+    };
+    const sized = () => {
+      if (!root.hasAttribute('data-embed-sized')) root.setAttribute('data-embed-sized', '');
+    };
+    new ResizeObserver(soon).observe(document.body);
+    // A host that follows the reports — www/embed.js, or any script that sets the iframe's
+    // height to the one reported — gives the viewport that height (within a border's
+    // width, for a host that forgot its iframes' borders).
+    addEventListener('resize', () => {
+      if (last > 0 && Math.abs(window.innerHeight - last) <= 2) sized();
+    });
     // Chromium pauses rendering — and with it ResizeObserver — in a cross-origin iframe
     // that is off screen; a slow check keeps its height right before it is scrolled to.
-    setInterval(send, 1000);
-    // A host whose listener came late (its script after the iframes) may ask again.
+    setInterval(() => {
+      if (!timer && height() !== last) soon();
+    }, 1000);
     addEventListener('message', (e) => {
-      if (e.source === window.parent && e.data?.type === 'gradlab:ping') {
+      if (e.source !== window.parent) return;
+      // A host whose listener came late (its script after the iframes) may ask again.
+      if (e.data?.type === 'gradlab:ping') {
         last = -1;
-        send();
+        soon();
       }
+      // embed.js says so when it has sized the iframe.
+      if (e.data?.type === 'gradlab:sized') sized();
     });
     addEventListener('load', () => {
       last = -1;
-      send();
+      soon();
     });
   }
 
