@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the project needs on a fresh machine (Debian 12, Rust via rustup, Node 20),
 # and nothing that is already there. Safe to run again: it only checks when all is in place.
-#   --browser   also install Debian's Chromium and ChromeDriver (for the browser tests)
+#   --browser   also install Debian's Chromium and ChromeDriver, and Firefox ESR (for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,11 +38,12 @@ fi
 
 if [ "$want_browser" = 1 ]; then
   # fonts-wqy-microhei: a 1.6 MB CJK font, so the Chinese page and charts render (and can be
-  # screenshot-checked) in headless Chromium instead of showing empty boxes.
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list :lang=zh | grep -q .; then
-    echo "setup: installing Debian's chromium, chromium-driver and a CJK font"
+  # screenshot-checked) in headless Chromium instead of showing empty boxes. firefox-esr: the
+  # second browser of the tests (tests/firefox/, driven by puppeteer-core over WebDriver BiDi).
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null || ! fc-list :lang=zh | grep -q .; then
+    echo "setup: installing Debian's chromium, chromium-driver, firefox-esr and a CJK font"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
+    apt-get install -y -qq chromium chromium-driver firefox-esr fonts-wqy-microhei >/dev/null
   fi
 fi

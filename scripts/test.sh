@@ -4,8 +4,9 @@
 #   1. the native tests (cargo test: maths, data, JSON, charts, the command line), and the
 #      command line against an independent numpy restatement of network2.py,
 #   2. the wasm-bindgen tests in Node and in headless Chromium,
-#   3. the end-to-end browser tests (node --test tests/e2e/, Chromium driven by playwright-core).
-# Exits non-zero if any fails, and ends with a line "N passed, N failed" over the three.
+#   3. the end-to-end browser tests (node --test tests/e2e/, Chromium driven by playwright-core),
+#   4. the same page in Firefox ESR (node --test tests/firefox/, puppeteer-core over WebDriver BiDi).
+# Exits non-zero if any fails, and ends with a line "N passed, N failed" over the steps.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser || exit 1
@@ -28,6 +29,7 @@ step "wasm-bindgen tests (headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedr
 unset CARGO_TARGET_DIR
 mkdir -p artifacts/screenshots
 step "browser end-to-end tests" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
+step "browser tests (Firefox ESR)" node --test --test-concurrency=1 --test-timeout=120000 tests/firefox/
 
 echo "test suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
