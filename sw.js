@@ -36,6 +36,7 @@ const PRECACHE = [
   'www/share.js',
   'www/offline.js',
   'www/csp.js',
+  'www/embed.js',
   'www/worker.js',
   'www/recovery.js',
   'www/limits.js',
@@ -52,7 +53,6 @@ const PRECACHE = [
   'www/data/test-labels-idx1-ubyte.gz',
   'examples/course-notes.html',
   'examples/course-notes.css',
-  'examples/course-notes.js',
 ];
 
 /** Store each URL (fresh from the network); one that fails is skipped, not fatal. */

@@ -92,7 +92,7 @@ export function embedLink(base, widget, state) {
  */
 export function embedCode(base, widget, state, height = WIDGETS[widget].height) {
   const src = embedLink(base, widget, state);
-  return `<iframe src="${attr(src)}" title="${attr(`gradlab: ${WIDGETS[widget].title}`)}" width="100%" height="${Math.round(height)}" frameborder="0" loading="lazy" allow="clipboard-write"></iframe>`;
+  return `<iframe src="${attr(src)}" title="${attr(`gradlab: ${WIDGETS[widget].title}`)}" width="100%" height="${Math.round(height)}" frameborder="0" loading="lazy" allow="clipboard-write; fullscreen" allowfullscreen></iframe>`;
 }
 
 /** The page's URL without query or hash, from `location.href`. */

@@ -101,3 +101,30 @@ test('every widget settles on one height at every width, with scrollbars shown, 
 test('a host whose iframes are border-box with a border gets iframes tall enough for the widget (no inner scrollbar)', async () => {
   await checkHost({ boxSizing: 'border-box', border: 1 });
 });
+
+test('the course-notes example: each widget, scrolled to, fits its frame with no scrollbar of its own; the one-line widget starts only near the screen', async () => {
+  const { page, url, errors } = lab;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${url}examples/course-notes.html`);
+  // The third widget (<gradlab-widget>) is far below: not started yet.
+  assert.equal(await page.$eval('#w-speed iframe', (f) => f.getAttribute('src')), null, 'not started before it is near the screen');
+  for (const id of ['w-chain', 'w-bars', 'w-speed']) {
+    const sel = id === 'w-speed' ? '#w-speed iframe' : `#${id}`;
+    await page.$eval(`#${id}`, (el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForFunction((s) => document.querySelector(s).contentDocument?.documentElement?.hasAttribute('data-embed-sized'), sel, { timeout: 60_000 });
+    let rows = [];
+    for (let i = 0; i < 12; i++) {
+      rows.push(await page.$eval(sel, (f) => {
+        const d = f.contentDocument.documentElement;
+        return { outer: f.getBoundingClientRect().height, viewport: f.contentWindow.innerHeight, content: Math.ceil(d.getBoundingClientRect().height), scrollbar: f.contentWindow.innerWidth - d.clientWidth };
+      }));
+      await page.waitForTimeout(150);
+    }
+    rows = rows.slice(-6); // the last 0.9 s
+    const last = rows.at(-1);
+    assert.ok(rows.every((r) => r.outer === last.outer), `${id}: stable (${rows.map((r) => r.outer)})`);
+    assert.ok(last.viewport >= last.content, `${id}: viewport ${last.viewport}px for content ${last.content}px`);
+    assert.equal(last.scrollbar, 0, `${id}: no scrollbar of its own`);
+  }
+  assert.deepEqual(errors, []);
+});

@@ -2,10 +2,10 @@
 // another port and host name), each sized by the height it posts, each working on its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, shot, ROOT } from './helpers.mjs';
+import { start, shot } from './helpers.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 let lab;
@@ -19,15 +19,14 @@ const pos = (w) => (Math.sign(w) * (Math.log10(Math.abs(w)) + 2)) / 4.3;
 
 before(async () => {
   lab = await start({ viewport: { width: 1000, height: 900 } });
-  // The host page: prose, three iframes at a deliberately wrong height, and the README's
-  // auto-height lines (the example page's script, copied as a host would).
+  // The host page: prose, three iframes at a deliberately wrong height, and the one line
+  // the README gives hosts (www/embed.js, from the lab's origin).
   hostDir = mkdtempSync(join(tmpdir(), 'gradlab-host-'));
-  copyFileSync(join(ROOT, 'examples', 'course-notes.js'), join(hostDir, 'autoheight.js'));
   const src = (q) => `${lab.url}index.html?${q}`;
   writeFileSync(
     join(hostDir, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host page</title><link rel="icon" href="data:,">
-<link rel="stylesheet" href="host.css"><script src="autoheight.js" defer></script></head>
+<link rel="stylesheet" href="host.css"><script src="${lab.url}www/embed.js" defer></script></head>
 <body><h1>Somebody else's course notes</h1><p>Some prose before the first widget.</p>
 <iframe id="f-chain" src="${src('embed=chain#chain.w=0.8')}" title="chain" width="100%" height="150" frameborder="0" allow="clipboard-write"></iframe>
 <p>Between the widgets.</p>
@@ -194,7 +193,7 @@ test('"Copy embed code" gives an <iframe> of the widget as it is now', async () 
   // the reader gets the snippet.
   const how = await chain.evaluate(() => document.querySelector('.embed-bar').dataset.copied);
   if (how === 'field') assert.equal(await page.frameLocator('#f-chain').locator('.embed-bar .share-text').inputValue(), snippet);
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html\?embed=chain#[^"]*" title="gradlab: [^"]+" width="100%" height="\d+" frameborder="0" loading="lazy" allow="clipboard-write"><\/iframe>$/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html\?embed=chain#[^"]*" title="gradlab: [^"]+" width="100%" height="\d+" frameborder="0" loading="lazy" allow="clipboard-write; fullscreen" allowfullscreen><\/iframe>$/);
   assert.doesNotMatch(snippet, /style=/, 'no inline style: fine under a strict CSP on the host');
   const src = snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&');
   assert.equal(new URLSearchParams(new URL(src).hash.slice(1)).get('chain.w'), String(w));
