@@ -28,7 +28,7 @@ for d in www/*/; do
 done
 cp www/pkg/gradlab.js www/pkg/gradlab_bg.wasm "$out/www/pkg/"
 cp www/data/*.gz www/data/README.md "$out/www/data/"
-cp examples/*.html examples/*.css examples/*.js "$out/examples/"
+cp examples/*.html examples/*.css "$out/examples/"
 
 # The offline cache's name: a hash of everything shipped (sw.js itself excluded).
 version=$(cd "$out" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
