@@ -26,6 +26,7 @@ const PRECACHE = [
   'www/style.css',
   'www/favicon.svg',
   'www/embed-boot.js',
+  'www/file-boot.js',
   'www/main.js',
   'www/ui.js',
   'www/state.js',
