@@ -27,6 +27,7 @@ const PRECACHE = [
   'www/favicon.svg',
   'www/embed-boot.js',
   'www/file-boot.js',
+  'www/inline.js',
   'www/main.js',
   'www/ui.js',
   'www/state.js',

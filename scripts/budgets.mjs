@@ -11,6 +11,8 @@
 //   first chart          ≤ 1 s after navigation (performance.mark('first-chart') in main.js,
 //                                              fresh profile and cache each run, local server)
 //   chain redraw p95     < 16 ms while dragging (one frame at 60 Hz; scripts/bench-page.mjs)
+//   single file          ≤ 3.5 MB             (gradlab.html of `dist.sh --single-file`, as it
+//                                              is: e-mailed or attached, nobody gzips it)
 // KB and MB are 1,000 and 1,000,000 bytes. Exits 1 when a budget is exceeded.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -77,6 +79,12 @@ const total = files.reduce((a, f) => a + f.sent, 0);
 const bySent = Object.fromEntries(files.map((f) => [f.path, f.sent]));
 const everything = requests.reduce((a, p) => a + bySent[p], 0);
 
+// ---------------------------------------------------------------- the single file (scripts/single-file.mjs)
+const singleDir = mkdtempSync(join(tmpdir(), 'gradlab-budgets-single-'));
+execFileSync('node', ['scripts/single-file.mjs', join(singleDir, 'gradlab.html')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const single = statSync(join(singleDir, 'gradlab.html')).size;
+rmSync(singleDir, { recursive: true, force: true });
+
 // ---------------------------------------------------------------- chain redraw (bench-page.mjs)
 const benchOut = execFileSync('node', ['scripts/bench-page.mjs', '--no-build', '--seconds', '2'], { cwd: root, encoding: 'utf8' });
 const p95 = Number(benchOut.match(/Chain redraw[^\n]*\n\s*p50 [\d.]+\s+p95 ([\d.]+)/)[1]);
@@ -87,6 +95,7 @@ const rows = [
   ['first view, total', total, 2_500_000, mb],
   [`first chart, median of ${RUNS} (max ${Math.round(Math.max(...firstChart))} ms)`, median(firstChart), 1000, (v) => `${Math.round(v)} ms`],
   ['chain redraw p95 while dragging', p95, 16, (v) => `${v.toFixed(1)} ms`],
+  ['single file (gradlab.html)', single, 3_500_000, mb],
 ];
 console.log(`\nFirst view: ${requests.length} requests of ${files.length} files (${mb(everything)} with the repeats, ${mb(total)} without):`);
 for (const f of files.sort((a, b) => b.sent - a.sent)) console.log(`  ${f.path.padEnd(44)} ${kb(f.sent).padStart(10)} sent   (${kb(f.raw)} on disk)`);

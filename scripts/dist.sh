@@ -7,8 +7,15 @@
 # copy of the last one (see the comment in sw.js).
 #   bash scripts/dist.sh            → dist/
 #   bash scripts/dist.sh /tmp/site
+# With --single-file, one self-contained HTML file instead (default dist/gradlab.html) that
+# opens from disk, an LMS or an e-mail: see scripts/single-file.mjs.
+#   bash scripts/dist.sh --single-file [FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--single-file" ]; then
+  bash scripts/build.sh
+  exec node scripts/single-file.mjs "${2:-dist/gradlab.html}"
+fi
 out=${1:-dist}
 bash scripts/build.sh
 

@@ -30,6 +30,7 @@ import { createUI } from './ui.js';
 import { readLink, describe as describeLink, WIDGETS } from './url.js';
 import { createShare } from './share.js';
 import { registerOffline } from './offline.js';
+import { inlined } from './inline.js';
 import { allowTextMeasuring } from './csp.js';
 import { int, percent, round3 } from './format.js';
 import { heartbeat, restartBudget, restartNotice } from './recovery.js';
@@ -303,7 +304,9 @@ function presetExplode() {
 // the messages, and as it never says 'ready', net.ready stays false and nothing is sent.
 // `let`: a crashed worker is replaced by a new one (see "faults" below).
 const wantWorker = !link.widget || WIDGETS[link.widget].worker;
-const spawnWorker = () => (wantWorker ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) : { postMessage() {}, terminate() {} });
+// The single file (www/inline.js) starts a classic worker from its inlined bundle instead.
+const newWorker = () => (inlined ? inlined.worker() : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+const spawnWorker = () => (wantWorker ? newWorker() : { postMessage() {}, terminate() {} });
 let worker = spawnWorker();
 const net = {
   ready: false,
@@ -1025,7 +1028,7 @@ function onRestored(msg) {
 
 async function start() {
   try {
-    await init();
+    await init(inlined ? { module_or_path: await inlined.wasm() } : undefined); // the single file's own copy
   } catch (e) {
     report('where.wasm', e);
     hooks.status = 'wasm-error';
@@ -1045,4 +1048,5 @@ async function start() {
 // Elements made above (chart tools, embed rows) carry data-i18n keys: translate them too.
 ui.applyLanguage();
 hooks.ready = start();
-hooks.ready.then(() => registerOffline(hooks));
+// The single file has no service worker to register: it is all one file, already offline.
+hooks.ready.then(() => (inlined ? null : registerOffline(hooks)));

@@ -470,7 +470,21 @@ function handle(msg) {
   }
 }
 
+/**
+ * The single file (scripts/single-file.mjs, www/inline.js) starts this worker from a blob:
+ * URL, with no folder to fetch from: the page hands it the compiled wasm module and the six
+ * files in a first message, {type: 'assets', wasm, files}. Served, `handed` is null and
+ * both are fetched.
+ */
+let handOver = null;
+const handed = self.location.protocol === 'blob:' ? new Promise((resolve) => (handOver = resolve)) : null;
+
 self.onmessage = ({ data }) => {
+  if (data?.type === 'assets' && handOver) {
+    handOver(data);
+    handOver = null;
+    return;
+  }
   if (ready) handle(data);
   else queue.push(data);
 };
@@ -494,12 +508,16 @@ async function fetchBytes(name) {
  */
 const dataError = (code, params) => Object.assign(new Error(code), { code, params });
 
-/** The six files, or an error naming every one that failed. */
-async function fetchAll() {
-  const results = await Promise.allSettled(FILES.map(fetchBytes));
+/**
+ * The six files, or an error naming every one that failed: from `table` (the single file's,
+ * by name) when there is one, else fetched.
+ */
+async function fetchAll(table = null) {
+  const get = (name) => (table ? table[name] ?? Promise.reject(new Error(`${name}: not in the file`)) : fetchBytes(name));
+  const results = await Promise.allSettled(FILES.map(get));
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) {
-    const dir = new URL('./data/', import.meta.url).pathname;
+    const dir = table ? '' : new URL('./data/', import.meta.url).pathname;
     const why = failed.map((m) => m.replace(/^[^:]*: /, ''));
     if (failed.length === FILES.length && why.every((w) => w === why[0])) {
       throw dataError('fetchNone', { count: FILES.length, dir, why: why[0] });
@@ -510,15 +528,17 @@ async function fetchAll() {
 }
 
 async function boot() {
+  const assets = await handed; // null when served
   try {
-    await init();
+    if (assets?.error) throw new Error(assets.error);
+    await init(assets ? { module_or_path: assets.wasm } : undefined);
   } catch (e) {
     post({ type: 'fatal', code: 'init', message: describe(e) });
     return;
   }
   let bytes;
   try {
-    bytes = await fetchAll();
+    bytes = await fetchAll(assets?.files);
   } catch (e) {
     post({ type: 'data-error', code: e.code ?? 'other', params: e.params ?? { message: describe(e) } });
     return;
