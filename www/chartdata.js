@@ -19,10 +19,11 @@ export function speedSentence(norms) {
   const last = norms[norms.length - 1];
   const L = norms.length;
   if (!Number.isFinite(first) || !Number.isFinite(last)) return t('norms.overflow');
-  if (first > 0 && last > first) return t('cd.slower', { x: num(last / first, 2), last: L });
-  if (first > 0 && last < first) return t('cd.faster', { x: num(first / last, 2), last: L });
-  if (first > 0 && last === first) return t('norms.same', { last: L });
-  return '';
+  if (!(first > 0) || !(last > 0)) return '';
+  // A ratio that rounds to 1 (0.666 against 0.659) is no "1 times faster".
+  const x = num(Math.max(first, last) / Math.min(first, last), 2);
+  if (x === '1') return t(first === last ? 'norms.same' : 'norms.about', { last: L });
+  return t(last > first ? 'cd.slower' : 'cd.faster', { x, last: L });
 }
 
 const list = (xs) => xs.map((v, i) => t('cd.layerValue', { l: i + 1, v: num(v) })).join(t('cd.sep'));

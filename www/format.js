@@ -39,15 +39,12 @@ export function num(v, digits = 3) {
     if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
     return sign + s;
   }
-  let exp = Math.floor(Math.log10(a));
-  let mant = a / 10 ** exp;
-  if (Number(mant.toPrecision(digits - 1 || 1)) >= 10) {
-    exp += 1;
-    mant /= 10;
-  }
-  let m = mant.toPrecision(Math.max(1, digits - 1));
+  // toExponential, not a / 10^exp: 10^exp underflows to 0 below 1e-323 (a subnormal
+  // weight became "Infinity × 10⁻³²³"), and it rounds the mantissa into [1, 10) itself.
+  const [mant, e] = a.toExponential(Math.max(0, digits - 2)).split('e');
+  let m = mant;
   if (m.includes('.')) m = m.replace(/0+$/, '').replace(/\.$/, '');
-  return `${sign}${m === '1' ? '' : `${m} × `}10${sup(exp)}`;
+  return `${sign}${m === '1' ? '' : `${m} × `}10${sup(Number(e))}`;
 }
 
 /** A ratio in words: "6,100×", "2.5×". */

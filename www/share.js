@@ -79,6 +79,33 @@ export function createShare(state, link, hooks = {}) {
   // A link that needed adjusting is replaced by the settings actually in use.
   if (link.ignored.length || link.clamped.length) write();
 
+  // ------------------------------------------------------------ full screen
+  /**
+   * A "Full screen" button for `target` (a section of the page, or the whole embed), for a
+   * teacher projecting in class: the Fullscreen API, with type and charts scaled up for the
+   * room (style.css, ui.js `ROOM`). Not shown where full screen is not allowed (an iframe
+   * without `allowfullscreen`).
+   */
+  function fullscreenButton(target) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'share-button fullscreen-button';
+    button.hidden = !document.fullscreenEnabled;
+    const label = () => {
+      const on = document.fullscreenElement === target;
+      button.dataset.key = on ? 'share.fullscreenExit' : 'share.fullscreen';
+      button.textContent = t(button.dataset.key);
+      button.setAttribute('aria-pressed', String(on));
+    };
+    button.addEventListener('click', () => {
+      const go = document.fullscreenElement === target ? document.exitFullscreen() : target.requestFullscreen();
+      go.catch((e) => notice(t('share.fullscreenRefused', { why: e.message })));
+    });
+    document.addEventListener('fullscreenchange', label);
+    label();
+    return button;
+  }
+
   // ------------------------------------------------------------ the whole page
   function pageMode() {
     const button = $('copy-link');
@@ -99,6 +126,8 @@ export function createShare(state, link, hooks = {}) {
       if (host.tagName === 'ARTICLE') host.append(row);
       else host.after(row);
     }
+    // Before each section's heading, floated beside it (inside, it would join the heading's name).
+    for (const section of document.querySelectorAll('main > section')) section.querySelector('h2')?.before(fullscreenButton(section));
   }
 
   // ------------------------------------------------------------ one widget alone
@@ -128,6 +157,7 @@ export function createShare(state, link, hooks = {}) {
     refreshOpen();
     for (const type of ['pointerenter', 'focus', 'click']) open.addEventListener(type, refreshOpen);
     row.querySelector('.share-what').replaceWith(open);
+    open.after(fullscreenButton(document.documentElement));
     row.querySelector('button').addEventListener('click', () => copy(embedCode(base, name, state, height()), row));
     section.append(row);
     document.documentElement.dataset.embedReady = '';
@@ -270,6 +300,7 @@ export function createShare(state, link, hooks = {}) {
   /** After a language switch (main.js): the copy buttons' "Copied." in the new language. */
   function applyLanguage() {
     for (const status of document.querySelectorAll('.share-status[data-said]')) status.textContent = t(status.dataset.said);
+    for (const button of document.querySelectorAll('.fullscreen-button')) button.textContent = t(button.dataset.key);
   }
 
   return { changed: write, flush: write.flush, notice, applyLanguage };

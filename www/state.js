@@ -11,15 +11,17 @@ import { LANGUAGES } from './i18n.js';
 export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100];
 
 /**
- * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers, `values` lists an enum.
+ * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers (and `minAbs` their
+ * size, both signs), `values` lists an enum.
  * The gain slider's position is stored (net.gainPos; the gain is `gainOf` it); the
  * chain's weight is stored as w, its slider position derived (`chainWeightPos`).
  */
 export const SETTINGS = {
   // The single-neuron chain (section 1).
   'chain.layers': { kind: 'int', def: 5, min: 1, max: 10 },
-  // The weight itself; its slider is logarithmic (`chainWeight`), |w| ≤ 10^2.3 ≈ 200.
-  'chain.w': { kind: 'num', def: 1, min: -199.6, max: 199.6 },
+  // The weight itself; its slider is logarithmic (`chainWeight`), 0.01 ≤ |w| ≤ 10^2.3 ≈ 200
+  // (`minAbs`: a smaller weight, typed or linked, is the slider's smallest of its sign).
+  'chain.w': { kind: 'num', def: 1, min: -199.6, max: 199.6, minAbs: 0.01 },
   'chain.bias': { kind: 'enum', def: 'fixed', values: ['fixed', 'zero'] },
   'chain.b': { kind: 'num', def: 0, min: -20, max: 20 },
   'chain.a0': { kind: 'num', def: 1, min: -10, max: 10 },
@@ -67,7 +69,8 @@ export function clamp(key, value, fallback) {
       const v = typeof value === 'number' ? value : Number(String(value).trim());
       if (String(value).trim() === '' || !Number.isFinite(v)) return keep;
       const r = s.kind === 'int' ? Math.round(v) : v;
-      return Math.min(s.max, Math.max(s.min, r));
+      const inRange = Math.min(s.max, Math.max(s.min, r));
+      return s.minAbs && Math.abs(inRange) < s.minAbs ? (inRange < 0 ? -s.minAbs : s.minAbs) : inRange;
     }
     case 'enum': {
       const hit = s.values.find((x) => String(x) === String(value));

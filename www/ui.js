@@ -3,21 +3,29 @@
 // Canvases are sized here, in device pixels, and handed to a drawing function.
 
 import { WIDTHS, chainWeight, chainWeightPos, gainOf } from './state.js';
-import { num, weight, times, sub, sup, finite, nonFinite, percent, pct } from './format.js';
+import { num, weight, sub, sup, finite, nonFinite, percent, pct } from './format.js';
+import { speedSentence } from './chartdata.js';
 import { t, tn, language, applyPage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** The Okabe–Ito colours of the charts' layer series, in order (src/charts.rs `Theme::light`). */
-const SERIES = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#555555'];
+/** The charts' layer series, in order: CSS variables (style.css), the light or dark theme's. */
+const SERIES = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6', '--s7', '--s8'].map((v) => `var(${v})`);
 
 /**
  * CSS height of each chart for a CSS width. The chain's three panels sit side by side
  * when the canvas is at least 1.8 times as wide as high (src/charts.rs `chain_chart`),
- * and stack on a narrow screen.
+ * which these heights make so from CHAIN_SIDE_BY_SIDE px on, and stack on a narrow screen.
  */
+const CHAIN_SIDE_BY_SIDE = 620;
+/**
+ * In full screen (a teacher's projector) every chart is drawn ROOM times larger — laid out
+ * for its width ÷ ROOM at ROOM times the pixel ratio — so the back row reads its labels;
+ * style.css scales the page's type by as much.
+ */
+const ROOM = 1.5;
 const HEIGHTS = {
-  'chain-canvas': (w) => (w >= 620 ? Math.round(Math.max(300, w / 2.05)) : Math.round(3 * Math.min(270, Math.max(230, w * 0.72)))),
+  'chain-canvas': (w) => (w >= CHAIN_SIDE_BY_SIDE ? Math.round(Math.max(300, w / 2.05)) : Math.round(3 * Math.min(270, Math.max(230, w * 0.72)))),
   'net-bars': (w) => clamp(w * 0.75, 280, 330),
   'net-normchart': (w) => clamp(w * 0.75, 280, 330),
   'net-speed': (w) => clamp(w * 0.6, 300, 370),
@@ -177,6 +185,8 @@ export function createUI(state) {
   // A new device-pixel ratio (browser zoom, a window moved to another screen) needs new
   // canvas pixels even where the CSS width stayed; plain resizes are the observer's.
   let dpr = window.devicePixelRatio;
+  // Entering or leaving full screen redraws at the room's scale (paint's ROOM).
+  document.addEventListener('fullscreenchange', () => call('resize', Object.keys(HEIGHTS)));
   window.addEventListener('resize', () => {
     if (window.devicePixelRatio === dpr) return;
     dpr = window.devicePixelRatio;
@@ -286,14 +296,18 @@ export function createUI(state) {
     // per frame while training. Only a canvas not yet observed is measured.
     const cssW = widths.has(id) ? widths.get(id) : canvas.clientWidth;
     if (cssW === 0) return null;
-    const cssH = HEIGHTS[id] ? HEIGHTS[id](cssW) : Math.round(cssW * 0.6);
+    const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
+    const laidOut = cssW / room;
+    const cssH = Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut) : laidOut * 0.6) * room);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
+    // The chain's caption says "left/middle/right" or "top/middle/bottom" as it is drawn.
+    if (id === 'chain-canvas') canvas.closest('figure').classList.toggle('stacked', laidOut < CHAIN_SIDE_BY_SIDE);
     const dpr = Math.min(4, Math.max(1, window.devicePixelRatio || 1));
     const w = Math.round(cssW * dpr);
     const h = Math.round(cssH * dpr);
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== h) canvas.height = h;
-    return { value: draw(canvas, dpr) };
+    return { value: draw(canvas, dpr * room) };
   }
 
   function showFigure(id) {
@@ -387,14 +401,9 @@ export function createUI(state) {
       return li;
     });
     if (values.length > 1) {
-      const first = values[0];
-      const lastV = values[values.length - 1];
       const li = document.createElement('li');
       li.className = 'summary';
-      if (!finite(first) || !finite(lastV)) li.textContent = t('norms.overflow');
-      else if (first > 0 && lastV > first) li.textContent = t('norms.slower', { x: times(lastV / first), last: values.length });
-      else if (first > 0 && lastV < first) li.textContent = t('norms.faster', { x: times(first / lastV), last: values.length });
-      else li.textContent = '';
+      li.textContent = speedSentence(values);
       items.push(li);
     }
     ul.replaceChildren(...items);

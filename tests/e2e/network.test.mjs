@@ -57,7 +57,7 @@ test('three hidden layers: the first learns more slowly than the last, before an
   }
   assert.ok(snaps[1].accuracy > 0.15, `3 hidden layers learn something in one epoch: ${snaps[1].accuracy}`);
   // The page says so in words.
-  assert.match(await page.textContent('#net-norms'), /layer 1 learns [\d.,]+× more slowly than layer 3/);
+  assert.match(await page.textContent('#net-norms'), /layer 1 learns [\d.,]+ times more slowly than layer 3/);
   assert.deepEqual(errors, []);
   await shot(page.locator('#network'), 'network-3-hidden-1-epoch');
 });

@@ -20,6 +20,10 @@ test('the speed sentence: how many times more slowly layer 1 learns than the las
   assert.equal(speedSentence([0.5, 0.1]), 'layer 1 learns 5 times faster than layer 2');
   assert.equal(speedSentence([Infinity, 0.1]), 'the gradient overflowed');
   assert.equal(speedSentence([0.1]), '');
+  // Issue 11: 0.666 against 0.659 is not "1 times faster".
+  assert.equal(speedSentence([0.666, 0.5, 0.659]), 'layer 1 learns about as fast as layer 3');
+  assert.equal(speedSentence([0.2, 0.2]), 'layer 1 and layer 2 learn at the same speed');
+  assert.equal(speedSentence([0.1, 0.106]), 'layer 1 learns 1.1 times more slowly than layer 2');
 });
 
 test('tables: one row per layer, epoch or neuron; overflow (null from the core) kept as ∞', () => {
