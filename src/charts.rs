@@ -166,7 +166,12 @@ impl Theme {
     /// The light theme for a plotters-canvas backend of `device_pixel_ratio` device
     /// pixels per CSS pixel: every size scaled, fonts corrected to match the SVG look.
     pub fn for_canvas(device_pixel_ratio: f64) -> Self {
-        Theme { scale: device_pixel_ratio, font_scale: 1.0 / 1.24, ..Theme::light() }
+        Theme::light().on_canvas(device_pixel_ratio)
+    }
+
+    /// This theme (light or dark) for a canvas, as [`Theme::for_canvas`].
+    pub fn on_canvas(self, device_pixel_ratio: f64) -> Self {
+        Theme { scale: device_pixel_ratio, font_scale: 1.0 / 1.24, ..self }
     }
 
     fn k(&self) -> f64 {

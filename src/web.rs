@@ -352,10 +352,31 @@ fn text(labels: &str, default: ChartText) -> ChartText {
     })
 }
 
+thread_local! {
+    /// The page's colour scheme for every chart drawn from now on ([`set_theme`]).
+    static DARK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The page's colour scheme (light or dark, `www/main.js` from the `theme` setting or the
+/// system's): every chart drawn after it, on a canvas or as SVG, uses that theme.
+#[wasm_bindgen]
+pub fn set_theme(dark: bool) {
+    DARK.with(|d| d.set(dark));
+}
+
+/// The theme the page asked for ([`set_theme`]), at scale 1: the SVG downloads.
+fn page_theme() -> Theme {
+    if DARK.with(|d| d.get()) {
+        Theme::dark()
+    } else {
+        Theme::light()
+    }
+}
+
 /// The canvas look: every size times the device pixel ratio, fonts corrected so the canvas
 /// matches the SVG charts (see [`Theme::for_canvas`]).
 fn theme(dpr: f64) -> Theme {
-    Theme::for_canvas(dpr.clamp(0.5, 4.0))
+    page_theme().on_canvas(dpr.clamp(0.5, 4.0))
 }
 
 /// serde_json writes ∞ and NaN as `null`, so the probe of an exploded network comes back
@@ -478,39 +499,39 @@ fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<WebBackend, pl
 #[wasm_bindgen]
 pub fn chain_svg(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let report = chain_of(w, b, zero_z, a0).report().map_err(js_err)?;
-    svg_of(width, height, |a| charts::chain_chart(a, &report, &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::chain_chart(a, &report, &text(labels, ChartText::default()), &page_theme()))
 }
 
 /// The bar chart of [`draw_bars`] as SVG.
 #[wasm_bindgen]
 pub fn bars_svg(probe_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let p = probe_from_json(probe_json)?;
-    svg_of(width, height, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::gradient_bars(a, &p, &text(labels, ChartText::default()), &page_theme()))
 }
 
 /// ‖δ^l‖ per layer ([`draw_norms`]) as SVG.
 #[wasm_bindgen]
 pub fn norms_svg(norms: Vec<f64>, book: Vec<f64>, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let book = (!book.is_empty()).then_some(book);
-    svg_of(width, height, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::norm_bars(a, &norms, book.as_deref(), &text(labels, ChartText::default()), &page_theme()))
 }
 
 /// The learning-speed curves ([`draw_speed`]) as SVG.
 #[wasm_bindgen]
 pub fn speed_svg(history_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let h = history_from_json(history_json)?;
-    svg_of(width, height, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::speed_chart(a, &h, &text(labels, ChartText::default()), &page_theme()))
 }
 
 /// Accuracy and cost ([`draw_training`]) as SVG.
 #[wasm_bindgen]
 pub fn training_svg(accuracy: Vec<f64>, cost: Vec<f64>, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
-    svg_of(width, height, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::training_chart(a, &accuracy, &cost, &text(labels, ChartText::default()), &page_theme()))
 }
 
 /// Accuracy by depth ([`draw_depth`]) as SVG.
 #[wasm_bindgen]
 pub fn depth_svg(rows_json: &str, width: u32, height: u32, labels: &str) -> Result<String, JsError> {
     let rows: Vec<(usize, f64, f64)> = serde_json::from_str(rows_json).map_err(js_err)?;
-    svg_of(width, height, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::default()), &Theme::default()))
+    svg_of(width, height, |a| charts::depth_chart(a, &rows, &ex::BOOK_DEPTH_ACCURACY, &text(labels, ChartText::default()), &page_theme()))
 }

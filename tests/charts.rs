@@ -523,6 +523,67 @@ fn words_come_from_chart_text_and_theme_scales() {
     assert!((size(&big) / size(&small) - 2.0).abs() < 0.01);
 }
 
+/// WCAG 2's contrast ratio of two sRGB colours (1 to 21).
+fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    let lum = |c: RGBColor| {
+        let ch = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn both_themes_are_colour_blind_safe_and_readable() {
+    // The page's dark theme draws the charts with Theme::dark (src/web.rs `set_theme`).
+    for (name, theme) in [("light", Theme::light()), ("dark", Theme::dark())] {
+        let bg = theme.background;
+        // Text: WCAG AA for text (4.5:1); lines, bars and markers: 3:1 (WCAG 1.4.11).
+        assert!(contrast(theme.text, bg) >= 4.5, "{name}: text");
+        assert!(contrast(theme.muted, bg) >= 4.5, "{name}: tick labels");
+        assert!(contrast(theme.overflow, bg) >= 4.5, "{name}: the overflow note is text too");
+        for (what, c) in [("positive", theme.positive), ("negative", theme.negative), ("reference", theme.reference)] {
+            assert!(contrast(c, bg) >= 3.0, "{name}: {what} {} is {:.2}:1", hex(c), contrast(c, bg));
+        }
+        // The series a page can show (up to 6 hidden layers): Okabe–Ito colours, distinct,
+        // and on the dark background each 3:1 (on white the palette's orange and sky blue
+        // are 2.2:1, the light theme's known weakness; lines are 2 px and labelled).
+        let shown = &theme.series[..6];
+        for c in shown {
+            assert!(OKABE_ITO.contains(c), "{name}: {} is not an Okabe–Ito colour", hex(*c));
+            assert!(name == "light" || contrast(*c, bg) >= 3.0, "{name}: series {} is {:.2}:1", hex(*c), contrast(*c, bg));
+        }
+        for (i, c) in shown.iter().enumerate() {
+            assert!(!shown[..i].contains(c), "{name}: {} twice", hex(*c));
+        }
+        // Positive and negative terms: two Okabe–Ito colours (blue/orange families).
+        assert!(OKABE_ITO.contains(&theme.positive) && OKABE_ITO.contains(&theme.negative) && theme.positive != theme.negative);
+    }
+    assert!(contrast(Theme::dark().background, RGBColor(0, 0, 0)) < 2.0, "dark is dark");
+}
+
+#[test]
+fn a_dark_canvas_keeps_the_dark_colours_at_the_canvas_scale() {
+    let c = Theme::dark().on_canvas(2.0);
+    assert_eq!((c.scale, c.font_scale), (Theme::for_canvas(2.0).scale, Theme::for_canvas(2.0).font_scale));
+    assert_eq!(Theme { scale: 1.0, font_scale: 1.0, ..c }, Theme::dark());
+    assert_eq!(Theme::for_canvas(2.0), Theme::light().on_canvas(2.0));
+    // The SVG download in the dark theme: the dark background, the dark series.
+    let probe = book_like_probe(3);
+    let svg = charts::svg(W, H, |a| charts::gradient_bars(a, &probe, &t(), &Theme::dark())).unwrap();
+    let bg = hex(Theme::dark().background);
+    assert!(elements(&svg, "rect").iter().any(|e| attr(e, "fill") == Some(bg.as_str())), "no {bg} background");
+    assert!(!bars(&svg, Theme::dark().series[0]).is_empty());
+    assert!(!svg.contains("#FFFFFF"), "nothing white in the dark theme");
+}
+
 #[test]
 fn chart_text_reads_a_partial_translation_from_json() {
     let zh: ChartText = serde_json::from_str(r#"{"book": "书中数值", "layer": "第 {} 隐藏层", "norms": {"title": "各层学习速度", "x": "隐藏层", "y": "‖δˡ‖"}}"#).unwrap();
