@@ -13,3 +13,13 @@
   }
   document.documentElement.setAttribute('data-embed', name.slice(0, 40));
 })();
+
+// The colours before the first paint, on the whole page and in an embed: the link's
+// theme=light|dark, else the system's (prefers-color-scheme), so a dark embed never
+// flashes light. main.js keeps data-theme current (the setting `theme`, a system switch).
+(function () {
+  var m = /[#&]theme=([^&]*)/.exec(location.hash);
+  var asked = m && (m[1] === 'light' || m[1] === 'dark') ? m[1] : '';
+  var dark = asked ? asked === 'dark' : !!(window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
+})();

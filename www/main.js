@@ -24,6 +24,7 @@ import init, {
   training_svg,
   depth_svg,
   max_network_bytes,
+  set_theme,
 } from './pkg/gradlab.js';
 import { clamp, networkSettings, ARCHITECTURE, WIDTHS } from './state.js';
 import { createUI } from './ui.js';
@@ -701,6 +702,10 @@ function onSetting(key, value, opts = {}) {
     applyLanguage();
     return;
   }
+  if (key === 'theme') {
+    applyTheme();
+    return;
+  }
   const used = state[key];
   say(`limit-${key}`, () => limitText(key, value, used), (s) => ui.limitNote(key, s));
   if (key.startsWith('chain.')) {
@@ -754,6 +759,30 @@ function applyLanguage() {
   invalidate(...Object.keys(charts));
 }
 
+// ---------------------------------------------------------------- theme
+
+/** The system's colour scheme, followed while the `theme` setting is '' (the default). */
+const systemDark = window.matchMedia?.('(prefers-color-scheme: dark)');
+const themeName = () => state.theme || (systemDark?.matches ? 'dark' : 'light');
+
+/**
+ * The page in the theme the setting (or the system) asks for: its colours (style.css, on
+ * <html>, which www/embed-boot.js set before the first paint), then every chart redrawn
+ * by the core in that theme, as a language switch redraws them (the PNG and SVG downloads
+ * follow: the PNG is the canvas, the SVG is drawn in the same theme).
+ */
+function applyTheme() {
+  const name = themeName();
+  ui.theme(name);
+  if (hooks.wasmReady) set_theme(name === 'dark');
+  invalidate(...Object.keys(charts));
+}
+// A system switching to dark (or back) while the page is open, when it follows the system.
+systemDark?.addEventListener?.('change', () => {
+  if (!state.theme) applyTheme();
+});
+ui.theme(themeName());
+
 /**
  * A hash typed into the address bar (or a link followed within the page): apply it as if
  * the page had been opened at it. A plain section anchor (#network) changes nothing.
@@ -776,6 +805,7 @@ function applyLink() {
   updateChain();
   const changed = (keys) => keys.some((k) => before[k] !== state[k]);
   if (changed(['lang'])) applyLanguage();
+  if (changed(['theme'])) applyTheme();
   if (changed(ARCHITECTURE)) requestReset();
   if (net.ready && changed(['net.eta', 'net.lambda', 'net.miniBatch'])) worker.postMessage({ type: 'retune', eta: state['net.eta'], lambda: state['net.lambda'], miniBatch: state['net.miniBatch'] });
   if (net.ready && changed(['net.epochs'])) worker.postMessage({ type: 'epochs', epochs: state['net.epochs'] });
@@ -1037,6 +1067,7 @@ async function start() {
   const numbers = safe('where.bookNumbers', () => book_numbers());
   if (numbers) bookNumbers = JSON.parse(numbers);
   hooks.wasmReady = true;
+  set_theme(themeName() === 'dark'); // before the first chart
   // The link's "book's N(0,1) weights": the same seed gives the same chain.
   if (state['chain.seed'] >= 0) {
     setRandomChain(state['chain.seed']);

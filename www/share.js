@@ -6,7 +6,7 @@
 // The links themselves are built by url.js (pure).
 
 import { t } from './i18n.js';
-import { WIDGETS, baseOf, pageLink, embedLink, embedCode, hashOf, debounce } from './url.js';
+import { WIDGETS, baseOf, pageLink, embedLink, embedCode, embedKeys, hashOf, debounce } from './url.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -69,7 +69,7 @@ export function createShare(state, link, hooks = {}) {
   // The hash follows the settings, replaced (not pushed: the back button should leave the
   // page, not step through every slider position), and debounced.
   const write = debounce(() => {
-    const h = widget ? hashOf(state, WIDGETS[widget].keys) : hashOf(state);
+    const h = widget ? hashOf(state, embedKeys(widget)) : hashOf(state); // an embed keeps its lang and theme
     const url = `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
     if (`${location.pathname}${location.search}${location.hash}` !== url) history.replaceState(history.state, '', url);
     hooks.hashWrites = (hooks.hashWrites ?? 0) + 1;

@@ -48,6 +48,9 @@ export const SETTINGS = {
   // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
   // chosen on the page is kept in links, so a shared link opens in the sharer's language.
   lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },
+  // The page's colours: '' follows the system (prefers-color-scheme), as `lang` follows
+  // the browser; kept in links and embeds, for a host page darker than its reader's system.
+  theme: { kind: 'enum', def: '', values: ['', 'light', 'dark'] },
 };
 
 /** A fresh state object holding every default. */

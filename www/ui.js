@@ -78,6 +78,10 @@ export function createUI(state) {
         // '' follows the browser: the select shows the language in use either way.
         $('lang').value = language();
         break;
+      case 'theme':
+        // '' follows the system: the select says so ("System"), unlike the language's.
+        $('theme').value = v;
+        break;
       case 'net.hidden':
         $('net-hidden').value = v;
         $('net-hidden').setAttribute('aria-valuetext', tn('aria.hidden', v));
@@ -130,6 +134,7 @@ export function createUI(state) {
     reflect(id === 'chain-b' ? 'chain.b' : 'chain.a0');
   });
   on('lang', 'change', (e) => call('setting', 'lang', e.target.value));
+  on('theme', 'change', (e) => call('setting', 'theme', e.target.value));
   on('preset-random', 'click', () => call('presetRandom'));
   on('preset-explode', 'click', () => call('presetExplode'));
 
@@ -511,8 +516,14 @@ export function createUI(state) {
     for (const kind of ['bars', 'norms', 'speed', 'depth']) bookRunning(kind, !!bookBusy[kind]);
   }
 
+  /** The page's colours: 'light' or 'dark' (style.css `:root[data-theme="dark"]`). */
+  function theme(name) {
+    document.documentElement.dataset.theme = name;
+  }
+
   return {
     applyLanguage,
+    theme,
     bind(h) {
       Object.assign(handlers, h);
     },

@@ -78,10 +78,16 @@ export function pageLink(base, state) {
   return h ? `${base}#${h}` : base;
 }
 
+/**
+ * The settings an embed of `widget` keeps in its link: its own, and the language and the
+ * theme, so an embed speaks the language of its link and keeps the colours it was copied
+ * in (a dark host page's embed stays dark).
+ */
+export const embedKeys = (widget) => [...WIDGETS[widget].keys, 'lang', 'theme'];
+
 /** A link to `widget` alone, carrying only the settings it uses. */
 export function embedLink(base, widget, state) {
-  // Every widget carries the language, so an embed speaks the language of its link.
-  const h = hashOf(state, [...WIDGETS[widget].keys, 'lang']);
+  const h = hashOf(state, embedKeys(widget));
   return `${base}?embed=${encodeURIComponent(widget)}${h ? `#${h}` : ''}`;
 }
 
