@@ -118,7 +118,7 @@ test('theme= in a link overrides the system, in the page and in an embed, from t
   await page.fill('#chain-w-num', '2');
   await page.waitForFunction(() => location.hash.includes('chain.w=2'));
   assert.match(await page.evaluate(() => location.hash), /theme=dark/);
-  await page.click('.embed-bar .share-button');
+  await page.click('.embed-bar button[data-i18n="share.embed"]');
   await page.waitForFunction(() => window.gradlab.copied);
   assert.match(await page.evaluate(() => window.gradlab.copied), /\?embed=chain#[^"]*theme=dark/);
   await shot(page, 'theme-test-dark-embed');
@@ -142,7 +142,7 @@ test('the header select switches at once, is kept in the link and in "Copy embed
   // Every "Copy embed code" carries it: the chain's, the network's.
   for (const widget of ['chain', 'network']) {
     await page.evaluate(() => (window.gradlab.copied = null));
-    await page.click(`.share-row[data-widget="${widget}"] .share-button`);
+    await page.click(`.share-row[data-widget="${widget}"] button[data-i18n="share.embed"]`);
     await page.waitForFunction(() => window.gradlab.copied);
     assert.match(await page.evaluate(() => window.gradlab.copied), new RegExp(`\\?embed=${widget}#[^"]*theme=dark`));
   }
