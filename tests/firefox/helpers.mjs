@@ -33,6 +33,8 @@ export async function start({ root = ROOT, viewport = { width: 1100, height: 900
     },
   });
   const page = (await browser.pages())[0] ?? (await browser.newPage());
+  // defaultViewport sizes new pages only: the first tab stays at 1366×682 without this.
+  await page.setViewport(viewport);
   const errors = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
