@@ -19,7 +19,7 @@
     en: {
       title: 'This page cannot run when opened from a file.',
       text:
-        'Browsers do not let a page opened from disk load its scripts and data. Serve this folder with any static web server — ' +
+        'This browser does not let a page opened from disk load its scripts and data. Serve this folder with any static web server — ' +
         'for example, run <code>python3 -m http.server</code> in this folder, then open <code>http://localhost:8000/</code> — ' +
         'or open the single-file version, <code>gradlab.html</code>, which works from disk ' +
         '(<code>bash scripts/dist.sh --single-file</code> makes it).',
@@ -27,7 +27,7 @@
     zh: {
       title: '此页面无法直接从文件打开运行。',
       text:
-        '浏览器不允许从磁盘打开的页面加载它的脚本和数据。请用任意静态网页服务器提供此文件夹——' +
+        '此浏览器不允许从磁盘打开的页面加载它的脚本和数据。请用任意静态网页服务器提供此文件夹——' +
         '例如在此文件夹中运行 <code>python3 -m http.server</code>，然后打开 <code>http://localhost:8000/</code>——' +
         '或者打开单文件版本 <code>gradlab.html</code>，它可以直接从磁盘打开' +
         '（用 <code>bash scripts/dist.sh --single-file</code> 生成）。',
