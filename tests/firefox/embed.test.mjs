@@ -1,6 +1,7 @@
-// An embed in Firefox ESR: a host page of another origin holds the chain widget in an iframe
-// and sizes it with the README's lines (the `gradlab:height` messages); the iframe must end up
-// at least as tall as the widget's content, and stay so.
+// Embeds in Firefox ESR, on a host page of another origin: the chain widget in a plain iframe
+// sized by the README's lines (the `gradlab:height` messages), and the bars widget written as
+// <gradlab-widget> (www/embed.js). Each iframe must end up at least as tall as its widget's
+// content, and stay so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -36,6 +37,16 @@ before(async () => {
 <iframe id="f-chain" src="${lab.url}index.html?embed=chain#chain.w=0.8" title="chain" width="100%" height="150" frameborder="0" allow="clipboard-write"></iframe>
 <p>The end.</p></body></html>`,
   );
+  // The one-line way: www/embed.js from the lab's origin defines <gradlab-widget>.
+  writeFileSync(
+    join(hostDir, 'widget.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host page</title><link rel="icon" href="data:,">
+<style>body { max-width: 46rem; margin: 1rem auto; font: 16px serif; }</style>
+<script src="${lab.url}www/embed.js"></script></head>
+<body><h1>Course notes</h1><p>Some prose before the widget.</p>
+<gradlab-widget view="bars" settings="net.hidden=2"></gradlab-widget>
+<p>The end.</p></body></html>`,
+  );
   host = await serve(hostDir, 0);
 });
 after(async () => {
@@ -45,10 +56,10 @@ after(async () => {
 });
 
 /** The iframe's height on the host, and the widget's own measures inside it. */
-async function measure(page) {
-  const el = await page.$('#f-chain');
+async function measure(page, selector = '#f-chain') {
+  const el = await page.$(selector);
   const frame = await el.contentFrame();
-  const outer = await page.$eval('#f-chain', (f) => ({ style: f.style.height, client: f.clientHeight }));
+  const outer = await page.$eval(selector, (f) => ({ style: f.style.height, client: f.clientHeight }));
   const inner = await frame.evaluate(() => ({
     content: Math.ceil(document.documentElement.getBoundingClientRect().height),
     scroll: document.documentElement.scrollHeight,
@@ -58,12 +69,12 @@ async function measure(page) {
 }
 
 /** Wait until the measures stay the same for 1 s (polled every 100 ms), within 20 s. */
-async function settled(page) {
+async function settled(page, selector) {
   const t0 = Date.now();
   let last = null;
   let since = Date.now();
   for (;;) {
-    const m = await measure(page);
+    const m = await measure(page, selector);
     const key = JSON.stringify(m);
     if (key !== last) {
       last = key;
@@ -105,6 +116,19 @@ test('Firefox: a widget of another origin sizes its iframe to its content, and t
   // The readout's longer sentence may change the height: the iframe follows, and settles.
   m = await settled(page);
   assert.equal(m.style, `${m.reported}px`, 'the host set the new reported height');
+  fits(m);
+  assert.deepEqual(errors, []);
+});
+
+test('Firefox: <gradlab-widget> from www/embed.js starts the bars widget (its worker measures a network) and sizes its iframe to fit', async () => {
+  const { page, errors } = lab;
+  await page.goto(`${host.url.replace('127.0.0.1', 'localhost')}widget.html`);
+  await page.waitForFunction(() => document.querySelector('gradlab-widget iframe')?.src.includes('embed=bars'), { timeout: 10_000, polling: 100 });
+  const frame = await (await page.$('gradlab-widget iframe')).contentFrame();
+  await frame.waitForFunction(() => window.gradlab?.snapshot?.probe.layers.length === 2, { timeout: 60_000, polling: 100 });
+  const m = await settled(page, 'gradlab-widget iframe');
+  assert.ok(m.reported > 300, `the widget reports ${m.reported}px`);
+  assert.equal(m.style, `${m.reported}px`, 'embed.js set the reported height');
   fits(m);
   assert.deepEqual(errors, []);
 });
