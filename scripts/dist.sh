@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the page and write a self-contained copy of the site into DIR (default dist/):
-# index.html, www/ (modules, stylesheet, the wasm package, the MNIST subset), the course-notes
+# index.html, gradlab.html (the single file), www/ (modules, stylesheet, the wasm package, the MNIST subset), the course-notes
 # example and the service worker — plain static files for any host (GitHub Pages, an mdBook's
 # static folder, a USB stick behind any web server). The benchmark page is left out.
 # sw.js gets a VERSION derived from the files, so each new deployment replaces the offline
@@ -36,6 +36,9 @@ done
 cp www/pkg/gradlab.js www/pkg/gradlab_bg.wasm "$out/www/pkg/"
 cp www/data/*.gz www/data/README.md "$out/www/data/"
 cp examples/*.html examples/*.css "$out/examples/"
+# The single file beside index.html: what a reader who opened the folder from disk is sent
+# to (www/file-boot.js), since a browser will not run the page's modules from file://.
+node scripts/single-file.mjs "$out/gradlab.html"
 
 # The offline cache's name: a hash of everything shipped (sw.js itself excluded).
 version=$(cd "$out" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)

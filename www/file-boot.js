@@ -21,16 +21,16 @@
       text:
         'This browser does not let a page opened from disk load its scripts and data. Serve this folder with any static web server — ' +
         'for example, run <code>python3 -m http.server</code> in this folder, then open <code>http://localhost:8000/</code> — ' +
-        'or open the single-file version, <code>gradlab.html</code>, which works from disk ' +
-        '(<code>bash scripts/dist.sh --single-file</code> makes it).',
+        'or open <a href="gradlab.html">gradlab.html</a> in this folder, the single-file version, which works from disk ' +
+        '(<code>bash scripts/dist.sh</code> puts it beside <code>index.html</code>).',
     },
     zh: {
       title: '此页面无法直接从文件打开运行。',
       text:
         '此浏览器不允许从磁盘打开的页面加载它的脚本和数据。请用任意静态网页服务器提供此文件夹——' +
         '例如在此文件夹中运行 <code>python3 -m http.server</code>，然后打开 <code>http://localhost:8000/</code>——' +
-        '或者打开单文件版本 <code>gradlab.html</code>，它可以直接从磁盘打开' +
-        '（用 <code>bash scripts/dist.sh --single-file</code> 生成）。',
+        '或者打开此文件夹中的 <a href="gradlab.html">gradlab.html</a>——单文件版本，它可以直接从磁盘打开' +
+        '（<code>bash scripts/dist.sh</code> 会把它放在 <code>index.html</code> 旁边）。',
     },
   };
   function pick() {

@@ -89,7 +89,7 @@ export function createShare(state, link, hooks = {}) {
   function fullscreenButton(target) {
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'share-button fullscreen-button';
+    button.className = 'fullscreen-button';
     button.hidden = !document.fullscreenEnabled;
     const label = () => {
       const on = document.fullscreenElement === target;

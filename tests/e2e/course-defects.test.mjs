@@ -9,10 +9,15 @@ before(async () => {
   lab = await start({ viewport: { width: 1100, height: 900 }, scrollbars: true });
 });
 after(async () => lab?.close());
+/** Open the lab afresh: from one index.html#… to another is only a hash change, not a new page. */
+const fresh = async (page, url, opts) => {
+  await page.goto('about:blank');
+  await openLab(page, url, opts);
+};
 
 test('a link with a subnormal weight: the weight is brought to the slider\'s range and no "Infinity" is printed', async () => {
   const { page, url } = lab;
-  await openLab(page, `${url}index.html#chain.w=5e-324`, { waitForNetwork: false });
+  await fresh(page, `${url}index.html#chain.w=5e-324`, { waitForNetwork: false });
   await page.click('#chain .table-wrap > summary');
   const text = await page.locator('#chain').innerText();
   assert.doesNotMatch(text, /Infinity|NaN/);
@@ -22,7 +27,7 @@ test('a link with a subnormal weight: the weight is brought to the slider\'s ran
 
 test('two layers whose speeds round to the same: "about as fast as", not "1× faster"', async () => {
   const { page, url } = lab;
-  await openLab(page, `${url}index.html#net.init=large&net.gainPos=1`);
+  await fresh(page, `${url}index.html#net.init=large&net.gainPos=1`);
   const norms = await page.evaluate(() => window.gradlab.snapshot.probe?.norms ?? window.gradlab.snapshot.norms);
   const text = await page.locator('#net-norms').innerText();
   assert.doesNotMatch(text, /\b1(\.0)?\s*(×|times)/, text);
@@ -57,7 +62,7 @@ const brokenBars = (page) =>
 test('at 375 px the chain\'s caption names the stacked panels top to bottom, and no |∂C/∂b₁| breaks after its bar', async () => {
   const { page, url } = lab;
   await page.setViewportSize({ width: 375, height: 800 });
-  await openLab(page, `${url}index.html#chain.layers=10&chain.w=0.3`, { waitForNetwork: false });
+  await fresh(page, `${url}index.html#chain.layers=10&chain.w=0.3`, { waitForNetwork: false });
   await page.waitForFunction(() => document.querySelector('#chain-canvas').closest('figure').classList.contains('stacked'));
   const caption = await page.locator('#chain figcaption').innerText();
   assert.match(caption, /^Top:/);
@@ -78,7 +83,7 @@ test('at 375 px the chain\'s caption names the stacked panels top to bottom, and
 test('full screen: a section fills the screen, its type and charts scaled for the room, and leaves again', async () => {
   const { page, url, errors } = lab;
   await page.setViewportSize({ width: 1280, height: 900 });
-  await openLab(page, `${url}index.html`, { waitForNetwork: false });
+  await fresh(page, `${url}index.html`, { waitForNetwork: false });
   const canvasBefore = await page.$eval('#chain-canvas', (c) => ({ css: c.getBoundingClientRect().width, px: c.width }));
   await page.click('#chain > .fullscreen-button');
   await page.waitForFunction(() => document.fullscreenElement?.id === 'chain');

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { start, openLab, shot, waitForAsync, ROOT } from './helpers.mjs';
 
 let dir;
@@ -25,7 +26,7 @@ after(async () => {
 });
 
 test('the folder holds the page, its modules, wasm, data, the example and sw.js — not the benchmark', () => {
-  for (const f of ['index.html', 'sw.js', 'www/main.js', 'www/worker.js', 'www/url.js', 'www/share.js', 'www/style.css', 'www/pkg/gradlab.js', 'www/pkg/gradlab_bg.wasm', 'www/data/train-images-idx3-ubyte.gz', 'examples/course-notes.html', 'www/embed.js']) {
+  for (const f of ['index.html', 'sw.js', 'www/main.js', 'www/worker.js', 'www/url.js', 'www/share.js', 'www/style.css', 'www/pkg/gradlab.js', 'www/pkg/gradlab_bg.wasm', 'www/data/train-images-idx3-ubyte.gz', 'examples/course-notes.html', 'www/embed.js', 'gradlab.html']) {
     assert.ok(existsSync(join(dir, f)), `${f} in dist`);
   }
   assert.equal(existsSync(join(dir, 'www/bench.html')), false);
@@ -47,9 +48,12 @@ test('served on its own, the page, its widgets and the example page work', async
     await page.$eval(`#${id}`, (f) => f.scrollIntoView());
     await page.waitForFunction(
       (i) => {
-        const f = document.getElementById(i);
+        // Two plain iframes, and a <gradlab-widget> holding the third.
+        const el = document.getElementById(i);
+        const f = el.tagName === 'IFRAME' ? el : el.querySelector('iframe');
         const g = f.contentWindow?.gradlab;
-        return g?.reportedHeight && f.style.height === `${g.reportedHeight}px`;
+        // The widget's window is as tall as it says (the iframe's border comes on top).
+        return g?.reportedHeight && f.contentWindow.innerHeight === g.reportedHeight;
       },
       id,
       { timeout: 60_000 },
@@ -82,4 +86,16 @@ test("the service worker serves the network's copy: an edited file shows on relo
   await page.waitForFunction(() => window.gradlab?.wasmReady === true);
   assert.match(await page.title(), /^edited — /);
   assert.deepEqual(errors, []);
+});
+
+test('the folder opened from disk: its index.html says so, and its link opens the single file beside it, which runs', async () => {
+  const { page, errors } = lab;
+  await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+  await page.click('#file-banner a[href="gradlab.html"]');
+  await page.waitForURL(/gradlab\.html$/);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true, null, { timeout: 30_000 });
+  assert.equal(await page.$('#file-banner'), null);
+  await page.waitForFunction(() => window.gradlab.chainTimings.length > 0);
+  // The modules' refusal on file:// is the one error the normal page logs there.
+  assert.deepEqual(errors.filter((e) => !/file:|CORS|Failed to load module|net::ERR_FAILED/i.test(e)), []);
 });

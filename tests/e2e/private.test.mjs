@@ -54,7 +54,12 @@ test('no request leaves the origin: page, worker, experiments, the example page 
   await page.goto(`${url}examples/course-notes.html`);
   for (const id of ['w-chain', 'w-bars', 'w-speed']) {
     await page.$eval(`#${id}`, (f) => f.scrollIntoView());
-    await page.waitForFunction((i) => document.getElementById(i).contentWindow?.gradlab?.wasmReady === true, id, { timeout: 60_000 });
+    // Two plain iframes, and a <gradlab-widget> holding the third.
+    await page.waitForFunction((i) => {
+      const el = document.getElementById(i);
+      const f = el.tagName === 'IFRAME' ? el : el.querySelector('iframe');
+      return f?.contentWindow?.gradlab?.wasmReady === true;
+    }, id, { timeout: 60_000 });
   }
   await page.waitForTimeout(1000);
   const foreign = seen.filter((u) => new URL(u).origin !== origin);
