@@ -5,7 +5,8 @@
 #      command line against an independent numpy restatement of network2.py,
 #   2. the wasm-bindgen tests in Node and in headless Chromium,
 #   3. the end-to-end browser tests (node --test tests/e2e/, Chromium driven by playwright-core),
-#   4. the same page in Firefox ESR (node --test tests/firefox/, puppeteer-core over WebDriver BiDi).
+#   4. the same page in Firefox ESR (node --test tests/firefox/, puppeteer-core over WebDriver BiDi),
+#   5. an mdBook with two embeds, built and read in Chromium (tests/book/; installs mdBook once).
 # Exits non-zero if any fails, and ends with a line "N passed, N failed" over the steps.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,8 @@ unset CARGO_TARGET_DIR
 mkdir -p artifacts/screenshots
 step "browser end-to-end tests" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 step "browser tests (Firefox ESR)" node --test --test-concurrency=1 --test-timeout=120000 tests/firefox/
+book_tests() { bash scripts/setup.sh --mdbook && node --test --test-timeout=300000 tests/book/; }
+step "mdBook with two embeds (Chromium)" book_tests
 
 echo "test suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
