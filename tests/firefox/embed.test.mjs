@@ -1,7 +1,7 @@
-// Embeds in Firefox ESR, on a host page of another origin: the chain widget in a plain iframe
-// sized by the README's lines (the `gradlab:height` messages), and the bars widget written as
-// <gradlab-widget> (www/embed.js). Each iframe must end up at least as tall as its widget's
-// content, and stay so.
+// Embeds in Firefox ESR, on host pages of another origin, the two ways README.md gives: the chain
+// widget in a plain iframe, and the bars widget written as <gradlab-widget>, each page with the
+// one www/embed.js line that sizes gradlab iframes (from the `gradlab:height` messages). Each
+// iframe must end up at least as tall as its widget's content, and stay so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -10,29 +10,17 @@ import { join } from 'node:path';
 import { start, sleep } from './helpers.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
-// The host script, as README.md ("Sharing, embedding, offline") gives it.
-const AUTOHEIGHT = `addEventListener('message', (e) => {
-  if (e.data?.type !== 'gradlab:height' || !Number.isFinite(e.data.height)) return;
-  for (const frame of document.querySelectorAll('iframe')) {
-    if (frame.contentWindow === e.source) frame.style.height = \`\${Math.min(20000, e.data.height)}px\`;
-  }
-});
-// A widget that reported before this script ran is asked again.
-for (const frame of document.querySelectorAll('iframe')) frame.contentWindow?.postMessage({ type: 'gradlab:ping' }, '*');
-`;
-
 let lab;
 let host;
 let hostDir;
 before(async () => {
   lab = await start({ viewport: { width: 1000, height: 800 } });
   hostDir = mkdtempSync(join(tmpdir(), 'gradlab-firefox-host-'));
-  writeFileSync(join(hostDir, 'autoheight.js'), AUTOHEIGHT);
   writeFileSync(
     join(hostDir, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host page</title><link rel="icon" href="data:,">
 <style>body { max-width: 46rem; margin: 1rem auto; font: 16px serif; } iframe { display: block; }</style>
-<script src="autoheight.js" defer></script></head>
+<script src="${lab.url}www/embed.js"></script></head>
 <body><h1>Course notes</h1><p>Some prose before the widget.</p>
 <iframe id="f-chain" src="${lab.url}index.html?embed=chain#chain.w=0.8" title="chain" width="100%" height="150" frameborder="0" allow="clipboard-write"></iframe>
 <p>The end.</p></body></html>`,
@@ -91,7 +79,7 @@ function fits(m) {
   assert.ok(m.client >= m.scroll, `iframe ${m.client}px ≥ scroll height ${m.scroll}px`);
 }
 
-test('Firefox: a widget of another origin sizes its iframe to its content, and the height stays', async () => {
+test('Firefox: a plain iframe of another origin, sized by www/embed.js, fits its widget and the height stays', async () => {
   const { page, errors } = lab;
   // localhost against the lab's 127.0.0.1, another port: another origin on both counts.
   const hostURL = host.url.replace('127.0.0.1', 'localhost');
@@ -101,7 +89,7 @@ test('Firefox: a widget of another origin sizes its iframe to its content, and t
   await frame.waitForFunction(() => window.gradlab?.wasmReady === true && window.gradlab.reportedHeight > 0, { timeout: 30_000, polling: 100 });
   let m = await settled(page);
   assert.ok(m.reported > 300, `the widget reports ${m.reported}px, not the 150 it started at`);
-  assert.equal(m.style, `${m.reported}px`, 'the host set the reported height');
+  assert.equal(m.style, `${m.reported}px`, 'embed.js set the reported height');
   fits(m);
   // Still working inside the frame: a click on the slider's track at 75 % (w ≈ 1.4), then End
   // on the keyboard (w = 200), each changes the readout.
@@ -115,7 +103,7 @@ test('Firefox: a widget of another origin sizes its iframe to its content, and t
   assert.equal(await frame.$eval('#chain-w-out', (e) => e.textContent), '200');
   // The readout's longer sentence may change the height: the iframe follows, and settles.
   m = await settled(page);
-  assert.equal(m.style, `${m.reported}px`, 'the host set the new reported height');
+  assert.equal(m.style, `${m.reported}px`, 'embed.js set the new reported height');
   fits(m);
   assert.deepEqual(errors, []);
 });
