@@ -10,7 +10,7 @@
 //! * BP3  ∂C/∂b^l = δ^l (summed over the rows of the batch).
 //! * BP4  ∂C/∂w^l = (δ^l)ᵀ a^{l−1} (summed over the batch by the product itself).
 //!
-//! [`backward`] computes BP1 and BP2 and hands each δ^l to its caller, who forms what
+//! `backward` computes BP1 and BP2 and hands each δ^l to its caller, who forms what
 //! it needs of BP3 and BP4: the whole gradient ([`Network::gradient`]), the bias sums
 //! alone (the probes), or the update of the weights in place (the trainer).
 

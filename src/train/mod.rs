@@ -7,8 +7,9 @@
 //! * for each mini-batch of m examples, with n the size of the training set (book eq. 93–94):
 //!   `w ← (1 − η·λ/n)·w − (η/m)·Σ_x ∂C_x/∂w`,  `b ← b − (η/m)·Σ_x ∂C_x/∂b`.
 //!
-//! The mini-batch goes through as one matrix ([`step`]); its first layer reads the
-//! images' non-zero pixels only ([`sparse`], [`kernels`]).
+//! The mini-batch goes through as one matrix (`step.rs`); its first layer reads the
+//! images' non-zero pixels only (`sparse.rs`, `kernels.rs`); `eval.rs` measures a
+//! network on a data set.
 
 mod eval;
 mod kernels;
