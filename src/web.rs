@@ -172,6 +172,9 @@ impl Lab {
         let (sizes, init, config) = settings.validate().map_err(js_err)?;
         let mut rng = Rng::new(settings.seed as u64);
         let net = Network::<f32>::new(&sizes, init, settings.gain, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
+        // The old trainer goes first, so that two copies of its training rows never
+        // coexist (wasm memory never shrinks): the settings were checked above.
+        self.trainer = None;
         self.trainer = Some(Trainer::new(net, config, rng, &self.subset.training).map_err(js_err)?);
         self.settings = Some(settings);
         Ok(())
