@@ -4,16 +4,14 @@
 //! Each case trains one warm-up epoch, then times whole epochs of mini-batch SGD (8,000
 //! examples each, shuffling on) and reports the median and the best.
 
-use gradlab::data::{Subset, SUBSET_FILES};
+use gradlab::data::Subset;
 use gradlab::experiments::seeded_network;
 use gradlab::{Init, Real, TrainConfig, Trainer};
 use std::time::Instant;
 
-fn load() -> Subset {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/");
-    let files: Vec<Vec<u8>> = SUBSET_FILES.iter().map(|f| std::fs::read(format!("{dir}{f}")).expect("data file")).collect();
-    Subset::from_idx_files([&files[0], &files[1], &files[2], &files[3], &files[4], &files[5]]).expect("subset")
-}
+/// The tests' loader of the committed subset.
+#[path = "../tests/common/subset.rs"]
+mod subset;
 
 fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize) -> (f64, f64) {
     let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
@@ -37,7 +35,7 @@ fn main() {
     // `-- only32` runs the f32 cases alone (for profiling).
     let only32 = args.iter().any(|a| a == "only32");
     let epochs = if quick { 1 } else { 5 };
-    let subset = load();
+    let subset = subset::subset();
     println!("{:<28} {:>5} {:>6} {:>14} {:>14}", "sizes", "batch", "float", "median ex/s", "best ex/s");
     for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
         for m in [10, 100] {

@@ -15,11 +15,13 @@
 //! mini-batch of `m` examples), because an example is then a contiguous slice. Every
 //! matrix equation of the book therefore appears transposed: `z^l = a^{l-1} (w^l)ᵀ + b^l`.
 
+pub mod backprop;
 pub mod chain;
 pub mod charts;
 pub mod data;
 pub mod experiments;
 pub mod network;
+pub mod network2;
 pub mod network2_json;
 pub mod probe;
 pub mod real;

@@ -1,76 +1,15 @@
-//! The network of the book's `network2.py`: sigmoid neurons in fully connected layers,
-//! a choice of cost, and backpropagation over a whole mini-batch at once.
-//!
-//! Backpropagation follows the book's four equations, written for a mini-batch whose
-//! examples are the *rows* of a matrix (see the crate docs), with ⊙ the elementwise
-//! product and σ′(z^l) = a^l ⊙ (1 − a^l):
-//!
-//! * BP1  δ^L = ∇_a C ⊙ σ′(z^L); cross-entropy simplifies it to δ^L = a^L − y (book eq. 66).
-//! * BP2  δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l).
-//! * BP3  ∂C/∂b^l = δ^l (summed over the rows of the mini-batch).
-//! * BP4  ∂C/∂w^l = (δ^l)ᵀ a^{l−1} (summed over the mini-batch by the product itself).
+//! The network of the book's `network2.py`: sizes, weights and biases of fully connected
+//! sigmoid layers, their random initialisation, and the checks on a network's shape and
+//! numbers. Its feedforward and backpropagation are in [`crate::backprop`] (a batch at a
+//! time) and, as the book writes them, in [`crate::network2`] (an example at a time).
 
-use crate::real::{sigmoid, Real};
+use crate::real::Real;
 use crate::rng::Rng;
-use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
-/// The cost function, as network2's `CrossEntropyCost` and `QuadratricCost` classes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Cost {
-    /// C = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)]; network2's default.
-    #[default]
-    CrossEntropy,
-    /// C = ½‖a − y‖².
-    Quadratic,
-}
-
-impl Cost {
-    /// The class name network2 writes into its JSON files.
-    pub fn network2_name(self) -> &'static str {
-        match self {
-            Cost::CrossEntropy => "CrossEntropyCost",
-            Cost::Quadratic => "QuadraticCost",
-        }
-    }
-
-    /// The cost of one output `a` against the desired output `y`, as network2's `fn`
-    /// (with `np.nan_to_num`: a term 0·ln 0 counts as 0, an infinite one as the largest float).
-    pub fn value<F: Real>(self, a: &[F], y: &[F]) -> F {
-        match self {
-            Cost::CrossEntropy => {
-                let mut c = F::zero();
-                for (&a, &y) in a.iter().zip(y) {
-                    let mut term = F::zero();
-                    if y != F::zero() {
-                        term = term - y * a.ln();
-                    }
-                    if y != F::one() {
-                        term = term - (F::one() - y) * (F::one() - a).ln();
-                    }
-                    c = c + nan_to_num(term);
-                }
-                c
-            }
-            Cost::Quadratic => {
-                let half = F::from_f64_lossy(0.5);
-                a.iter().zip(y).fold(F::zero(), |c, (&a, &y)| c + half * (a - y) * (a - y))
-            }
-        }
-    }
-}
-
-/// numpy's `nan_to_num`: NaN → 0, ±∞ → ±largest finite float.
-fn nan_to_num<F: Real>(x: F) -> F {
-    if x.is_nan() {
-        F::zero()
-    } else if x.is_infinite() {
-        if x > F::zero() { F::max_value() } else { F::min_value() }
-    } else {
-        x
-    }
-}
+pub use crate::backprop::{Gradient, Workspace};
+pub use crate::network2::Cost;
 
 /// How the initial weights are drawn (the biases are always N(0, 1), as in network2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -110,13 +49,13 @@ pub const MAX_PARAMETERS: usize = 100_000_000;
 /// A fully connected sigmoid network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network<F: Real> {
-    sizes: Vec<usize>,
+    pub(crate) sizes: Vec<usize>,
     /// `weights[l]` is w^{l+1} of the book: `sizes[l+1] × sizes[l]`, row j holds the
     /// weights into neuron j. Stored column-major (see [`col_major`]).
     pub(crate) weights: Vec<Array2<F>>,
     /// `biases[l]` is b^{l+1}: `sizes[l+1]` entries.
     pub(crate) biases: Vec<Array1<F>>,
-    cost: Cost,
+    pub(crate) cost: Cost,
 }
 
 /// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
@@ -254,14 +193,6 @@ impl<F: Real> Network<F> {
         }
     }
 
-    /// The network's outputs a^L for a batch of inputs (one per row).
-    pub fn feedforward(&self, x: ArrayView2<F>) -> Result<Array2<F>, NetworkError> {
-        self.check_input(x)?;
-        let mut ws = Workspace::new(&self.sizes, x.nrows());
-        forward(&self.weights, &self.biases, x, &mut ws.activations);
-        Ok(ws.activations.pop().expect("at least one layer"))
-    }
-
     pub(crate) fn check_input(&self, x: ArrayView2<F>) -> Result<(), NetworkError> {
         if x.ncols() != self.sizes[0] {
             return Err(NetworkError::InputWidth { expected: self.sizes[0], found: x.ncols() });
@@ -269,165 +200,10 @@ impl<F: Real> Network<F> {
         Ok(())
     }
 
-    /// Backpropagation over a batch: the *sums* over its rows of ∂C_x/∂b^l and ∂C_x/∂w^l
-    /// (network2's `nabla_b`, `nabla_w` summed over a mini-batch), without the L2 term.
-    pub fn gradient(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<Gradient<F>, NetworkError> {
-        self.check_input(x)?;
-        let m = x.nrows();
-        let mut ws = Workspace::new(&self.sizes, m);
-        forward(&self.weights, &self.biases, x, &mut ws.activations);
-        let big_l = self.depth();
-        output_delta(self.cost, ws.activations[big_l].view(), y, ws.deltas[big_l - 1].view_mut());
-        let mut nabla_b = Vec::with_capacity(big_l);
-        let mut nabla_w = Vec::with_capacity(big_l);
-        for l in (0..big_l).rev() {
-            let delta = ws.deltas[l].view();
-            nabla_b.push(delta.sum_axis(Axis(0)));
-            nabla_w.push(delta.t().dot(&ws.activations[l]));
-            if l > 0 {
-                let (lo, hi) = ws.deltas.split_at_mut(l);
-                propagate_delta(self.weights[l].view(), hi[0].view(), ws.activations[l].view(), lo[l - 1].view_mut());
-            }
-        }
-        nabla_b.reverse();
-        nabla_w.reverse();
-        Ok(Gradient { nabla_b, nabla_w })
-    }
-
-    /// Σ_x ∂C_x/∂b^l for every layer over all rows of `x`, in chunks of at most `chunk`
-    /// rows (bounded memory); the probes divide it by the count. Cheaper than
-    /// [`Network::gradient`]: no ∂C/∂w is formed.
-    pub fn bias_gradient_sum(&self, x: ArrayView2<F>, y: ArrayView2<F>, chunk: usize) -> Result<Vec<Array1<F>>, NetworkError> {
-        self.check_input(x)?;
-        let chunk = chunk.max(1);
-        let big_l = self.depth();
-        let mut sums: Vec<Array1<F>> = self.sizes[1..].iter().map(|&n| Array1::zeros(n)).collect();
-        let mut ws = Workspace::new(&self.sizes, chunk.min(x.nrows()).max(1));
-        let mut start = 0;
-        while start < x.nrows() {
-            let end = (start + chunk).min(x.nrows());
-            let m = end - start;
-            let mut acts = rows_mut(&mut ws.activations, m);
-            forward(&self.weights, &self.biases, x.slice(s![start..end, ..]), &mut acts);
-            let mut deltas = rows_mut(&mut ws.deltas, m);
-            output_delta(self.cost, acts[big_l].view(), y.slice(s![start..end, ..]), deltas[big_l - 1].view_mut());
-            for l in (0..big_l).rev() {
-                let part = deltas[l].sum_axis(Axis(0));
-                Zip::from(&mut sums[l]).and(&part).for_each(|s, &p| *s = *s + p);
-                if l > 0 {
-                    let (lo, hi) = deltas.split_at_mut(l);
-                    propagate_delta(self.weights[l].view(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
-                }
-            }
-            start = end;
-        }
-        Ok(sums)
-    }
-
-    /// Σ_x C_x over the rows of a batch (no regularisation term).
-    pub fn cost_sum(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<F, NetworkError> {
-        let a = self.feedforward(x)?;
-        Ok(a.outer_iter().zip(y.outer_iter()).fold(F::zero(), |c, (a, y)| {
-            c + self.cost.value(a.as_slice().expect("row of an owned array"), &y.to_vec())
-        }))
-    }
-
     /// Σ_l ‖w^l‖², the sum of squared weights that the L2 term multiplies.
     pub fn weight_norm_squared(&self) -> F {
         self.weights.iter().fold(F::zero(), |s, w| s + w.iter().fold(F::zero(), |t, &v| t + v * v))
     }
-}
-
-/// The sums over a batch of ∂C_x/∂b^l and ∂C_x/∂w^l, index 0 for layer 1.
-#[derive(Clone, Debug)]
-pub struct Gradient<F: Real> {
-    pub nabla_b: Vec<Array1<F>>,
-    pub nabla_w: Vec<Array2<F>>,
-}
-
-/// Preallocated buffers for one mini-batch size, so training allocates nothing per batch.
-#[derive(Clone, Debug)]
-pub struct Workspace<F: Real> {
-    /// `activations[l]` is a^l (a^0 = the input), `rows × sizes[l]`.
-    pub(crate) activations: Vec<Array2<F>>,
-    /// `deltas[l]` is δ^{l+1}, `rows × sizes[l+1]`.
-    pub(crate) deltas: Vec<Array2<F>>,
-    rows: usize,
-}
-
-impl<F: Real> Workspace<F> {
-    pub fn new(sizes: &[usize], rows: usize) -> Self {
-        Workspace {
-            activations: sizes.iter().map(|&n| Array2::zeros((rows, n))).collect(),
-            deltas: sizes[1..].iter().map(|&n| Array2::zeros((rows, n))).collect(),
-            rows,
-        }
-    }
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-    /// The input rows a^0, where [`crate::train::sgd_step`] reads a dense mini-batch.
-    pub fn input_mut(&mut self) -> ArrayViewMut2<'_, F> {
-        self.activations[0].view_mut()
-    }
-}
-
-/// Views of the first `m` rows of each buffer (a mini-batch shorter than the workspace).
-pub(crate) fn rows_mut<F>(buffers: &mut [Array2<F>], m: usize) -> Vec<ArrayViewMut2<'_, F>> {
-    buffers.iter_mut().map(|a| a.slice_mut(s![..m, ..])).collect()
-}
-
-/// Feedforward (book eq. 25, transposed): a^l = σ(a^{l−1} (w^l)ᵀ + b^l), for l = 1..L.
-/// `acts[0]` receives a copy of `x`; `acts[l]` receives a^l. `acts` may hold owned
-/// arrays or views of the right number of rows.
-pub(crate) fn forward<F: Real, A: AsViewMut2<F>>(weights: &[Array2<F>], biases: &[Array1<F>], x: ArrayView2<F>, acts: &mut [A]) {
-    acts[0].view_mut2().assign(&x);
-    forward_in_place(weights, biases, acts, 0);
-}
-
-/// Feedforward from the activations already in `acts[from]` (0: from the input).
-pub(crate) fn forward_in_place<F: Real, A: AsViewMut2<F>>(weights: &[Array2<F>], biases: &[Array1<F>], acts: &mut [A], from: usize) {
-    for l in from..weights.len() {
-        let (lo, hi) = acts.split_at_mut(l + 1);
-        let a_prev = lo[l].view_mut2();
-        let mut z = hi[0].view_mut2();
-        // z = a^{l−1} (w^l)ᵀ, then + b^l and σ in one pass.
-        general_mat_mul(F::one(), &a_prev.view(), &weights[l].t(), F::zero(), &mut z);
-        let b = &biases[l];
-        for mut row in z.outer_iter_mut() {
-            Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
-        }
-    }
-}
-
-/// Anything that can lend a mutable 2-D view: an owned array or a view.
-pub(crate) trait AsViewMut2<F> {
-    fn view_mut2(&mut self) -> ArrayViewMut2<'_, F>;
-}
-impl<F> AsViewMut2<F> for Array2<F> {
-    fn view_mut2(&mut self) -> ArrayViewMut2<'_, F> {
-        self.view_mut()
-    }
-}
-impl<F> AsViewMut2<F> for ArrayViewMut2<'_, F> {
-    fn view_mut2(&mut self) -> ArrayViewMut2<'_, F> {
-        self.view_mut()
-    }
-}
-
-/// BP1 for the network's cost: δ^L = a^L − y (cross-entropy, book eq. 66) or
-/// (a^L − y) ⊙ σ′(z^L) (quadratic, book eq. 30), with σ′(z^L) = a^L(1 − a^L).
-pub(crate) fn output_delta<F: Real>(cost: Cost, a: ArrayView2<F>, y: ArrayView2<F>, mut delta: ArrayViewMut2<F>) {
-    match cost {
-        Cost::CrossEntropy => Zip::from(&mut delta).and(&a).and(&y).for_each(|d, &a, &y| *d = a - y),
-        Cost::Quadratic => Zip::from(&mut delta).and(&a).and(&y).for_each(|d, &a, &y| *d = (a - y) * a * (F::one() - a)),
-    }
-}
-
-/// BP2: δ^{l−1} = (δ^l w^l) ⊙ σ′(z^{l−1}), with σ′(z^{l−1}) = a^{l−1}(1 − a^{l−1}).
-pub(crate) fn propagate_delta<F: Real>(w: ArrayView2<F>, delta: ArrayView2<F>, a_prev: ArrayView2<F>, mut delta_prev: ArrayViewMut2<F>) {
-    general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
-    Zip::from(&mut delta_prev).and(&a_prev).for_each(|d, &a| *d = *d * a * (F::one() - a));
 }
 
 /// One-hot rows for digit labels (network2's `vectorized_result`), `labels.len() × classes`.

@@ -11,7 +11,7 @@ use crate::data::Dataset;
 use crate::network::Network;
 use crate::real::Real;
 use crate::rng::Rng;
-use crate::train::{check_data, to_matrices, TrainConfig, TrainError, Trainer};
+use crate::train::{bias_gradient_sum, check_data, check_first, TrainConfig, TrainError, Trainer};
 use serde::{Deserialize, Serialize};
 
 /// Sample size of the book's probes: "the first 1,000 training images".
@@ -57,13 +57,9 @@ impl Probe {
 
 /// Probe `net` on the first `count` examples of `data` (all of them if fewer).
 pub fn probe<F: Real>(net: &Network<F>, data: &Dataset, count: usize) -> Result<Probe, TrainError> {
-    let sample = data.take(count);
-    check_data(net, &sample)?;
-    let (x, y) = to_matrices::<F>(&sample, net.output_size());
-    let sums = net
-        .bias_gradient_sum(x.view(), y.view(), 250)
-        .map_err(|source| TrainError::Diverged { epoch: 0, source })?;
-    Ok(probe_from_sums(&sums, sample.len()))
+    check_first(net, data, count)?;
+    let count = count.min(data.len());
+    Ok(probe_from_sums(&bias_gradient_sum(net, data, count), count))
 }
 
 /// Turn Σ_x ∂C_x/∂b^l (all layers, output last) into the hidden layers' probe.

@@ -18,6 +18,8 @@ use crate::{Cost, Init, Network, Rng};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -144,7 +146,7 @@ struct Snapshot {
 /// learning-speed run of the chapter section.
 #[wasm_bindgen]
 pub struct Lab {
-    subset: Subset,
+    subset: Rc<Subset>,
     settings: Option<Settings>,
     trainer: Option<Trainer<f32>>,
     speed: Option<SpeedRun<f32>>,
@@ -156,11 +158,7 @@ impl Lab {
     /// `data::SUBSET_FILES`.
     #[wasm_bindgen(constructor)]
     pub fn new(ti: &[u8], tl: &[u8], vi: &[u8], vl: &[u8], si: &[u8], sl: &[u8]) -> Result<Lab, JsError> {
-        let subset = Subset::from_idx_files([ti, tl, vi, vl, si, sl]).map_err(js_err)?;
-        for d in [&subset.training, &subset.validation] {
-            d.expect_shape(28, 28).map_err(js_err)?;
-        }
-        Ok(Lab { subset, settings: None, trainer: None, speed: None })
+        Ok(Lab { subset: shared_subset([ti, tl, vi, vl, si, sl])?, settings: None, trainer: None, speed: None })
     }
 
     /// Sizes of the three splits as JSON `[training, validation, test]`.
@@ -174,6 +172,9 @@ impl Lab {
         let (sizes, init, config) = settings.validate().map_err(js_err)?;
         let mut rng = Rng::new(settings.seed as u64);
         let net = Network::<f32>::new(&sizes, init, settings.gain, Cost::CrossEntropy, &mut rng).map_err(js_err)?;
+        // The old trainer goes first, so that two copies of its training rows never
+        // coexist (wasm memory never shrinks): the settings were checked above.
+        self.trainer = None;
         self.trainer = Some(Trainer::new(net, config, rng, &self.subset.training).map_err(js_err)?);
         self.settings = Some(settings);
         Ok(())
@@ -288,6 +289,38 @@ impl Lab {
         self.trainer = Some(Trainer::new(net, config, Rng::new(0), &self.subset.training).map_err(js_err)?);
         Ok(sizes)
     }
+}
+
+thread_local! {
+    /// The digits of the labs alive in this thread, and a hash of the files they came
+    /// from: the worker makes two labs (the panel's and the chapter's) of the same files,
+    /// and one copy of the images serves both.
+    static SUBSET: RefCell<(u64, Weak<Subset>)> = RefCell::new((0, Weak::new()));
+}
+
+/// The subset of these six files: the one a living lab already holds, or a new one.
+fn shared_subset(files: [&[u8]; 6]) -> Result<Rc<Subset>, JsError> {
+    // FNV-1a over every byte and each file's length: a few lines, where std's SipHash
+    // would add a kilobyte to the module.
+    let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in files {
+        for &b in f.iter().chain(&(f.len() as u64).to_le_bytes()) {
+            key = (key ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    SUBSET.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        if let (true, Some(subset)) = (shared.0 == key, shared.1.upgrade()) {
+            return Ok(subset);
+        }
+        let subset = Subset::from_idx_files(files).map_err(js_err)?;
+        for d in [&subset.training, &subset.validation] {
+            d.expect_shape(28, 28).map_err(js_err)?;
+        }
+        let subset = Rc::new(subset);
+        *shared = (key, Rc::downgrade(&subset));
+        Ok(subset)
+    })
 }
 
 /// A training run for `scripts/bench-browser.mjs`: a [784, …, 10] network on the lab's

@@ -1,10 +1,10 @@
 //! Backpropagation against independent references: central finite differences of the
-//! cost, and a per-example loop transcribed from network2's `backprop`.
+//! cost, and the book's own per-example `backprop` (`gradlab::network2`).
 
 mod common;
 use common::*;
-use gradlab::Cost;
-use ndarray::Array2;
+use gradlab::{network2, Cost};
+use ndarray::{Array1, Array2};
 
 /// The five-point central difference
 /// C′ ≈ (−C(θ+2h) + 8C(θ+h) − 8C(θ−h) + C(θ−2h)) / 12h, whose truncation error is ∝ h⁴:
@@ -76,34 +76,66 @@ fn finite_differences_quadratic_several_depths() {
     }
 }
 
+/// The batched backward pass ([`gradlab::backprop`]) against network2's `backprop` summed
+/// example by example. The two add in different orders (matrix products against one
+/// example's dot products), so they agree to rounding: within 1e-12 relative in f64.
 #[test]
-fn batched_backprop_equals_per_example_reference() {
+fn batched_backprop_equals_network2_backprop() {
     for cost in [Cost::CrossEntropy, Cost::Quadratic] {
         let net = random_net(&[9, 7, 6, 5, 4], cost, 3);
         let (x, y) = random_batch(11, 9, 4, 4);
         let g = net.gradient(x.view(), y.view()).unwrap();
-        let mut sum_b: Vec<Vec<f64>> = net.biases().iter().map(|b| vec![0.0; b.len()]).collect();
+        let mut sum_b: Vec<Array1<f64>> = net.biases().iter().map(|b| Array1::zeros(b.len())).collect();
         let mut sum_w: Vec<Array2<f64>> = net.weights().iter().map(|w| Array2::zeros(w.dim())).collect();
         for r in 0..x.nrows() {
-            let (nb, nw) = reference_backprop(net.weights(), net.biases(), cost, &x.row(r).to_vec(), &y.row(r).to_vec());
+            let (nb, nw) = network2::backprop(&net, &x.row(r).to_owned(), &y.row(r).to_owned());
             for l in 0..net.depth() {
-                for j in 0..nb[l].len() {
-                    sum_b[l][j] += nb[l][j];
-                    for k in 0..nw[l][j].len() {
-                        sum_w[l][[j, k]] += nw[l][j][k];
-                    }
-                }
+                sum_b[l] = &sum_b[l] + &nb[l];
+                sum_w[l] = &sum_w[l] + &nw[l];
             }
         }
         for l in 0..net.depth() {
-            let err_b = max_rel_diff(g.nabla_b[l].as_slice().unwrap(), &sum_b[l], 1e-12);
-            let err_w = max_rel_diff(g.nabla_w[l].as_slice().unwrap(), sum_w[l].as_slice().unwrap(), 1e-12);
+            let err_b = max_rel_diff(g.nabla_b[l].as_slice().unwrap(), sum_b[l].as_slice().unwrap(), 1e-12);
+            let err_w = max_rel_diff(&flat(&g.nabla_w[l]), &flat(&sum_w[l]), 1e-12);
             assert!(err_b < 1e-12 && err_w < 1e-12, "{cost:?} layer {l}: {err_b:e} {err_w:e}");
+            // Not vacuous: every layer's gradient is far from zero.
+            assert!(flat(&sum_w[l]).iter().fold(0.0f64, |m, v| m.max(v.abs())) > 1e-3, "{cost:?} layer {l}");
         }
-        // And the cheaper bias-only path used by the probes, in uneven chunks.
-        let sums = net.bias_gradient_sum(x.view(), y.view(), 4).unwrap();
+        // The bias-only pass of the probes is the same backward pass: in one chunk it
+        // gives the same bits; in uneven chunks the sums are added in another order.
+        let whole = net.bias_gradient_sum(x.view(), y.view(), x.nrows()).unwrap();
+        let chunked = net.bias_gradient_sum(x.view(), y.view(), 4).unwrap();
         for l in 0..net.depth() {
-            assert!(max_rel_diff(sums[l].as_slice().unwrap(), &sum_b[l], 1e-12) < 1e-12);
+            assert_eq!(whole[l], g.nabla_b[l], "{cost:?} layer {l}");
+            assert!(max_rel_diff(chunked[l].as_slice().unwrap(), sum_b[l].as_slice().unwrap(), 1e-12) < 1e-12);
+        }
+        // And the batched feedforward against network2's, example by example.
+        let a = net.feedforward(x.view()).unwrap();
+        for r in 0..x.nrows() {
+            let want = network2::feedforward(&net, &x.row(r).to_owned());
+            assert!(max_rel_diff(&a.row(r).to_vec(), want.as_slice().unwrap(), 1e-12) < 1e-14, "{cost:?} row {r}");
         }
     }
+}
+
+/// The book's output error (BP1) for each cost: cross-entropy's δ = a − y has no σ′ in
+/// it (book eq. 66), the quadratic cost's does (eq. 30).
+#[test]
+fn cost_delta_is_bp1() {
+    let z = ndarray::array![-2.0, 0.0, 3.0];
+    let a = z.mapv(sigmoid);
+    let y = ndarray::array![0.0, 1.0, 0.0];
+    let ce = Cost::CrossEntropy.delta(&z, &a, &y);
+    let q = Cost::Quadratic.delta(&z, &a, &y);
+    for j in 0..3 {
+        assert_eq!(ce[j], a[j] - y[j]);
+        let sp = sigmoid(z[j]) * (1.0 - sigmoid(z[j]));
+        assert!((q[j] - (a[j] - y[j]) * sp).abs() <= 1e-16, "{j}: {} vs {}", q[j], (a[j] - y[j]) * sp);
+    }
+    assert_eq!(q[1], -0.125); // (½ − 1) · σ′(0) = −½ · ¼
+}
+
+/// A matrix's entries in logical (row-major) order, whatever its memory layout.
+fn flat(m: &Array2<f64>) -> Vec<f64> {
+    m.iter().copied().collect()
 }

@@ -1,13 +1,14 @@
-//! The training step against network2's `update_mini_batch`, transcribed per example
-//! (tests/common), and a small network worked by the book's equations by hand.
+//! The training step against the book's `update_mini_batch` (`gradlab::network2`), the
+//! sparse step against the dense one, and a small network worked by the book's equations
+//! by hand.
 
 mod common;
 use common::*;
 use gradlab::data::Dataset;
-use gradlab::train::{sgd_step, SparseRows, sgd_step_sparse};
 use gradlab::network::Workspace;
-use gradlab::{Cost, Network, Rng, TrainConfig, Trainer};
-use ndarray::{array, Array2};
+use gradlab::train::{sgd_step, sgd_step_sparse, to_matrices, SparseRows, TrainError, MAX_SPARSE_WIDTH};
+use gradlab::{network2, Cost, Network, Rng, TrainConfig, Trainer};
+use ndarray::{array, Array1, Array2};
 
 /// A small synthetic image set: `n` images of `side×side` bytes, ~70 % zeros like MNIST.
 fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
@@ -28,20 +29,22 @@ fn trainer_matches_network2_update_without_shuffling() {
         trainer.run_epoch().unwrap();
         trainer.run_epoch().unwrap();
 
-        let (mut w, mut b) = (net.weights().to_vec(), net.biases().to_vec());
-        let examples: Vec<(Vec<f64>, Vec<f64>)> = (0..data.len())
+        // network2's SGD without shuffling: update_mini_batch over consecutive slices.
+        let mut book = net.clone();
+        let examples: Vec<(Array1<f64>, Array1<f64>)> = (0..data.len())
             .map(|i| {
                 let x = data.image(i).iter().map(|&p| p as f64 / 255.0).collect();
-                let mut y = vec![0.0; 3];
+                let mut y = Array1::zeros(3);
                 y[data.label(i) as usize] = 1.0;
                 (x, y)
             })
             .collect();
         for _epoch in 0..2 {
-            for batch in examples.chunks(m) {
-                reference_update(&mut w, &mut b, cost, batch, eta, lmbda, data.len());
+            for mini_batch in examples.chunks(m) {
+                network2::update_mini_batch(&mut book, mini_batch, eta, lmbda, data.len());
             }
         }
+        let (w, b) = (book.weights(), book.biases());
         for l in 0..3 {
             let got: Vec<f64> = trainer.net.weights()[l].iter().copied().collect();
             let want: Vec<f64> = w[l].iter().copied().collect();
@@ -55,45 +58,72 @@ fn trainer_matches_network2_update_without_shuffling() {
     }
 }
 
+/// The sparse first layer against the dense step: the same sums in another order (and
+/// with fused multiply-adds where the CPU has them), so equal to rounding, 1e-12 in f64.
 #[test]
 fn sparse_and_dense_steps_agree() {
     let data = synthetic(12, 5, 4, 2);
     let net = random_net(&[25, 30, 4], Cost::CrossEntropy, 8); // width 30: the specialised kernel
     let batch: Vec<usize> = vec![3, 0, 7, 11, 5];
-    let mut x = SparseRows::<f64>::default();
-    x.fill(&data, &(0..data.len()).collect::<Vec<_>>());
+    let x = SparseRows::<f64>::from_dataset(&data);
+    let (xd, yd) = to_matrices::<f64>(&data, 4);
     let mut y = Array2::zeros((5, 4));
     let mut ws_dense = Workspace::new(net.sizes(), 5);
-    let mut dense = net.clone();
-    {
-        // Dense inputs for the reference path.
-        let (xd, yd) = gradlab::train::to_matrices::<f64>(&data, 4);
-        for (r, &i) in batch.iter().enumerate() {
-            y.row_mut(r).assign(&yd.row(i));
-            ws_dense_input(&mut ws_dense).row_mut(r).assign(&xd.row(i));
-        }
+    for (r, &i) in batch.iter().enumerate() {
+        y.row_mut(r).assign(&yd.row(i));
+        ws_dense.input_mut().row_mut(r).assign(&xd.row(i));
     }
+    let mut dense = net.clone();
     sgd_step(&mut dense, &mut ws_dense, &y, 5, 0.3, 1.5, 12);
     let mut sparse = net.clone();
-    let mut ws = Workspace::new(net.sizes(), 5);
+    // The trainer's buffers: no dense a^0 at all.
+    let mut ws = Workspace::without_input(net.sizes(), 5);
     sgd_step_sparse(&mut sparse, &mut ws, &x, &batch, &y, 0.3, 1.5, 12);
     for l in 0..2 {
         let a: Vec<f64> = dense.weights()[l].iter().copied().collect();
         let b: Vec<f64> = sparse.weights()[l].iter().copied().collect();
         assert!(max_rel_diff(&a, &b, 1e-9) < 1e-12, "layer {l}");
         assert!(max_rel_diff(dense.biases()[l].as_slice().unwrap(), sparse.biases()[l].as_slice().unwrap(), 1e-9) < 1e-12);
+        // Not two untouched networks.
+        let before: Vec<f64> = net.weights()[l].iter().copied().collect();
+        assert!(max_rel_diff(&a, &before, 1e-9) > 1e-6, "layer {l} did not move");
     }
 }
 
-fn ws_dense_input(ws: &mut Workspace<f64>) -> ndarray::ArrayViewMut2<'_, f64> {
-    ws.input_mut()
+/// The sparse rows hold exactly the dense inputs: the same floats at the non-zero
+/// pixels, and nothing else.
+#[test]
+fn sparse_rows_hold_the_dense_inputs_exactly() {
+    let data = synthetic(9, 6, 3, 5);
+    let x = SparseRows::<f32>::from_dataset(&data);
+    let (dense, _) = to_matrices::<f32>(&data, 3);
+    assert_eq!((x.rows(), x.width()), (9, 36));
+    for r in 0..9 {
+        let mut row = Array1::<f32>::zeros(36);
+        for (p, v) in x.row(r) {
+            assert_ne!(v, 0.0);
+            row[p] = v;
+        }
+        assert_eq!(row, dense.row(r));
+    }
+}
+
+#[test]
+fn images_too_wide_for_the_sparse_rows_are_refused() {
+    let side = 257; // 66,049 pixels
+    assert!(side * side > MAX_SPARSE_WIDTH);
+    let data = Dataset::new(vec![1; side * side], vec![0], side, side).unwrap();
+    let net = random_net(&[side * side, 1, 2], Cost::CrossEntropy, 1);
+    let e = Trainer::new(net, TrainConfig::default(), Rng::new(0), &data).unwrap_err();
+    assert_eq!(e, TrainError::TooWide(side * side));
+    assert!(e.to_string().contains("66049 pixels"), "{e}");
 }
 
 /// A [2, 2, 1] network with cross-entropy cost, worked through the book's equations one
 /// number at a time (BP1–BP4, eq. 93–94), for one example and one SGD step.
 #[test]
 fn hand_worked_two_two_one() {
-    let s = |z: f64| 1.0 / (1.0 + (-z).exp());
+    let s = sigmoid;
     let (w1, b1) = (array![[0.5, -0.3], [0.8, 0.2]], array![0.1, -0.2]);
     let (w2, b2) = (array![[1.5, -2.0]], array![0.3]);
     let net = Network::from_parts(vec![2, 2, 1], vec![w1, w2], vec![b1, b2], Cost::CrossEntropy).unwrap();

@@ -1,15 +1,10 @@
 //! The chapter's phenomenon, statistically, on the shipped MNIST subset: at
 //! initialisation the early hidden layers learn much more slowly than the later ones.
 
-use gradlab::data::{Subset, SUBSET_FILES};
+mod common;
+use common::subset::subset;
 use gradlab::experiments::{book_sizes, init_probe, BOOK_WIDTH};
 use gradlab::Init;
-
-fn subset() -> Subset {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/");
-    let f: Vec<Vec<u8>> = SUBSET_FILES.iter().map(|n| std::fs::read(format!("{dir}{n}")).unwrap()).collect();
-    Subset::from_idx_files([&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]]).unwrap()
-}
 
 #[test]
 fn gradient_norms_fall_by_3x_per_layer_towards_the_input_over_ten_seeds() {

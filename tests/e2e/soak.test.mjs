@@ -6,13 +6,18 @@
 //     measured after a forced GC, --js-flags=--expose-gc) and the wasm memories of the
 //     main thread and the worker (memory.buffer.byteLength), sampled after a 30-epoch
 //     warm-up and at epochs 100, 200 and 300;
-//   - no main-thread task over 50 ms (Long Tasks API), as in network.test.mjs.
+//   - no main-thread task over 50 ms (Long Tasks API), as in network.test.mjs;
+//   - the worker's wasm memory within WORKER_MAX, and again while a fresh worker trains
+//     the chapter's deepest network, [784, 30, 30, 30, 30, 10]: the digits are held once
+//     for both of its labs, as bytes, and the trainer keeps only their non-zero pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, openLab, inkPixels, LONGTASKS } from './helpers.mjs';
 
 const EPOCHS = 300;
 const SAMPLES = [30, 100, 200, 300];
+const WORKER_MAX = 24 * 2 ** 20;
+const mb = (b) => (b / 2 ** 20).toFixed(2);
 
 
 let lab;
@@ -74,7 +79,6 @@ test(`${EPOCHS} epochs in the worker: memory stops growing, no long task, the ch
   console.log(`  chart redraws, last 100 (max, mean ms): ${JSON.stringify(draws)}`);
   const last = samples.at(-1);
   const seconds = (last.t - t0) / 1000;
-  const mb = (b) => (b / 2 ** 20).toFixed(2);
   console.log(`soak: ${EPOCHS} epochs in ${seconds.toFixed(1)} s`);
   for (const s of samples) console.log(`  epoch ${s.epoch}: JS heap ${mb(s.heap)} MB, wasm main ${mb(s.main)} MB, worker ${mb(s.worker)} MB, history ${mb(s.historyJson)} MB as JSON`);
 
@@ -102,6 +106,23 @@ test(`${EPOCHS} epochs in the worker: memory stops growing, no long task, the ch
     const g = end[k] - samples[0][k];
     assert.ok(g <= 2 ** 20, `wasm memory (${k}) grew ${g} bytes after the warm-up`);
   }
+  assert.ok(end.worker <= WORKER_MAX, `the worker's wasm memory is ${mb(end.worker)} MB (at most ${mb(WORKER_MAX)})`);
   assert.deepEqual(long, [], 'main-thread tasks over 50 ms while training');
+  assert.deepEqual(errors, []);
+});
+
+test(`a fresh worker training [784, 30, 30, 30, 30, 10] keeps its wasm memory within ${mb(WORKER_MAX)} MB`, async () => {
+  const { page, url, errors } = lab;
+  await openLab(page, url);
+  await page.focus('#net-hidden');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight'); // 4 hidden layers
+  await type(page, '#net-epochs', 3);
+  await page.waitForFunction(() => window.gradlab.snapshot?.probe.layers.length === 4 && window.gradlab.snapshot.epoch === 0);
+  await page.click('#net-start');
+  await page.waitForFunction(() => window.gradlab.snapshot.epoch >= 3 && window.gradlab.status === 'idle', null, { timeout: 120_000, polling: 50 });
+  const s = await sample(page);
+  console.log(`deep: epoch ${s.epoch}: wasm main ${mb(s.main)} MB, worker ${mb(s.worker)} MB`);
+  assert.ok(s.worker <= WORKER_MAX, `the worker's wasm memory is ${mb(s.worker)} MB (at most ${mb(WORKER_MAX)})`);
   assert.deepEqual(errors, []);
 });

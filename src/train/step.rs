@@ -1,0 +1,68 @@
+//! One SGD step on a mini-batch: the batched backward pass of [`crate::backprop`] with
+//! network2's update fused into it. The weight update is fused into the matrix product
+//! of BP4: `general_mat_mul(−η/m, δᵀ, a, 1 − ηλ/n, w)`, so ∂C/∂w is never stored; it is
+//! formed only after δ^{l−1} has been computed from the *old* w^l, so the result is
+//! network2's (which computes every gradient before updating).
+
+use super::kernels;
+use super::sparse::SparseRows;
+use crate::backprop::{backward, forward, rows_mut};
+use crate::network::{Network, Workspace};
+use crate::real::Real;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array2, Axis, Zip};
+
+/// One SGD step on a dense mini-batch already in the first `m` rows of
+/// `ws.activations[0]` (inputs) and `y` (one-hot targets): backpropagation and the
+/// network2 update, fused. `n` is the training-set size. This is the reference path for
+/// any input; [`super::Trainer`] uses [`sgd_step_sparse`], which gives the same numbers faster.
+pub fn sgd_step<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize) {
+    forward(&net.weights, &net.biases, &mut rows_mut(&mut ws.activations, m), 0);
+    backward_and_update(net, ws, y, m, eta, lambda, n, None);
+}
+
+/// The same step as [`sgd_step`] with the inputs given sparse: the first layer adds, for
+/// each example, only the weight columns of its non-zero pixels (forward), and updates
+/// only those columns besides the weight decay (backward). Every other layer is dense.
+/// `ws` may be [`Workspace::without_input`]: a^0 is never read.
+///
+/// The mini-batch is the rows `batch` of `x`; `y` holds their one-hot targets.
+#[allow(clippy::too_many_arguments)]
+pub fn sgd_step_sparse<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, x: &SparseRows<F>, batch: &[usize], y: &Array2<F>, eta: f64, lambda: f64, n: usize) {
+    let m = batch.len();
+    {
+        let w1 = net.weights[0].as_slice_memory_order().expect("weights are stored contiguously");
+        let b1 = net.biases[0].as_slice().expect("biases are contiguous");
+        let mut z1 = ws.activations[1].slice_mut(s![..m, ..]);
+        let z1 = z1.as_slice_mut().expect("activation rows are contiguous");
+        kernels::sparse_forward(w1, b1, x, batch, z1);
+    }
+    forward(&net.weights, &net.biases, &mut rows_mut(&mut ws.activations, m), 1);
+    backward_and_update(net, ws, y, m, eta, lambda, n, Some((x, batch)));
+}
+
+/// BP1–BP4 from the activations in `ws`, and the update of every layer as soon as its
+/// δ^l is known. The first layer's weight update uses the sparse inputs when given.
+#[allow(clippy::too_many_arguments)]
+fn backward_and_update<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize, sparse: Option<(&SparseRows<F>, &[usize])>) {
+    let Network { weights, biases, cost, .. } = net;
+    let decay = F::from_f64_lossy(1.0 - eta * lambda / n as f64);
+    let step = F::from_f64_lossy(eta / m as f64);
+    let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
+    let mut deltas = rows_mut(&mut ws.deltas, m);
+    backward(*cost, weights, &acts, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
+        // b ← b − (η/m) Σ_x δ_x (BP3).
+        let nabla_b = delta.sum_axis(Axis(0));
+        Zip::from(&mut biases[l]).and(&nabla_b).for_each(|b, &g| *b = *b - step * g);
+        match (l, sparse) {
+            (0, Some((x, batch))) => {
+                // w ← (1 − ηλ/n) w, then w_{·p} −= (η/m) Σ_r x_rp δ_r over non-zero x_rp.
+                let w1 = w.as_slice_memory_order_mut().expect("weights are stored contiguously");
+                let delta = delta.as_slice().expect("delta rows are contiguous");
+                kernels::sparse_update(w1, decay, step, x, batch, delta);
+            }
+            // w ← (1 − ηλ/n) w − (η/m) δᵀ a^{l−1} (BP4 and eq. 93, one product).
+            _ => general_mat_mul(-step, &delta.t(), &a_prev, decay, w),
+        }
+    });
+}
