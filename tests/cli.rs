@@ -1,6 +1,9 @@
 //! The command line as a user runs it: tables beside the book's numbers, files written,
 //! clear errors.
 
+mod common;
+
+use common::idx::{gzip, idx};
 use std::process::Command;
 
 fn gradlab(args: &[&str]) -> (bool, String, String) {
@@ -82,23 +85,6 @@ fn bad_input_gets_a_clear_error_and_a_failing_exit() {
     assert!(!ok && err.contains("η must be a positive finite number, but is -1"), "{err}");
     let (ok, _, _) = gradlab(&["norms", "--seeds", "0"]);
     assert!(!ok);
-}
-
-/// An IDX file of unsigned bytes: magic 0x000008NN, the dimensions, then `data`.
-fn idx(dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut v = vec![0, 0, 8, dims.len() as u8];
-    for d in dims {
-        v.extend_from_slice(&d.to_be_bytes());
-    }
-    v.extend_from_slice(data);
-    v
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod idx;
+
 use gradlab::{Cost, Network, Rng};
 use ndarray::{Array1, Array2};
 
