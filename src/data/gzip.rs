@@ -48,8 +48,10 @@ pub fn gunzip_bounded(bytes: &[u8], max: usize) -> Result<Vec<u8>, DataError> {
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Err(DataError::TruncatedGzip),
             Err(e) => {
-                let m = e.to_string();
-                // flate2's checksum message starts with the words DataError's message adds.
+                // flate2's own words (its errors carry a message); formatting the io::Error
+                // itself would also link std's table of error-kind names into the wasm.
+                let m = e.get_ref().map_or_else(|| "bad gzip data".to_owned(), |m| m.to_string());
+                // The checksum message starts with the words DataError's message adds.
                 let m = m.strip_prefix("corrupt gzip stream ").unwrap_or(&m).to_owned();
                 return Err(DataError::CorruptGzip(m));
             }
