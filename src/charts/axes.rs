@@ -1,3 +1,5 @@
+//! Axes: ranges and ticks chosen here (linear, integer, log₁₀, fixed labels), and the plotters coordinate that draws them.
+
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
 use super::text::{format_value, minus, superscript};
@@ -24,7 +26,7 @@ pub(super) struct Axis {
 /// Axis ends are kept within ±BIG so spans stay finite; values beyond are pinned.
 pub(super) const BIG: f64 = f64::MAX / 4.0;
 
-pub(super) fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
+fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
     let (mut lo, mut hi) = (lo.clamp(-BIG, BIG), hi.clamp(-BIG, BIG));
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
@@ -46,7 +48,7 @@ pub(super) fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
 
 /// A step of 1, 2 or 5 × 10ⁿ giving the number of intervals over `span` nearest to
 /// `target`.
-pub(super) fn nice_step(span: f64, target: usize) -> f64 {
+fn nice_step(span: f64, target: usize) -> f64 {
     let target = target.max(1) as f64;
     let raw = span / target;
     if !(raw.is_finite() && raw > 0.0) {

@@ -1,3 +1,5 @@
+//! The book's bar chart of ∂C/∂b for the first six neurons of each hidden layer.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -1,3 +1,5 @@
+//! The single-neuron chain: σ′(z), the terms w·σ′(z) and their running product.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -48,7 +50,7 @@ pub fn chain_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &C
     product_panel(&panels[2], &report.running_product, t, theme, top)
 }
 
-pub(super) fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &ChainReport, t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
+fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &ChainReport, t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
     let zr = SIGMA_Z_RANGE;
     let pinned = report.z.iter().any(|z| z.is_infinite() || z.abs() > zr);
     let dot = theme.color(1);
@@ -97,7 +99,7 @@ pub(super) fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rep
     Ok(())
 }
 
-pub(super) fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, terms: &[f64], t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
+fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, terms: &[f64], t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
     let has_pos = terms.iter().any(|v| v.is_finite() && *v > 0.0);
     let has_neg = terms.iter().any(|v| v.is_finite() && *v < 0.0);
     let has_over = terms.iter().any(|v| !v.is_finite());
@@ -157,7 +159,7 @@ pub(super) fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, ter
 }
 
 
-pub(super) fn product_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, product: &[f64], t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
+fn product_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, product: &[f64], t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
     let color = theme.color(2);
     let first_over = product.iter().position(|v| !v.is_finite());
     let first_zero = product.iter().position(|v| *v == 0.0);

@@ -1,3 +1,5 @@
+//! Accuracy by number of hidden layers, mean ± std, beside the book's.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

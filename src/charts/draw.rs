@@ -1,3 +1,5 @@
+//! Primitives in pixel coordinates: text, lines, rectangles, hatching, markers, legend swatches.
+
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -59,7 +61,7 @@ pub(super) fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, a: Px, b:
 /// for readers who cannot tell the colours apart (deuteranopes see the palette's blue and
 /// bluish green, or vermillion and orange, as close), and in a grey print. The upward
 /// triangle comes last: it also marks overflow at the top edge.
-pub(super) const LAYER_SHAPES: [Shape; 6] = [Shape::Circle, Shape::Diamond, Shape::Down, Shape::Right, Shape::Left, Shape::Up];
+const LAYER_SHAPES: [Shape; 6] = [Shape::Circle, Shape::Diamond, Shape::Down, Shape::Right, Shape::Left, Shape::Up];
 
 pub(super) fn layer_shape(l: usize) -> Shape {
     LAYER_SHAPES[l % LAYER_SHAPES.len()]

@@ -1,3 +1,5 @@
+//! ‖δˡ‖ per hidden layer, beside the book's values.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -1,3 +1,5 @@
+//! A chart's frame (background, wrapped title, legend) and one cartesian panel with our axes, with the helpers that draw in it (line runs, edge bands).
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -1,3 +1,5 @@
+//! The learning-speed curves: ‖δˡ‖ of each hidden layer against the epoch.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -1,3 +1,5 @@
+//! The chain's |∂C/∂b₁| against its weight.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -1,3 +1,5 @@
+//! The words of the charts ([`ChartText`]), number formatting, and the text measuring that lays them out.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -193,7 +195,7 @@ pub(super) fn measure<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: 
     Measure { unit: (w as f64 / 10.0).max(1.0), height: (h as f64).max(1.0) }
 }
 
-pub(super) fn char_weight(c: char) -> f64 {
+fn char_weight(c: char) -> f64 {
     match c {
         ' ' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | 'i' | 'l' | 'j' | 'I' | '(' | ')' | '[' | ']' | 'f' | 't' | 'r' => 0.55,
         'm' | 'w' | 'M' | 'W' | '%' => 1.5,

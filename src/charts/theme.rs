@@ -1,3 +1,5 @@
+//! The look of the charts: the Okabe–Ito palette and [`Theme`] (colours, font, sizes, scale).
+
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -135,7 +137,7 @@ impl Theme {
         (v * self.k()).round().max(1.0) as i32
     }
 
-    pub(super) fn fk(&self) -> f64 {
+    fn fk(&self) -> f64 {
         if self.font_scale.is_finite() && self.font_scale > 0.0 {
             self.font_scale.min(16.0)
         } else {

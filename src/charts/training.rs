@@ -1,3 +1,5 @@
+//! Accuracy and cost against the epoch, in two stacked panels.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -34,7 +36,7 @@ pub fn training_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, accurac
 }
 
 /// A linear y axis for a series; `bounds` limit it (percentages stay in 0–100).
-pub(super) fn series_axis(values: &[f64], bounds: Option<(f64, f64)>, height: f64, theme: &Theme) -> Axis {
+fn series_axis(values: &[f64], bounds: Option<(f64, f64)>, height: f64, theme: &Theme) -> Axis {
     let (lo, hi) = match finite_minmax(values.iter().copied().filter(|v| v.abs() <= BIG)) {
         Some((a, b)) => {
             let pad = ((b - a) * 0.1).max(b.abs().max(a.abs()) * 0.005).max(1e-9);
@@ -57,7 +59,7 @@ pub(super) fn series_axis(values: &[f64], bounds: Option<(f64, f64)>, height: f6
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn series_panel<DB: DrawingBackend>(
+fn series_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     values: &[f64],
     x_lo: f64,
