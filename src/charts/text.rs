@@ -190,6 +190,8 @@ pub(super) struct Measure {
     pub(super) height: f64,
 }
 
+/// The backend's text metrics for `style`, calibrated on its own estimate of a run of
+/// digits; [`Measure::width`] weighs other characters against it.
 pub(super) fn measure<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: &TextStyle) -> Measure {
     let (w, h) = area.estimate_text_size("0000000000", style).unwrap_or((70, 14));
     Measure { unit: (w as f64 / 10.0).max(1.0), height: (h as f64).max(1.0) }

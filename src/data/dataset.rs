@@ -5,6 +5,8 @@ use std::ops::Range;
 use super::idx::{parse_idx_with_limit, Idx};
 use super::{dims_string, DataError, MAX_DECOMPRESSED_BYTES};
 
+/// Images (row-major, one image = [`pixels()`](Dataset::pixels) bytes, 0 = background,
+/// 255 = ink) with their labels 0–9.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     images: Vec<u8>,

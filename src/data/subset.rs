@@ -14,6 +14,7 @@ pub const SUBSET_FILES: [&str; 6] = [
     "test-labels-idx1-ubyte.gz",
 ];
 
+/// The shipped subset: training, validation and test datasets.
 #[derive(Clone, Debug)]
 pub struct Subset {
     pub training: Dataset,
