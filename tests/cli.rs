@@ -1,6 +1,9 @@
 //! The command line as a user runs it: tables beside the book's numbers, files written,
 //! clear errors.
 
+mod common;
+
+use common::idx::{gzip, idx};
 use std::process::Command;
 
 fn gradlab(args: &[&str]) -> (bool, String, String) {
@@ -84,23 +87,6 @@ fn bad_input_gets_a_clear_error_and_a_failing_exit() {
     assert!(!ok);
 }
 
-/// An IDX file of unsigned bytes: magic 0x000008NN, the dimensions, then `data`.
-fn idx(dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut v = vec![0, 0, 8, dims.len() as u8];
-    for d in dims {
-        v.extend_from_slice(&d.to_be_bytes());
-    }
-    v.extend_from_slice(data);
-    v
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
-
 #[test]
 fn mnist_dir_in_the_original_layout_loads_and_splits_50000_10000() {
     // Synthetic files of the full MNIST sizes (LeCun et al.: 60,000 training and 10,000 test
@@ -125,4 +111,34 @@ fn mnist_dir_in_the_original_layout_loads_and_splits_50000_10000() {
     let (ok, _, err) = gradlab(&["--mnist", d, "--out", out.to_str().unwrap(), "norms", "--seeds", "1"]);
     assert!(!ok && err.contains("t10k-labels-idx1-ubyte: labels have 2 dimensions, expected 1"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_installed_copy_runs_from_any_folder_and_data_dir_still_reads_files() {
+    // As after `cargo install --path .`: the program alone, elsewhere, started from a third
+    // folder. The subset is built into it, so nothing depends on the source tree.
+    let bin = tmp("installed-bin").join("gradlab");
+    std::fs::copy(env!("CARGO_BIN_EXE_gradlab"), &bin).unwrap();
+    let cwd = tmp("installed-cwd");
+    let out = cwd.join("out");
+    let run = |args: &[&str]| {
+        let o = Command::new(&bin).args(args).current_dir(&cwd).output().expect("runs");
+        (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (ok, stdout, err) = run(&["--out", out.to_str().unwrap(), "train", "--sizes", "784,10,10", "--epochs", "1", "--limit", "100"]);
+    assert!(ok, "{err}");
+    assert!(stdout.lines().any(|l| l.trim_start().starts_with("1 ") && l.contains('%')), "{stdout}");
+
+    // --data DIR reads the six files from a folder: the same numbers as the built-in copy.
+    let data = tmp("installed-data");
+    for f in gradlab::data::SUBSET_FILES {
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/data").join(f), data.join(f)).unwrap();
+    }
+    let (ok, from_dir, err) = run(&["--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "train", "--sizes", "784,10,10", "--epochs", "1", "--limit", "100"]);
+    assert!(ok, "{err}");
+    assert_eq!(from_dir, stdout);
+    // A folder without them names the missing file.
+    let empty = tmp("installed-empty");
+    let (ok, _, err) = run(&["--data", empty.to_str().unwrap(), "norms", "--seeds", "1"]);
+    assert!(!ok && err.contains("cannot read") && err.contains("train-images-idx3-ubyte.gz"), "{err}");
 }

@@ -4,7 +4,7 @@
 //   page   – the static text of index.html, keyed by `data-i18n="key"` (sets innerHTML)
 //            and `data-i18n-attr="aria-label:key title:key2"` (sets attributes);
 //   ui     – the sentences ui.js and main.js compose, with {name} placeholders;
-//   charts – the chart labels, a partial ChartText (src/charts.rs) the wasm core reads.
+//   charts – the chart labels, a partial ChartText (src/charts/text.rs) the wasm core reads.
 // English is the page as written: index.html itself for `page` (read once, at start, so
 // switching back restores it), and en.js for `ui` and `charts` (empty: the core's default).
 //

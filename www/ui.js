@@ -14,7 +14,7 @@ const SERIES = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6', '--s7', '--s8'].
 
 /**
  * CSS height of each chart for a CSS width. The chain's three panels sit side by side
- * when the canvas is at least 1.8 times as wide as high (src/charts.rs `chain_chart`),
+ * when the canvas is at least 1.8 times as wide as high (src/charts/chain.rs `chain_chart`),
  * which these heights make so from CHAIN_SIDE_BY_SIDE px on, and stack on a narrow screen.
  */
 const CHAIN_SIDE_BY_SIDE = 620;

@@ -66,9 +66,10 @@ struct Common {
     /// the first 50,000 training images train and the last 10,000 validate.
     #[arg(long, global = true, value_name = "DIR")]
     mnist: Option<PathBuf>,
-    /// The folder holding the shipped subset.
-    #[arg(long, global = true, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data"))]
-    data: PathBuf,
+    /// Read the subset's six files (www/data/*.gz) from this folder instead of the copy
+    /// built into this program.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
     /// Float type for the computation: f64 (default; exact interop with network2.py) or f32 (faster).
     #[arg(long, global = true, value_enum, default_value_t = Precision::F64)]
     precision: Precision,
@@ -209,10 +210,25 @@ fn read(path: &Path) -> Result<Vec<u8>, BoxError> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
 }
 
-/// The data: the shipped subset, or the original MNIST files split as the book did.
+/// The shipped subset, built into the program so that it runs from any folder once
+/// installed (`cargo install --path .`), in the order of `SUBSET_FILES`.
+const SHIPPED_SUBSET: [&[u8]; 6] = [
+    include_bytes!("../../www/data/train-images-idx3-ubyte.gz"),
+    include_bytes!("../../www/data/train-labels-idx1-ubyte.gz"),
+    include_bytes!("../../www/data/validation-images-idx3-ubyte.gz"),
+    include_bytes!("../../www/data/validation-labels-idx1-ubyte.gz"),
+    include_bytes!("../../www/data/test-images-idx3-ubyte.gz"),
+    include_bytes!("../../www/data/test-labels-idx1-ubyte.gz"),
+];
+
+/// The data: the shipped subset (built in, or from `--data DIR`), or the original MNIST
+/// files split as the book did.
 fn load(c: &Common) -> Result<Subset, BoxError> {
     let Some(dir) = &c.mnist else {
-        let files: Vec<Vec<u8>> = SUBSET_FILES.iter().map(|f| read(&c.data.join(f))).collect::<Result<_, _>>()?;
+        let Some(data) = &c.data else {
+            return Ok(Subset::from_idx_files(SHIPPED_SUBSET)?);
+        };
+        let files: Vec<Vec<u8>> = SUBSET_FILES.iter().map(|f| read(&data.join(f))).collect::<Result<_, _>>()?;
         return Ok(Subset::from_idx_files([&files[0], &files[1], &files[2], &files[3], &files[4], &files[5]])?);
     };
     let find = |stem: &str| -> Result<Vec<u8>, BoxError> {

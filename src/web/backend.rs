@@ -1,5 +1,5 @@
 //! One drawing backend for the page's canvases and its SVG downloads, so every chart
-//! function of `charts.rs` is compiled once into the wasm module instead of once per
+//! function of `src/charts/` is compiled once into the wasm module instead of once per
 //! backend (plotters is generic over the backend; with `CanvasBackend` and `SVGBackend`
 //! side by side each chart appeared twice: ~140 KB of the module before wasm-opt, twiggy).
 //! Each call is a `match` and a delegation; the cost is nothing beside the drawing itself.

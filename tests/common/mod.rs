@@ -3,6 +3,7 @@
 //! `gradlab::network2`.
 #![allow(dead_code)]
 
+pub mod idx;
 pub mod subset;
 
 use gradlab::{Cost, Network, Rng};

@@ -150,7 +150,7 @@ test('the keyboard reaches every control, each with a visible focus ring', async
 
 test('colours: the charts\' series are the Okabe–Ito palette', async () => {
   const { page } = lab;
-  // The chips' colours are the charts' series (src/charts.rs OKABE_ITO).
+  // The chips' colours are the charts' series (src/charts/theme.rs OKABE_ITO).
   const colours = await page.$$eval('#net-norms li:not(.summary)', (lis) => lis.map((li) => getComputedStyle(li).borderTopColor));
   assert.deepEqual(colours.slice(0, 3), ['rgb(0, 114, 178)', 'rgb(213, 94, 0)', 'rgb(0, 158, 115)']);
 });

@@ -53,7 +53,7 @@ function pngSize(bytes) {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-/** Every chart: its SVG title (ChartText in src/charts.rs) and the CSV it should give. */
+/** Every chart: its SVG title (ChartText in src/charts/text.rs) and the CSV it should give. */
 const CHARTS = {
   'chain-canvas': { title: 'Terms w·σ′(z) of each neuron', header: 'neuron j,w_j,b_j,z_j,σ′(z_j),w_j·σ′(z_j),running product,∂C/∂b_j', rows: 5 },
   'net-bars': { title: 'Gradient ∂C/∂b of the first six neurons', header: 'hidden layer,neuron,∂C/∂b', rows: 18 },

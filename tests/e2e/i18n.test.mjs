@@ -32,7 +32,7 @@ test('an English browser: switch to 中文 and back, charts and sentences includ
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.textContent('#chain-layers-out'), '4');
     assert.match(await page.textContent('label[for="chain-layers"]'), /^神经元个数/);
-    // The chart is drawn with the Chinese labels (src/charts.rs ChartText from www/i18n/zh.js).
+    // The chart is drawn with the Chinese labels (src/charts/text.rs ChartText from www/i18n/zh.js).
     await page.waitForTimeout(100);
     assert.notEqual(await chainPixels(page), englishChain);
     // Links carry the language.

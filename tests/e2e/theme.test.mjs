@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { start, openLab, shot, inkPixels, ROOT } from './helpers.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
-/** The charts' backgrounds (src/charts.rs Theme::light and Theme::dark). */
+/** The charts' backgrounds (src/charts/theme.rs Theme::light and Theme::dark). */
 const WHITE = [255, 255, 255];
 const DARK = [0x1e, 0x1f, 0x22];
 

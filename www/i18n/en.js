@@ -1,6 +1,6 @@
 // English. The page's static English is index.html itself (see www/i18n.js); this file
 // holds the sentences the scripts compose, and the chart labels (empty: the wasm core's
-// English default, `ChartText::default()` in src/charts.rs).
+// English default, `ChartText::default()` in src/charts/text.rs).
 //
 // Keys ending in `.one` / `.other` are picked by a count (`tn` in www/i18n.js); a language
 // without a singular form gives `.other` only.

@@ -5,7 +5,7 @@
 //   page   – the page's static text, keyed by the `data-i18n` attributes of index.html
 //            (the English is index.html itself);
 //   ui     – the sentences the scripts compose, with {placeholders};
-//   charts – the chart labels, a partial `ChartText` (src/charts.rs) read by the wasm core.
+//   charts – the chart labels, a partial `ChartText` (src/charts/text.rs) read by the wasm core.
 export default {
   name: '中文',
   htmlLang: 'zh-CN',
