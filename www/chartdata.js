@@ -33,15 +33,15 @@ export function chainTable(r, w) {
   const L = r ? r.terms.length : 0;
   const rows = [];
   for (let j = 0; j < L; j++) {
-    rows.push([j + 1, w[j], r.b[j], r.z[j], r.sigma_prime[j], j === 0 ? null : r.terms[j], orInf(r.running_product[j]), orInf(r.dc_db[j])]);
+    rows.push([j + 1, w[j], r.b[j], r.z[j], r.sigmaPrime[j], j === 0 ? null : r.terms[j], orInf(r.runningProduct[j]), orInf(r.dcDb[j])]);
   }
   const regime = r ? String(r.regime).toLowerCase() : '';
-  const mean = r?.mean_term;
+  const mean = r?.meanTerm;
   const summary = !r
     ? t('cd.noChain')
     : L === 1
-      ? t('cd.chain.single', { g: num(orInf(r.dc_db1)) })
-      : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dc_db1)), gL: num(orInf(r.dc_db[L - 1])) });
+      ? t('cd.chain.single', { g: num(orInf(r.dcDb1)) })
+      : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dcDb1)), gL: num(orInf(r.dcDb[L - 1])) });
   return {
     title: t('cd.chain.title'),
     columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', 'σ′(z_j)', 'w_j·σ′(z_j)', t('cd.col.product'), '∂C/∂b_j'],
@@ -54,8 +54,8 @@ export function chainTable(r, w) {
 export function barsTable(probe, title = t('cd.bars.title')) {
   const layers = probe?.layers ?? [];
   const rows = [];
-  for (const l of layers) l.first_six.forEach((v, i) => rows.push([l.layer, i + 1, v === null ? NaN : v]));
-  const biggest = layers.map((l) => Math.max(...l.first_six.map((v) => (v === null ? Infinity : Math.abs(v)))));
+  for (const l of layers) l.firstSix.forEach((v, i) => rows.push([l.layer, i + 1, v === null ? NaN : v]));
+  const biggest = layers.map((l) => Math.max(...l.firstSix.map((v) => (v === null ? Infinity : Math.abs(v)))));
   return {
     title,
     columns: [t('cd.col.hidden'), t('cd.col.neuronShort'), '∂C/∂b'],

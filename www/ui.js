@@ -205,10 +205,10 @@ export function createUI(state) {
     const regime = (r.regime || '').toLowerCase();
     box.className = `readout ${regime}`;
     const regimeEl = $('chain-regime');
-    const last = r.dc_db[L - 1];
-    const ratio = finite(r.dc_db1) && finite(last) && last !== 0 ? Math.abs(r.dc_db1 / last) : null;
+    const last = r.dcDb[L - 1];
+    const ratio = finite(r.dcDb1) && finite(last) && last !== 0 ? Math.abs(r.dcDb1 / last) : null;
     const terms = L > 1 ? tn('terms', L - 1) : '';
-    const mean = r.mean_term;
+    const mean = r.meanTerm;
     let html;
     switch (r.regime) {
       case 'Vanishing':
@@ -232,7 +232,7 @@ export function createUI(state) {
     }
     if (ctx.random) html += ` <span class="hint">${t('regime.random', { seed: ctx.seed })}</span>`;
     regimeEl.innerHTML = html;
-    setNumber($('chain-dcdb1'), r.dc_db1);
+    setNumber($('chain-dcdb1'), r.dcDb1);
     const product = L > 1 ? r.terms.slice(1).reduce((a, t) => a * t, 1) : null;
     setNumber($('chain-product'), product, L > 1 ? null : t('chain.oneNeuron'));
     setNumber($('chain-mean'), mean, mean === null || mean === undefined ? t('chain.oneNeuron') : null);
@@ -256,9 +256,9 @@ export function createUI(state) {
       [t('table.weight'), (j) => num(ctx.w[j])],
       [t('table.bias'), (j) => num(r.b[j])],
       [t('table.z'), (j) => num(r.z[j])],
-      [t('table.sigma'), (j) => num(r.sigma_prime[j])],
+      [t('table.sigma'), (j) => num(r.sigmaPrime[j])],
       [t('table.term'), (j) => (j === 0 ? '—' : num(r.terms[j]))],
-      [t('table.dcdb'), (j) => num(r.dc_db[j])],
+      [t('table.dcdb'), (j) => num(r.dcDb[j])],
     ];
     const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
     let html = '';
