@@ -84,7 +84,11 @@ export function createChapter(app) {
     switch (kind) {
       case 'bars':
         book.results.bars = msg.probe;
-        status(kind, () => t('book.bars.done', { seed: p.seed, n1: fmtNorm(msg.probe.layers[0].norm), n2: fmtNorm(msg.probe.layers[1].norm) }));
+        {
+          // The book's values for [784, 30, 30, 10] (book_numbers), beside ours.
+          const [b1, b2] = numbers.initNorms[numbers.normsHidden.indexOf(numbers.barsHidden)];
+          status(kind, () => t('book.bars.done', { seed: p.seed, n1: fmtNorm(msg.probe.layers[0].norm), n2: fmtNorm(msg.probe.layers[1].norm), b1, b2 }));
+        }
         break;
       case 'norms':
         book.results.norms = msg.rows;
