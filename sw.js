@@ -44,6 +44,8 @@ const PRECACHE = [
   'www/worker/data.js',
   'www/worker/panel.js',
   'www/worker/chapter.js',
+  'www/ui/chain.js',
+  'www/ui/tables.js',
   'www/app/report.js',
   'www/app/charts.js',
   'www/app/chain.js',

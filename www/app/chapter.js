@@ -92,7 +92,7 @@ export function createChapter(app) {
         break;
       case 'norms':
         book.results.norms = msg.rows;
-        ui.normsTable(msg.rows, numbers.initNorms);
+        ui.normsTable(msg.rows, numbers);
         status(kind, () => (finished ? tn('book.norms.done', p.seeds, { seeds: seeds(p.seed, p.seeds) }) : t('book.norms.progress', { done: msg.done })));
         break;
       case 'speed':
@@ -101,7 +101,7 @@ export function createChapter(app) {
         break;
       case 'depth':
         book.results.depth = msg.rows;
-        ui.depthTable(msg.rows, numbers.depthAccuracy, finished ? null : msg, p.epochs);
+        ui.depthTable(msg.rows, numbers, finished ? null : msg, p.epochs);
         status(kind, () => (finished ? t('book.depth.done', { epochs: p.epochs, runs: p.runs, seeds: seeds(p.seed, p.runs) }) : t('book.depth.progress', { pct: Math.round((100 * msg.done) / msg.total) })));
         break;
     }
@@ -127,8 +127,8 @@ export function createChapter(app) {
   function applyLanguage() {
     const numbers = app.book();
     if (!numbers) return;
-    if (book.results.norms?.length) ui.normsTable(book.results.norms, numbers.initNorms);
-    if (book.results.depth?.length && book.params?.epochs) ui.depthTable(book.results.depth, numbers.depthAccuracy, null, book.params.epochs);
+    if (book.results.norms?.length) ui.normsTable(book.results.norms, numbers);
+    if (book.results.depth?.length && book.params?.epochs) ui.depthTable(book.results.depth, numbers, null, book.params.epochs);
   }
 
   return {
