@@ -20,18 +20,21 @@ use web_sys::HtmlCanvasElement;
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 enum Chart {
     /// The chain's three panels; `zero_z` picks b_j so z_j = 0.
-    Chain { w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64 },
+    Chain { w: Series, b: Series, zero_z: bool, a0: f64 },
     /// The book's bar chart: ∂C/∂b of six neurons per layer.
     Bars { probe: ProbeJs },
     /// ‖δ^l‖ per layer, with the book's values beside them when given.
-    Norms { norms: Vec<Option<f64>>, #[serde(default)] book: Vec<f64> },
+    Norms { norms: Series, #[serde(default)] book: Series },
     /// Learning-speed curves, `history[epoch][layer]`.
-    Speed { history: Vec<Vec<Option<f64>>> },
+    Speed { history: Vec<Series> },
     /// Accuracy (in percent) and cost over epochs.
-    Training { accuracy: Vec<Option<f64>>, cost: Vec<Option<f64>> },
+    Training { accuracy: Series, cost: Series },
     /// Accuracy by depth, rows `[hidden, mean %, std %]`, beside the book's.
-    Depth { rows: Vec<(usize, Option<f64>, Option<f64>)> },
+    Depth { rows: Vec<Series> },
 }
+
+/// Every series is read as the same type, so the module holds one reader for them all.
+type Series = Vec<Option<f64>>;
 
 fn or(v: Vec<Option<f64>>, missing: f64) -> Vec<f64> {
     v.into_iter().map(|x| x.unwrap_or(missing)).collect()
@@ -60,13 +63,15 @@ impl Chart {
     fn render<DB: DrawingBackend>(self, area: &DrawingArea<DB, plotters::coord::Shift>, t: &ChartText, theme: &Theme) -> Result<Option<String>> {
         match self {
             Chart::Chain { w, b, zero_z, a0 } => {
-                let report = chain_of(w, b, zero_z, a0).report()?;
+                // A missing weight reads as NaN, which the chain refuses by name.
+                let report = chain_of(or(w, f64::NAN), or(b, f64::NAN), zero_z, a0).report()?;
                 charts::chain_chart(area, &report, t, theme)?;
                 return Ok(Some(serde_json::to_string(&report)?));
             }
             Chart::Bars { probe } => charts::gradient_bars(area, &probe.into(), t, theme)?,
             Chart::Norms { norms, book } => {
                 let book = (!book.is_empty()).then_some(book);
+                let book = book.map(|b| or(b, f64::NAN));
                 charts::norm_bars(area, &or(norms, f64::INFINITY), book.as_deref(), t, theme)?
             }
             Chart::Speed { history } => {
@@ -75,7 +80,8 @@ impl Chart {
             }
             Chart::Training { accuracy, cost } => charts::training_chart(area, &or(accuracy, f64::NAN), &or(cost, f64::NAN), t, theme)?,
             Chart::Depth { rows } => {
-                let rows: Vec<(usize, f64, f64)> = rows.into_iter().map(|(h, m, s)| (h, m.unwrap_or(f64::NAN), s.unwrap_or(f64::NAN))).collect();
+                let at = |r: &Series, i: usize| r.get(i).copied().flatten().unwrap_or(f64::NAN);
+                let rows: Vec<(usize, f64, f64)> = rows.iter().map(|r| (at(r, 0) as usize, at(r, 1), at(r, 2))).collect();
                 charts::depth_chart(area, &rows, &ex::BOOK_DEPTH_ACCURACY, t, theme)?
             }
         }
