@@ -104,16 +104,20 @@ export function trainingTable(accuracy, cost) {
   };
 }
 
-/** (b): mean and spread of ‖δ^l‖ at initialisation for each depth, beside the book's. */
-export function bookNormsTable(rows, book) {
+/**
+ * (b): mean and spread of ‖δ^l‖ at initialisation for each depth, beside the book's
+ * (`numbers`: the core's book_numbers, whose `initNorms` follow its `normsHidden`).
+ */
+export function bookNormsTable(rows, numbers) {
+  const bookOf = (hidden) => numbers?.initNorms[numbers.normsHidden.indexOf(hidden)] ?? [];
   const out = [];
-  for (const r of rows) r.mean.forEach((m, l) => out.push([r.hidden, l + 1, orInf(m), orInf(r.std[l]), book[r.hidden - 2]?.[l] ?? null]));
-  const deepest = rows.find((r) => r.hidden === 4) ?? rows.at(-1);
+  for (const r of rows) r.mean.forEach((m, l) => out.push([r.hidden, l + 1, orInf(m), orInf(r.std[l]), bookOf(r.hidden)[l] ?? null]));
+  const deepest = rows.find((r) => r.hidden === Math.max(...(numbers?.normsHidden ?? []))) ?? rows.at(-1);
   return {
     title: t('cd.bookNorms.title'),
     columns: [t('cd.col.depth'), t('cd.col.layerL'), t('cd.col.mean'), t('cd.col.std'), t('row.book')],
     rows: out,
-    summary: deepest ? t('cd.bookNorms.summary', { hidden: deepest.hidden, list: list(deepest.mean.map(orInf)), book: list(book[deepest.hidden - 2]) }) : t('cd.notMeasured'),
+    summary: deepest ? t('cd.bookNorms.summary', { hidden: deepest.hidden, list: list(deepest.mean.map(orInf)), book: list(bookOf(deepest.hidden)) }) : t('cd.notMeasured'),
   };
 }
 
