@@ -54,6 +54,7 @@ pub enum ChainError {
 
 /// Everything the chapter's chain shows, index j − 1 for neuron j.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ChainReport {
     /// The biases actually used (the computed ones in z = 0 mode).
     pub b: Vec<f64>,

@@ -24,11 +24,11 @@ pub const MAX_JSON_BYTES: usize = 64 << 20;
 
 /// Most layers (entries of `sizes`) in a network file: input, 10 hidden, output. The command
 /// line's `depth --max-hidden` and `speed --hidden` go up to 10 hidden layers, the page to 6
-/// (`web::MAX_HIDDEN`); the chapter itself stops at 4.
+/// (`limits::MAX_HIDDEN`); the chapter itself stops at 4.
 pub const MAX_LAYERS: usize = 12;
 
 /// Most neurons in one layer of a network file: MNIST's 784 inputs, and hidden layers far
-/// wider than the page's 100 (`web::MAX_WIDTH`) or the book's 30–100.
+/// wider than the page's 100 (`limits::MAX_WIDTH`) or the book's 30–100.
 pub const MAX_NEURONS: usize = 2048;
 
 /// Most numbers (weights and biases together) in a network file: a [784, 1000, 1000, 10]

@@ -2,7 +2,7 @@
 //! plotters draws through plotters-canvas onto a real canvas.
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 
-use gradlab::web::{draw_bars, draw_chain};
+use gradlab::web::{draw, svg};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -29,11 +29,13 @@ fn inked(c: &HtmlCanvasElement) -> usize {
 fn chain_chart_draws_and_changes_with_w() {
     let c = canvas(600, 500);
     assert_eq!(inked(&c), 0);
-    draw_chain(c.clone(), vec![0.5; 5], vec![0.0; 5], true, 1.0, 1.0, "").unwrap_or_else(|_| panic!("draws"));
+    let chain = |w: f64| format!(r#"{{"chain":{{"w":[{w},{w},{w},{w},{w}],"b":[0,0,0,0,0],"zeroZ":true,"a0":1}}}}"#);
+    let report = draw(c.clone(), &chain(0.5), 1.0, "").unwrap_or_else(|_| panic!("draws"));
+    assert!(report.is_some_and(|r| r.contains("\"dcDb1\"")), "the chain's report, camelCase");
     assert!(inked(&c) > 10_000);
     let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
     let a = ctx.get_image_data(0.0, 0.0, 600.0, 500.0).unwrap().data();
-    draw_chain(c.clone(), vec![100.0; 5], vec![0.0; 5], true, 1.0, 1.0, "").unwrap_or_else(|_| panic!("draws"));
+    draw(c.clone(), &chain(100.0), 1.0, "").unwrap_or_else(|_| panic!("draws"));
     let b = ctx.get_image_data(0.0, 0.0, 600.0, 500.0).unwrap().data();
     let changed = a.iter().zip(b.iter()).filter(|(x, y)| x != y).count();
     assert!(changed > 1000, "{changed} bytes changed");
@@ -42,10 +44,11 @@ fn chain_chart_draws_and_changes_with_w() {
 #[wasm_bindgen_test]
 fn bar_chart_draws_a_probe() {
     let c = canvas(600, 400);
-    let probe = r#"{"count":1000,"layers":[{"layer":1,"delta":[0.01,-0.02],"norm":0.022,"first_six":[0.01,-0.02]},{"layer":2,"delta":[0.1,-0.2,0.05],"norm":0.23,"first_six":[0.1,-0.2,0.05]}]}"#;
-    draw_bars(c.clone(), probe, 1.0, "").unwrap_or_else(|_| panic!("draws"));
+    let probe = r#"{"bars":{"probe":{"count":1000,"layers":[{"layer":1,"delta":[0.01,-0.02],"norm":0.022,"firstSix":[0.01,-0.02]},{"layer":2,"delta":[0.1,-0.2,0.05],"norm":0.23,"firstSix":[0.1,-0.2,0.05]}]}}}"#;
+    assert!(draw(c.clone(), probe, 1.0, "").unwrap_or_else(|_| panic!("draws")).is_none());
     assert!(inked(&c) > 5_000);
-    assert!(draw_bars(c, "{}", 1.0, "").is_err());
+    assert_eq!(draw(c.clone(), "{}", 1.0, "").err().map(|e| e.code), Some("chart"));
+    assert_eq!(draw(c, r#"{"bars":{}}"#, 1.0, "").err().map(|e| e.code), Some("chart"));
 }
 
 /// Every chart's SVG export draws through the same chart functions as the canvas: a
@@ -53,17 +56,16 @@ fn bar_chart_draws_a_probe() {
 /// plotters on wasm measures the SVG's text with the page's canvas, which Node lacks.
 #[wasm_bindgen_test]
 fn svg_exports_draw_each_chart() {
-    use gradlab::web::{bars_svg, chain_svg, depth_svg, norms_svg, speed_svg, training_svg};
-    let probe = r#"{"count":1000,"layers":[{"layer":1,"norm":0.01,"first_six":[0.001,-0.002,null,0.0,0.003,0.001]},{"layer":2,"norm":null,"first_six":[0.02,0.01,-0.03,0.0,0.01,0.02]}]}"#;
-    let ok = |s: Result<String, wasm_bindgen::JsError>| s.unwrap_or_else(|_| panic!("an SVG"));
+    let probe = r#"{"bars":{"probe":{"count":1000,"layers":[{"layer":1,"norm":0.01,"firstSix":[0.001,-0.002,null,0.0,0.003,0.001]},{"layer":2,"norm":null,"firstSix":[0.02,0.01,-0.03,0.0,0.01,0.02]}]}}}"#;
+    let ok = |s: Result<String, gradlab::web::WebError>| s.unwrap_or_else(|_| panic!("an SVG"));
     // A title's first words, on its first line.
     let cases = [
-        (ok(chain_svg(vec![1.0; 4], vec![0.0; 4], true, 1.0, 900, 440, "")), "Terms w·σ′(z)"),
-        (ok(bars_svg(probe, 640, 480, "")), "Gradient ∂C/∂b"),
-        (ok(norms_svg(vec![0.003, 0.017, f64::INFINITY], vec![0.003, 0.017, 0.07], 640, 480, "")), "Speed of learning"),
-        (ok(speed_svg("[[0.01,0.1],[null,0.2],[0.02,0.3]]", 640, 400, "")), "Speed of learning"),
-        (ok(training_svg(vec![90.0, 92.5], vec![0.5, f64::NAN], 640, 460, "")), "Classification accuracy"),
-        (ok(depth_svg("[[1,92.5,0.3],[2,93.1,0.2]]", 640, 400, "")), "Accuracy by number"),
+        (ok(svg(r#"{"chain":{"w":[1,1,1,1],"b":[0,0,0,0],"zeroZ":true,"a0":1}}"#, 900, 440, "")), "Terms w·σ′(z)"),
+        (ok(svg(probe, 640, 480, "")), "Gradient ∂C/∂b"),
+        (ok(svg(r#"{"norms":{"norms":[0.003,0.017,null],"book":[0.003,0.017,0.07]}}"#, 640, 480, "")), "Speed of learning"),
+        (ok(svg(r#"{"speed":{"history":[[0.01,0.1],[null,0.2],[0.02,0.3]]}}"#, 640, 400, "")), "Speed of learning"),
+        (ok(svg(r#"{"training":{"accuracy":[90.0,92.5],"cost":[0.5,null]}}"#, 640, 460, "")), "Classification accuracy"),
+        (ok(svg(r#"{"depth":{"rows":[[1,92.5,0.3],[2,93.1,0.2]]}}"#, 640, 400, "")), "Accuracy by number"),
     ];
     for (svg, title) in cases {
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", &svg[..80]);
@@ -72,9 +74,9 @@ fn svg_exports_draw_each_chart() {
     }
     // A translation (www/i18n/zh.js) reaches the chart; a broken one falls back to English.
     let zh = r#"{"gradient":{"title":"每个隐藏层的梯度","x":"隐藏层","y":"∂C/∂b"},"layer":"隐藏层 {}"}"#;
-    let translated = ok(bars_svg(probe, 640, 480, zh));
+    let translated = ok(svg(probe, 640, 480, zh));
     assert!(translated.contains("每个隐藏层的梯度") && translated.contains("隐藏层 2") && !translated.contains("Gradient ∂C/∂b"));
-    assert!(ok(bars_svg(probe, 640, 480, "{not json")).contains("Gradient ∂C/∂b"));
-    assert!(ok(speed_svg("[]", 0, 100_000, "")).contains("width=\"1\" height=\"8192\""));
-    assert!(bars_svg("not json", 640, 480, "").is_err());
+    assert!(ok(svg(probe, 640, 480, "{not json")).contains("Gradient ∂C/∂b"));
+    assert!(ok(svg(r#"{"speed":{"history":[]}}"#, 0, 100_000, "")).contains("width=\"1\" height=\"8192\""));
+    assert!(svg("not json", 640, 480, "").is_err());
 }

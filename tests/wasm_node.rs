@@ -22,7 +22,7 @@ const SETTINGS: &str = r#"{"hidden":3,"width":30,"init":"scaled","gain":1,"eta":
 #[wasm_bindgen_test]
 fn lab_trains_an_epoch_and_reports_a_snapshot() {
     let mut lab = lab();
-    assert_eq!(lab.sizes(), "[8000,1000,1000]");
+    assert_eq!(lab.split_sizes(), vec![8000, 1000, 1000]);
     lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
     let before: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
     let norms: Vec<f64> = before["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect();
@@ -38,7 +38,8 @@ fn lab_trains_an_epoch_and_reports_a_snapshot() {
     // A 1-hidden-layer net learns well above chance (10 %) in one epoch.
     lab.reset(&SETTINGS.replace("\"hidden\":3", "\"hidden\":1")).unwrap_or_else(|_| panic!("valid settings"));
     train_one_epoch(&mut lab);
-    let acc = lab.validation_accuracy().unwrap_or_else(|_| panic!());
+    let snap: serde_json::Value = serde_json::from_str(&lab.snapshot(true).unwrap_or_else(|_| panic!())).unwrap();
+    let acc = snap["accuracy"].as_f64().unwrap();
     assert!(acc > 0.7, "accuracy after one epoch {acc}");
 }
 
@@ -57,6 +58,8 @@ fn bad_settings_and_bad_data_are_errors_not_panics() {
     assert!(lab.reset("not json").is_err());
     assert!(lab.reset(&SETTINGS.replace("\"hidden\":3", "\"hidden\":60")).is_err());
     assert!(lab.reset(&SETTINGS.replace("\"eta\":0.1", "\"eta\":-1")).is_err());
+    // An unknown initialisation is an error, not silently the scaled one.
+    assert_eq!(lab.reset(&SETTINGS.replace("scaled", "gaussian")).err().map(|e| e.code), Some("setting"));
     assert!(lab.train(1).is_err(), "no network yet");
     assert!(Lab::new(b"junk", b"", b"", b"", b"", b"").is_err());
     assert!(lab.load_network("{\"sizes\": [3, 2]}").is_err());
@@ -84,18 +87,19 @@ fn load_network_checks_the_architecture() {
         let biases: Vec<Vec<Vec<f64>>> = sizes[1..].iter().map(|&n| vec![vec![0.1]; n]).collect();
         serde_json::json!({"sizes": sizes, "weights": weights, "biases": biases, "cost": "CrossEntropyCost"}).to_string()
     };
-    let err = |r: Result<String, wasm_bindgen::JsError>| match r {
-        Ok(s) => panic!("loaded {s}"),
-        Err(e) => wasm_bindgen::JsValue::from(e).as_string().unwrap_or_default(),
+    let err = |r: Result<Vec<u32>, gradlab::web::WebError>| match r {
+        Ok(s) => panic!("loaded {s:?}"),
+        Err(e) => e.code,
     };
-    let _ = err(lab.load_network(&file(&[100, 30, 10])));
-    let _ = err(lab.load_network(&file(&[784, 30, 5])));
-    let _ = err(lab.load_network(&file(&[784, 10])));
-    let _ = err(lab.load_network(&file(&[784, 101, 10])));
-    let _ = err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10])));
-    let _ = err(lab.load_network(&" ".repeat(gradlab::web::MAX_NETWORK_BYTES + 1)));
+    assert_eq!(err(lab.load_network(&file(&[100, 30, 10]))), "networkShape");
+    assert_eq!(err(lab.load_network(&file(&[784, 30, 5]))), "networkShape");
+    assert_eq!(err(lab.load_network(&file(&[784, 10]))), "networkShape");
+    assert_eq!(err(lab.load_network(&file(&[784, 101, 10]))), "networkShape");
+    assert_eq!(err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10]))), "networkShape");
+    assert_eq!(err(lab.load_network("{\"sizes\": [3, 2]}")), "networkFile");
+    assert_eq!(err(lab.load_network(&" ".repeat(gradlab::limits::MAX_NETWORK_BYTES + 1))), "networkTooBig");
     assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved, "the network is unchanged");
-    assert_eq!(lab.load_network(&file(&[784, 20, 25, 10])).unwrap_or_else(|_| panic!("loads")), "[784,20,25,10]");
+    assert_eq!(lab.load_network(&file(&[784, 20, 25, 10])).unwrap_or_else(|_| panic!("loads")), vec![784, 20, 25, 10]);
     let snap: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(snap["probe"]["layers"].as_array().unwrap().len(), 2);
 }
@@ -111,4 +115,31 @@ fn a_trained_f32_network_round_trips_exactly_through_network2_json() {
     let saved = lab.network_json().unwrap_or_else(|_| panic!());
     lab.load_network(&saved).unwrap_or_else(|_| panic!("loads its own file"));
     assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved);
+}
+
+/// The chapter's runs, stepped as the worker steps them, give the numbers of the core's
+/// runs (src/experiments.rs), which the command line prints.
+#[wasm_bindgen_test]
+fn the_chapters_runs_step_to_the_end() {
+    let mut lab = lab();
+    lab.norms_start(1, 2).unwrap_or_else(|_| panic!("starts"));
+    let mut finished = 0;
+    for _ in 0..6 {
+        finished = lab.norms_step().unwrap_or_else(|_| panic!("probes"));
+    }
+    assert_eq!(finished, lab.norms_total());
+    let rows: serde_json::Value = serde_json::from_str(&lab.norms_rows().unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[2]["runs"].as_array().unwrap().len(), 2);
+    lab.speed_start(2, 1, 3).unwrap_or_else(|_| panic!("starts"));
+    assert_eq!(lab.speed_step(10).unwrap_or_else(|_| panic!("steps")), 3);
+    lab.depth_start(1, 1, 1).unwrap_or_else(|_| panic!("starts"));
+    let mut epochs = 0;
+    while !lab.depth_is_done() {
+        epochs += lab.depth_step(1000).unwrap_or_else(|_| panic!("trains")).is_some() as usize;
+    }
+    assert_eq!(epochs, 4);
+    let rows: serde_json::Value = serde_json::from_str(&lab.depth_rows().unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 4);
+    assert!(rows[0]["bestMean"].as_f64().unwrap() > 50.0);
 }

@@ -33,15 +33,15 @@ export function chainTable(r, w) {
   const L = r ? r.terms.length : 0;
   const rows = [];
   for (let j = 0; j < L; j++) {
-    rows.push([j + 1, w[j], r.b[j], r.z[j], r.sigma_prime[j], j === 0 ? null : r.terms[j], orInf(r.running_product[j]), orInf(r.dc_db[j])]);
+    rows.push([j + 1, w[j], r.b[j], r.z[j], r.sigmaPrime[j], j === 0 ? null : r.terms[j], orInf(r.runningProduct[j]), orInf(r.dcDb[j])]);
   }
   const regime = r ? String(r.regime).toLowerCase() : '';
-  const mean = r?.mean_term;
+  const mean = r?.meanTerm;
   const summary = !r
     ? t('cd.noChain')
     : L === 1
-      ? t('cd.chain.single', { g: num(orInf(r.dc_db1)) })
-      : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dc_db1)), gL: num(orInf(r.dc_db[L - 1])) });
+      ? t('cd.chain.single', { g: num(orInf(r.dcDb1)) })
+      : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dcDb1)), gL: num(orInf(r.dcDb[L - 1])) });
   return {
     title: t('cd.chain.title'),
     columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', 'σ′(z_j)', 'w_j·σ′(z_j)', t('cd.col.product'), '∂C/∂b_j'],
@@ -54,8 +54,8 @@ export function chainTable(r, w) {
 export function barsTable(probe, title = t('cd.bars.title')) {
   const layers = probe?.layers ?? [];
   const rows = [];
-  for (const l of layers) l.first_six.forEach((v, i) => rows.push([l.layer, i + 1, v === null ? NaN : v]));
-  const biggest = layers.map((l) => Math.max(...l.first_six.map((v) => (v === null ? Infinity : Math.abs(v)))));
+  for (const l of layers) l.firstSix.forEach((v, i) => rows.push([l.layer, i + 1, v === null ? NaN : v]));
+  const biggest = layers.map((l) => Math.max(...l.firstSix.map((v) => (v === null ? Infinity : Math.abs(v)))));
   return {
     title,
     columns: [t('cd.col.hidden'), t('cd.col.neuronShort'), '∂C/∂b'],
@@ -104,16 +104,20 @@ export function trainingTable(accuracy, cost) {
   };
 }
 
-/** (b): mean and spread of ‖δ^l‖ at initialisation for each depth, beside the book's. */
-export function bookNormsTable(rows, book) {
+/**
+ * (b): mean and spread of ‖δ^l‖ at initialisation for each depth, beside the book's
+ * (`numbers`: the core's book_numbers, whose `initNorms` follow its `normsHidden`).
+ */
+export function bookNormsTable(rows, numbers) {
+  const bookOf = (hidden) => numbers?.initNorms[numbers.normsHidden.indexOf(hidden)] ?? [];
   const out = [];
-  for (const r of rows) r.mean.forEach((m, l) => out.push([r.hidden, l + 1, orInf(m), orInf(r.std[l]), book[r.hidden - 2]?.[l] ?? null]));
-  const deepest = rows.find((r) => r.hidden === 4) ?? rows.at(-1);
+  for (const r of rows) r.mean.forEach((m, l) => out.push([r.hidden, l + 1, orInf(m), orInf(r.std[l]), bookOf(r.hidden)[l] ?? null]));
+  const deepest = rows.find((r) => r.hidden === Math.max(...(numbers?.normsHidden ?? []))) ?? rows.at(-1);
   return {
     title: t('cd.bookNorms.title'),
     columns: [t('cd.col.depth'), t('cd.col.layerL'), t('cd.col.mean'), t('cd.col.std'), t('row.book')],
     rows: out,
-    summary: deepest ? t('cd.bookNorms.summary', { hidden: deepest.hidden, list: list(deepest.mean.map(orInf)), book: list(book[deepest.hidden - 2]) }) : t('cd.notMeasured'),
+    summary: deepest ? t('cd.bookNorms.summary', { hidden: deepest.hidden, list: list(deepest.mean.map(orInf)), book: list(bookOf(deepest.hidden)) }) : t('cd.notMeasured'),
   };
 }
 

@@ -4,7 +4,7 @@
 // per chart, where its numbers come from and how to draw it as SVG.
 //
 // PNG: the canvas itself (already in device pixels, see ui.js `paint`). SVG: the same
-// plotters chart function through its SVG backend (`*_svg` in src/web.rs), in the
+// plotters chart function through its SVG backend (`svg` in src/web.rs), in the
 // canvas's proportions (`svgSize`). CSV and JSON: the chart's table (chartdata.js).
 
 import { t as tr } from './i18n.js';

@@ -7,12 +7,16 @@
 
 import { LANGUAGES } from './i18n.js';
 
-/** The network widths with fast kernels in the core (see src/web.rs). */
+/**
+ * The widths the panel offers. The ranges below are the core's (src/limits.rs), kept here
+ * because a link is read before the wasm is up; tests/js/core.test.mjs checks they agree.
+ */
 export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100];
 
 /**
  * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers (and `minAbs` their
- * size, both signs), `values` lists an enum.
+ * size, both signs), `values` lists an enum. `arch`: a change needs a new network (the
+ * rest of the panel's settings are retuned in place).
  * The gain slider's position is stored (net.gainPos; the gain is `gainOf` it); the
  * chain's weight is stored as w, its slider position derived (`chainWeightPos`).
  */
@@ -29,15 +33,15 @@ export const SETTINGS = {
   // chain; −1 means no preset (the slider's weight and the bias field are in use).
   'chain.seed': { kind: 'int', def: -1, min: -1, max: 4294967295 },
   // The network trained in the tab (section 2); names as `Settings` in src/web.rs.
-  'net.hidden': { kind: 'int', def: 3, min: 1, max: 6 },
-  'net.width': { kind: 'enum', def: 30, values: WIDTHS },
-  'net.init': { kind: 'enum', def: 'scaled', values: ['scaled', 'large'] },
-  'net.gainPos': { kind: 'num', def: 0.5, min: 0, max: 1 }, // gain = 1
+  'net.hidden': { arch: true, kind: 'int', def: 3, min: 1, max: 6 },
+  'net.width': { arch: true, kind: 'enum', def: 30, values: WIDTHS },
+  'net.init': { arch: true, kind: 'enum', def: 'scaled', values: ['scaled', 'large'] },
+  'net.gainPos': { arch: true, kind: 'num', def: 0.5, min: 0, max: 1 }, // gain = 1
   'net.eta': { kind: 'num', def: 0.1, min: 0.0001, max: 100 },
   'net.lambda': { kind: 'num', def: 5, min: 0, max: 1000 },
   'net.miniBatch': { kind: 'int', def: 10, min: 1, max: 1000 },
   'net.epochs': { kind: 'int', def: 30, min: 1, max: 1000 },
-  'net.seed': { kind: 'int', def: 1, min: 0, max: 4294967295 },
+  'net.seed': { arch: true, kind: 'int', def: 1, min: 0, max: 4294967295 },
   // The chapter's experiments (section 3).
   'book.seed': { kind: 'int', def: 1, min: 0, max: 4294967295 },
   'book.speedHidden': { kind: 'enum', def: 4, values: [2, 3, 4] },
@@ -191,4 +195,4 @@ export function networkSettings(state) {
 }
 
 /** Settings whose change needs a new network (the rest are retuned in place). */
-export const ARCHITECTURE = ['net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.seed'];
+export const ARCHITECTURE = Object.keys(SETTINGS).filter((k) => SETTINGS[k].arch);

@@ -3,9 +3,11 @@
 // Canvases are sized here, in device pixels, and handed to a drawing function.
 
 import { WIDTHS, chainWeight, chainWeightPos, gainOf } from './state.js';
-import { num, weight, sub, sup, finite, nonFinite, percent, pct } from './format.js';
+import { num, weight, sup, finite, nonFinite } from './format.js';
 import { speedSentence } from './chartdata.js';
 import { t, tn, language, applyPage } from './i18n.js';
+import { regimeHtml, chainTableHtml } from './ui/chain.js';
+import { normsTableHtml, depthTableHtml } from './ui/tables.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -201,38 +203,10 @@ export function createUI(state) {
   // ------------------------------------------------------------ the chain
   function showChain(r, ctx) {
     const L = r.terms.length;
-    const box = $('chain-readout');
-    const regime = (r.regime || '').toLowerCase();
-    box.className = `readout ${regime}`;
-    const regimeEl = $('chain-regime');
-    const last = r.dc_db[L - 1];
-    const ratio = finite(r.dc_db1) && finite(last) && last !== 0 ? Math.abs(r.dc_db1 / last) : null;
-    const terms = L > 1 ? tn('terms', L - 1) : '';
-    const mean = r.mean_term;
-    let html;
-    switch (r.regime) {
-      case 'Vanishing':
-        html = t('regime.vanishing', { mean: num(mean, 2), terms });
-        if (ratio === null) html += t('regime.end');
-        else if (ratio > 0) html += t('regime.vanishing.ratio', { ratio: num(ratio, 2), last: sub(L), slower: num(1 / ratio, 2) });
-        else html += t('regime.vanishing.zero');
-        break;
-      case 'Exploding':
-        html = t('regime.exploding', { mean: num(mean, 2), terms });
-        html += ratio !== null ? t('regime.exploding.ratio', { ratio: num(ratio, 2), last: sub(L) }) : t('regime.end');
-        break;
-      case 'Balanced':
-        html = t('regime.balanced');
-        break;
-      case 'Overflow':
-        html = t('regime.overflow');
-        break;
-      default:
-        html = t('regime.single');
-    }
-    if (ctx.random) html += ` <span class="hint">${t('regime.random', { seed: ctx.seed })}</span>`;
-    regimeEl.innerHTML = html;
-    setNumber($('chain-dcdb1'), r.dc_db1);
+    $('chain-readout').className = `readout ${(r.regime || '').toLowerCase()}`;
+    $('chain-regime').innerHTML = regimeHtml(r, ctx);
+    const mean = r.meanTerm;
+    setNumber($('chain-dcdb1'), r.dcDb1);
     const product = L > 1 ? r.terms.slice(1).reduce((a, t) => a * t, 1) : null;
     setNumber($('chain-product'), product, L > 1 ? null : t('chain.oneNeuron'));
     setNumber($('chain-mean'), mean, mean === null || mean === undefined ? t('chain.oneNeuron') : null);
@@ -250,27 +224,7 @@ export function createUI(state) {
   }
 
   function chainTable(r, ctx) {
-    const L = r.terms.length;
-    const rows = [
-      [t('table.neuron'), (j) => String(j + 1), true],
-      [t('table.weight'), (j) => num(ctx.w[j])],
-      [t('table.bias'), (j) => num(r.b[j])],
-      [t('table.z'), (j) => num(r.z[j])],
-      [t('table.sigma'), (j) => num(r.sigma_prime[j])],
-      [t('table.term'), (j) => (j === 0 ? '—' : num(r.terms[j]))],
-      [t('table.dcdb'), (j) => num(r.dc_db[j])],
-    ];
-    const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    let html = '';
-    for (const [head, cell, isHead] of rows) {
-      html += `<tr><th scope="row">${head}</th>`;
-      for (let j = 0; j < L; j++) {
-        const s = cell(j);
-        html += isHead ? `<th scope="col">${s}</th>` : `<td${s.startsWith(t('overflow.inf').split(/[:：]/)[0]) ? ' class="nonfinite"' : ''}>${esc(s)}</td>`;
-      }
-      html += '</tr>';
-    }
-    $('chain-table').innerHTML = html;
+    $('chain-table').innerHTML = chainTableHtml(r, ctx.w);
   }
 
   /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */
@@ -432,68 +386,17 @@ export function createUI(state) {
     el.classList.toggle('failed', failed);
   }
 
-  const LAYERS = ['‖δ¹‖', '‖δ²‖', '‖δ³‖', '‖δ⁴‖'];
-  // The network's sizes, as the book writes them; on a phone, just the depth.
-  const sizes = (h) => `<span class="long">[784, ${Array(h).fill(30).join(', ')}, 10]</span><span class="short">${t('row.hidden', { n: h })}</span>`;
-
-  /**
-   * A mean to two significant digits and its spread to the same decimal place, so the two
-   * line up and stay short: 0.0040 ± 0.0005, 0.32 ± 0.07.
-   */
-  function meanStd(m, s, withSpread) {
-    if (!finite(m)) return num(m);
-    if (m === 0) return '0';
-    const decimals = Math.max(0, 1 - Math.floor(Math.log10(Math.abs(m))));
-    if (decimals > 6) return num(m, 2);
-    const spread = withSpread && finite(s) ? ` <span class="hint">± ${s.toFixed(decimals)}</span>` : '';
-    return m.toFixed(decimals) + spread;
-  }
-
   /** (b): for each depth, this page's mean ± std per layer beside the book's values. */
   function normsTable(rows, book) {
     const table = $('book-norms-table');
-    let html = `<thead><tr><th scope="col">${t('th.network')}</th><th scope="col"><span class="visually-hidden">${t('th.whose')}</span></th>${LAYERS.map((l) => `<th scope="col">${l}</th>`).join('')}</tr></thead><tbody>`;
-    for (let i = 0; i < 3; i++) {
-      const h = i + 2;
-      const row = rows.find((r) => r.hidden === h);
-      const ours = LAYERS.map((_, l) => {
-        if (l >= h) return '<td></td>';
-        if (!row) return '<td class="pending">…</td>';
-        const m = row.mean[l];
-        const s = row.std[l];
-        return `<td>${meanStd(m, s, row.runs.length > 1)}</td>`;
-      }).join('');
-      // The book's figures as it prints them: two decimals for 2 hidden layers, three for 3 and 4.
-      const theirs = LAYERS.map((_, l) => (l >= h ? '<td></td>' : `<td class="book">${finite(book[i][l]) ? book[i][l].toFixed(i === 0 ? 2 : 3) : '—'}</td>`)).join('');
-      html += `<tr><th scope="row" rowspan="2">${sizes(h)}</th><td class="book">${t('row.ours')}</td>${ours}</tr>`;
-      html += `<tr><td class="book">${t('row.book')}</td>${theirs}</tr>`;
-    }
-    table.innerHTML = `${html}</tbody>`;
+    table.innerHTML = normsTableHtml(rows, book);
     table.hidden = false;
   }
 
   /** (d): final accuracy by depth beside the book's. */
   function depthTable(rows, book, current, epochs) {
     const table = $('book-depth-table');
-    let html = `<thead><tr><th scope="col">${t('th.network')}</th><th scope="col">${t('th.final')}</th><th scope="col">${t('th.best')}</th><th scope="col">${t('th.book')}</th></tr></thead><tbody>`;
-    for (let h = 1; h <= 4; h++) {
-      const row = rows.find((r) => r.hidden === h);
-      let ours;
-      let best;
-      if (row) {
-        const pm = (m, s) => `${percent(m)}${row.finals.length > 1 ? ` <span class="hint">± ${s.toFixed(2)}</span>` : ''}`;
-        ours = `<td>${pm(row.mean, row.std)}</td>`;
-        best = `<td>${pm(row.bestMean, row.bestStd)}</td>`;
-      } else if (current && current.hidden === h) {
-        ours = `<td class="pending">${t('row.pending', { run: current.run + 1, epoch: current.epoch, epochs, acc: pct(current.accuracy, 1) })}</td>`;
-        best = '<td class="pending">…</td>';
-      } else {
-        ours = '<td class="pending">…</td>';
-        best = '<td class="pending">…</td>';
-      }
-      html += `<tr><th scope="row">${sizes(h)}</th>${ours}${best}<td class="book">${percent(book[h - 1])}</td></tr>`;
-    }
-    table.innerHTML = `${html}</tbody>`;
+    table.innerHTML = depthTableHtml(rows, book, current, epochs);
     table.hidden = false;
   }
 

@@ -10,10 +10,9 @@
 //
 // Pure module: no DOM, no wasm (the caller passes location's parts in).
 
-import { SETTINGS, parse, encode } from './state.js';
+import { SETTINGS, ARCHITECTURE, parse, encode } from './state.js';
 import { t, hasString } from './i18n.js';
 
-const NET_ARCHITECTURE = ['net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.seed'];
 const keysWith = (prefix) => Object.keys(SETTINGS).filter((k) => k.startsWith(prefix));
 
 /**
@@ -23,7 +22,7 @@ const keysWith = (prefix) => Object.keys(SETTINGS).filter((k) => k.startsWith(pr
  */
 export const WIDGETS = {
   chain: { title: 'A chain of single sigmoid neurons', keys: keysWith('chain.'), worker: false, height: 900 },
-  bars: { title: 'The gradient in each hidden layer at initialisation', keys: NET_ARCHITECTURE, worker: true, height: 760 },
+  bars: { title: 'The gradient in each hidden layer at initialisation', keys: ARCHITECTURE, worker: true, height: 760 },
   speed: { title: 'The speed of learning of each hidden layer while training', keys: keysWith('net.'), worker: true, height: 900 },
   network: { title: 'A sigmoid network trained on MNIST in the browser', keys: keysWith('net.'), worker: true, height: 1800 },
   chapter: { title: "Chapter 5's results, reproduced", keys: keysWith('book.'), worker: true, height: 1400 },

@@ -288,32 +288,23 @@ fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -
 
 fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let config = TrainConfig::default();
-    let runs = max_hidden as u64 * seeds;
-    let bar = progress(runs * epochs as u64, "training");
+    let mut run = ex::DepthExperiment::<F>::new(max_hidden, BOOK_WIDTH, 0, seeds as usize, epochs, TrainConfig::default())?;
+    let bar = progress(run.progress().1 as u64, "training");
     let mut csv = String::from("hidden_layers,seed,epoch,validation_accuracy\n");
-    let mut rows = Vec::new();
     println!("Accuracy on {} validation images after {epochs} epochs ({} training images), {seeds} seed(s):", subset.validation.len(), subset.training.len());
     println!("{:>14} {:>20} {:>20} {:>12}", "hidden layers", "final (mean ± std)", "best (mean ± std)", "book");
-    for hidden in 1..=max_hidden {
-        let (mut finals, mut bests) = (Vec::new(), Vec::new());
-        for seed in 0..seeds {
-            let run = ex::depth_run::<F>(&subset, hidden, BOOK_WIDTH, seed, epochs, config, |_, _| bar.inc(1))?;
-            for (e, a) in run.accuracy.iter().enumerate() {
-                writeln!(csv, "{hidden},{seed},{},{a}", e + 1)?;
-            }
-            finals.push(100.0 * run.final_accuracy());
-            bests.push(100.0 * run.best_accuracy());
+    while let Some(e) = run.step_epoch(&subset)? {
+        writeln!(csv, "{},{},{},{}", e.hidden, e.seed, e.epoch, e.accuracy)?;
+        bar.inc(1);
+        if let Some(r) = run.rows().last().filter(|r| r.hidden == e.hidden) {
+            let book = BOOK_DEPTH_ACCURACY.get(r.hidden - 1).map_or("—".to_string(), |b| format!("{b:.2} %"));
+            bar.suspend(|| println!("{:>14} {:>20} {:>20} {book:>12}", r.hidden, format!("{:.2} ± {:.2} %", r.mean, r.std), format!("{:.2} ± {:.2} %", r.best_mean, r.best_std)));
         }
-        let (fm, fs) = ex::mean_std(&finals);
-        let (bm, bs) = ex::mean_std(&bests);
-        let book = BOOK_DEPTH_ACCURACY.get(hidden - 1).map_or("—".to_string(), |b| format!("{b:.2} %"));
-        bar.suspend(|| println!("{hidden:>14} {:>20} {:>20} {book:>12}", format!("{fm:.2} ± {fs:.2} %"), format!("{bm:.2} ± {bs:.2} %")));
-        rows.push((hidden, fm, fs));
     }
     bar.finish_and_clear();
     println!("The book's runs used 50,000 full-MNIST images; on the subset accuracies are lower, and deep nets may sit near chance (10 %) for epochs: that is the vanishing gradient.");
     write_out(c, "depth.csv", &csv)?;
+    let rows: Vec<(usize, f64, f64)> = run.rows().iter().map(|r| (r.hidden, r.mean, r.std)).collect();
     svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
@@ -324,22 +315,20 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
     let mut lines = Vec::new();
     let mut chart_rows = Vec::new();
     for init in [Init::Scaled, Init::Large] {
-        for (k, hidden) in [2usize, 3, 4].into_iter().enumerate() {
-            let mut per_layer = vec![Vec::new(); hidden];
-            for seed in 0..seeds {
-                let p = ex::init_probe::<F>(&subset.training, hidden, BOOK_WIDTH, init, 1.0, seed)?;
-                for (l, n) in p.norms().into_iter().enumerate() {
-                    writeln!(csv, "{init:?},{hidden},{seed},{},{n}", l + 1)?;
-                    per_layer[l].push(n);
-                }
-                bar.inc(1);
+        let mut run = ex::NormsRun::book(init, 0, seeds as usize)?;
+        while let Some(p) = run.step::<F>(&subset.training)? {
+            for (l, n) in p.norms.iter().enumerate() {
+                writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;
             }
-            let stats: Vec<(f64, f64)> = per_layer.iter().map(|v| ex::mean_std(v)).collect();
-            let ours = stats.iter().map(|(m, s)| format!("{m:.4}±{s:.4}")).collect::<Vec<_>>().join(", ");
+            bar.inc(1);
+        }
+        for (k, row) in run.rows().iter().enumerate() {
+            let hidden = row.hidden;
+            let ours = row.mean.iter().zip(&row.std).map(|(m, s)| format!("{m:.4}±{s:.4}")).collect::<Vec<_>>().join(", ");
             let book = if init == Init::Scaled { BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", ") } else { "—".into() };
             lines.push(format!("{:>7} {hidden:>6}   {ours:<60} {book}", format!("{init:?}").to_lowercase()));
             if init == Init::Scaled {
-                chart_rows.push((hidden, stats.iter().map(|s| s.0).collect::<Vec<_>>()));
+                chart_rows.push((hidden, row.mean.clone()));
             }
         }
     }
@@ -359,14 +348,13 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
 
 fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let mut run = ex::book_speed_run::<F>(&subset.training, hidden, seed)?;
+    let mut run = ex::SpeedExperiment::<F>::book(&subset.training, hidden, seed, epochs)?;
     let bar = progress(epochs as u64, "epochs");
-    for _ in 0..epochs {
-        run.step()?;
+    while run.step()? {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let h = &run.history;
+    let h = run.history();
     println!("Learning speed ‖δ^l‖ for [784, {}, 10] (book protocol: {BOOK_SAMPLE} images, full batch, η = {BOOK_SPEED_ETA}, λ = {BOOK_SPEED_LAMBDA}):", vec!["30"; hidden].join(", "));
     println!("{:>6}  {}", "epoch", (1..=hidden).map(|l| format!("{:>10}", format!("‖δ^{l}‖"))).collect::<String>());
     let show: Vec<usize> = [0, 1, 10, 50, 100, 200, 300, 400, epochs.saturating_sub(1)].into_iter().filter(|&e| e < h.len()).collect();

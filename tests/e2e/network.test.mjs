@@ -68,7 +68,7 @@ test('the gain slider re-measures the initial gradients at once', async () => {
   const before = await page.$eval('#net-bars', (c) => c.toDataURL());
   await dragRange(page, '#net-gain', 0.5, 0.9, 10);
   await page.waitForFunction(() => window.gradlab.snapshot.epoch === 0 && Math.abs(window.gradlab.state['net.gainPos'] - 0.9) < 0.02);
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => Number(document.querySelector('#net-gain-out').textContent) > 8);
   const gain = Number(await page.textContent('#net-gain-out'));
   assert.ok(gain > 8 && gain < 15, `gain ≈ 11, got ${gain}`);
   assert.equal(await page.evaluate(() => window.gradlab.snapshots.length), 1, 'a fresh network, no epochs');
@@ -85,14 +85,15 @@ test('while training, no main-thread task is longer than 50 ms', async () => {
   await type(page, '#net-epochs', 200);
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#net-start');
-  await page.waitForTimeout(2500);
+  // Two epochs trained (a few seconds here): long enough to see a long task if there is one.
+  await page.waitForFunction(() => window.gradlab.snapshots.length >= 3, null, { timeout: 60_000 });
   const stats = await page.evaluate((t) => ({
     long: window.__longtasks.filter((e) => e.start >= t),
     epochs: window.gradlab.snapshots.length - 1,
   }), t0);
   await page.click('#net-start'); // pause
   await page.waitForFunction(() => window.gradlab.status === 'idle');
-  assert.ok(stats.epochs >= 1, `the worker trained (${stats.epochs} epochs in 2.5 s)`);
+  assert.ok(stats.epochs >= 1, `the worker trained (${stats.epochs} epochs)`);
   assert.deepEqual(stats.long, [], 'long tasks while training');
   assert.match(await page.textContent('#net-status'), /^Paused after epoch \d+ of 200/);
   assert.deepEqual(errors, []);
@@ -124,15 +125,20 @@ test('an exploded network (the worker\'s messages replayed): overflow is shown i
   const { page, errors } = lab;
   // What the worker posts when lab.train throws "training diverged…": a last snapshot whose
   // numbers overflowed (serde_json writes ∞/NaN as null), then a stop with the message.
+  const before = await page.$eval('#net-bars', (c) => c.toDataURL());
   await page.evaluate(() => {
     const g = window.gradlab;
     const id = g.snapshot; // keep the page's own reset bookkeeping
-    const layers = [1, 2, 3].map((l) => ({ layer: l, delta: [null, 0.1], norm: null, first_six: [null, 0.1] }));
+    const layers = [1, 2, 3].map((l) => ({ layer: l, delta: [null, 0.1], norm: null, firstSix: [null, 0.1] }));
     g.receive({ type: 'snapshot', snap: { epoch: 3, position: 0, accuracy: null, cost: null, probe: { count: 1000, layers }, finite: false }, diverged: true });
-    g.receive({ type: 'stopped', reason: 'diverged', message: 'training diverged in epoch 3: a weight is NaN (the gradients exploded; try a smaller gain or η)' });
+    const message = 'training diverged in epoch 3: a weight is NaN (the gradients exploded; try a smaller gain or η)';
+    g.receive({ type: 'stopped', reason: 'diverged', message, code: 'diverged', details: { epoch: 3, what: 'a weight is NaN' } });
     return id !== null;
   });
-  await page.waitForTimeout(300);
+  // The charts redraw in the next animation frames: wait until the bars show the overflow,
+  // then for the frames after them (the four charts share a few frames).
+  await page.waitForFunction((b) => document.querySelector('#net-bars').toDataURL() !== b, before);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
   const chips = await page.textContent('#net-norms');
   assert.match(chips, /overflow: ∞/);
   assert.match(await page.textContent('#net-notice'), /^Training diverged in epoch 3/);

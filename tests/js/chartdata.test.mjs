@@ -30,7 +30,7 @@ test('tables: one row per layer, epoch or neuron; overflow (null from the core) 
   assert.deepEqual(normsTable([0.01, 0.2], [0.07, 0.31]).rows, [[1, 0.01, 0.07], [2, 0.2, 0.31]]);
   assert.deepEqual(speedTable([[0.1, 0.2], [null, 0.3]]).rows, [[0, 0.1, 0.2], [1, Infinity, 0.3]]);
   assert.equal(trainingTable([91.5], [0.4]).summary, 'After 1 epoch: validation accuracy 91.50\u00a0%, cost 0.4.');
-  const bars = barsTable({ count: 1000, layers: [{ layer: 1, first_six: [0.1, null], norm: 1, delta: [] }] });
+  const bars = barsTable({ count: 1000, layers: [{ layer: 1, firstSix: [0.1, null], norm: 1, delta: [] }] });
   assert.deepEqual(bars.rows, [[1, 1, 0.1], [1, 2, NaN]]);
   assert.match(barsTable(null).summary, /^No network yet/);
 });

@@ -69,7 +69,7 @@ export default {
     'book.starting': 'Starting…',
     'book.cancelled': 'Cancelled.',
     'book.failed': 'Failed: {message}',
-    'book.bars.done': 'Seed {seed}: ‖δ¹‖ = {n1}, ‖δ²‖ = {n2} (book: 0.07, 0.31).',
+    'book.bars.done': 'Seed {seed}: ‖δ¹‖ = {n1}, ‖δ²‖ = {n2} (book: {b1}, {b2}).',
     'book.norms.done.one': 'Mean over {n} network per depth ({seeds}).',
     'book.norms.done.other': 'Mean over {n} networks per depth ({seeds}).',
     'book.norms.progress': 'Measuring… {done} of 3 depths',

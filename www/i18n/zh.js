@@ -198,7 +198,7 @@ export default {
     'book.starting': '正在启动…',
     'book.cancelled': '已取消。',
     'book.failed': '失败：{message}',
-    'book.bars.done': '种子 {seed}：‖δ¹‖ = {n1}，‖δ²‖ = {n2}（书中：0.07，0.31）。',
+    'book.bars.done': '种子 {seed}：‖δ¹‖ = {n1}，‖δ²‖ = {n2}（书中：{b1}，{b2}）。',
     'book.norms.done.other': '每种深度对 {n} 个网络取平均（{seeds}）。',
     'book.norms.progress': '正在测量… 已完成 3 种深度中的 {done} 种',
     'book.speed.done': '{epochs} 个迭代期，{hidden} 个隐藏层。',

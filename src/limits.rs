@@ -1,0 +1,94 @@
+//! The page's limits, in one place: the network panel's and the chapter section's ranges.
+//! `www/state.js` keeps its settings table in JavaScript (the page parses a link before the
+//! wasm core is up), and `tests/js/limits.test.mjs` checks that table against [`limits`].
+//!
+//! Why these numbers: the tab must stay responsive. A [784, 6×100, 10] network is ~140k
+//! parameters; at ~100k examples/s in wasm an epoch of 8,000 stays under a second.
+
+use serde::Serialize;
+
+pub const MAX_HIDDEN: usize = 6;
+pub const MAX_WIDTH: usize = 100;
+/// The widths the panel offers (its width control is a list, not a number).
+pub const PANEL_WIDTHS: [usize; 8] = [10, 20, 30, 40, 50, 60, 80, 100];
+pub const MAX_MINI_BATCH: usize = 1000;
+pub const MAX_EPOCHS: usize = 1000;
+/// The chain's neurons on the page (the core takes up to `chain::MAX_CHAIN`).
+pub const MAX_CHAIN_LAYERS: usize = 10;
+/// The chapter section's runs: the learning-speed figure's epochs, the depth experiment's
+/// epochs (the book's 30) and runs, and the seeds of the ‖δ^l‖ table.
+pub const MAX_SPEED_EPOCHS: usize = 2000;
+pub const MAX_DEPTH_EPOCHS: usize = 30;
+pub const MAX_DEPTH_RUNS: usize = 5;
+pub const MAX_NORM_SEEDS: usize = 20;
+
+/// Largest network file the page loads (bytes). network2's `json.dump` writes ~24 bytes per
+/// number, so the largest network the panel trains, [784, 6×100, 10] (~130,000
+/// parameters), is ~3 MB; 8 MB leaves room for indented files. The page checks the
+/// file's size before reading it; `Lab::load_network` checks again.
+pub const MAX_NETWORK_BYTES: usize = 8 << 20;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    pub max_hidden: usize,
+    pub max_width: usize,
+    pub widths: [usize; 8],
+    pub max_mini_batch: usize,
+    pub max_epochs: usize,
+    pub max_chain_layers: usize,
+    pub max_speed_epochs: usize,
+    pub max_depth_epochs: usize,
+    pub max_depth_runs: usize,
+    pub max_norm_seeds: usize,
+    pub max_network_bytes: usize,
+}
+
+pub fn limits() -> Limits {
+    Limits {
+        max_hidden: MAX_HIDDEN,
+        max_width: MAX_WIDTH,
+        widths: PANEL_WIDTHS,
+        max_mini_batch: MAX_MINI_BATCH,
+        max_epochs: MAX_EPOCHS,
+        max_chain_layers: MAX_CHAIN_LAYERS,
+        max_speed_epochs: MAX_SPEED_EPOCHS,
+        max_depth_epochs: MAX_DEPTH_EPOCHS,
+        max_depth_runs: MAX_DEPTH_RUNS,
+        max_norm_seeds: MAX_NORM_SEEDS,
+        max_network_bytes: MAX_NETWORK_BYTES,
+    }
+}
+
+/// Whether the panel can train a network of these sizes: 784 inputs (the digits' pixels),
+/// 10 outputs (the digits), 1–[`MAX_HIDDEN`] hidden layers of 1–[`MAX_WIDTH`] neurons.
+pub fn check_panel_sizes(sizes: &[usize]) -> Result<(), String> {
+    let list = || format!("[{}]", sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "));
+    if sizes.first() != Some(&784) {
+        return Err(format!("the network's sizes {} must start with 784, one input per pixel of a 28×28 digit", list()));
+    }
+    if sizes.last() != Some(&10) {
+        return Err(format!("the network's sizes {} must end with 10, one output per digit", list()));
+    }
+    let hidden = &sizes[1..sizes.len() - 1];
+    if !(1..=MAX_HIDDEN).contains(&hidden.len()) {
+        return Err(format!("the network {} has {} hidden layers; the page trains 1 to {MAX_HIDDEN}", list(), hidden.len()));
+    }
+    if let Some(w) = hidden.iter().find(|w| !(1..=MAX_WIDTH).contains(*w)) {
+        return Err(format!("the network {} has a hidden layer of {w} neurons; the page trains 1 to {MAX_WIDTH} per layer", list()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_fit_the_maximum() {
+        assert!(PANEL_WIDTHS.iter().all(|w| (1..=MAX_WIDTH).contains(w)));
+        assert_eq!(PANEL_WIDTHS.last(), Some(&MAX_WIDTH));
+        assert!(check_panel_sizes(&[784, 30, 10]).is_ok());
+        assert!(check_panel_sizes(&[784, 101, 10]).is_err());
+    }
+}
