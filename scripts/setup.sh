@@ -16,6 +16,14 @@ for arg in "$@"; do
   esac
 done
 
+# rustfmt and clippy, for the test command's format and lint step.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    echo "setup: adding the Rust component $component"
+    rustup component add "$component"
+  fi
+done
+
 # The wasm target of the Rust toolchain.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   echo "setup: adding the Rust target wasm32-unknown-unknown"

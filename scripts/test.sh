@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh machine: installs what is missing (scripts/setup.sh
 # --browser), then runs
+#   0. rustfmt --check and clippy -D warnings (native and wasm),
 #   1. the native tests (cargo test: maths, data, JSON, charts, the command line), and the
 #      command line against an independent numpy restatement of network2.py,
 #   2. the wasm-bindgen tests in Node and in headless Chromium,
@@ -20,6 +21,12 @@ step() { # name, command...
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "=== FAILED: $name"; fi
 }
 
+lints() {
+  cargo fmt --check &&
+    cargo clippy --all-targets --release -- -D warnings &&
+    CARGO_TARGET_DIR=target/wasm-simd RUSTFLAGS="-C target-feature=+simd128" cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings
+}
+step "format and lints (rustfmt, clippy native and wasm)" lints
 step "native tests" cargo test --release
 step "network2 reference (numpy)" python3 tests/reference/network2_check.py
 step "JavaScript unit tests" node --test tests/js/

@@ -78,10 +78,7 @@ pub fn book_speed_run<F: Real>(training: &Dataset, hidden: usize, seed: u64) -> 
 
 /// The chain with every weight `w`, over a range of weights: one report per weight.
 pub fn chain_sweep(layers: usize, weights: &[f64], bias: ChainBias) -> Result<Vec<(f64, ChainReport)>, ExperimentError> {
-    weights
-        .iter()
-        .map(|&w| Ok((w, Chain::uniform(layers, w, 0.0, bias).report()?)))
-        .collect()
+    weights.iter().map(|&w| Ok((w, Chain::uniform(layers, w, 0.0, bias).report()?))).collect()
 }
 
 /// Mean and sample standard deviation (n − 1); the deviation is 0 for a single value.
@@ -330,7 +327,20 @@ impl<F: Real> DepthExperiment<F> {
         at_least_one("the number of runs", runs)?;
         at_least_one("the number of epochs", epochs)?;
         config.validate()?;
-        Ok(DepthExperiment { max_hidden, width, first_seed, runs, epochs, config, trainer: None, run: 0, curve: Vec::new(), curves: Vec::new(), rows: Vec::new(), done: 0 })
+        Ok(DepthExperiment {
+            max_hidden,
+            width,
+            first_seed,
+            runs,
+            epochs,
+            config,
+            trainer: None,
+            run: 0,
+            curve: Vec::new(),
+            curves: Vec::new(),
+            rows: Vec::new(),
+            done: 0,
+        })
     }
 
     /// The book's run (mini-batch 10, η = 0.1, λ = 5.0) for 1–4 hidden layers of 30.

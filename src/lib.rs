@@ -33,7 +33,7 @@ pub mod train;
 pub mod web;
 
 pub use chain::{Chain, ChainBias, ChainReport};
-pub use data::{Dataset, DataError, Subset};
+pub use data::{DataError, Dataset, Subset};
 pub use network::{Cost, Init, Network, NetworkError};
 pub use probe::{LayerProbe, Probe};
 pub use real::Real;

@@ -100,18 +100,16 @@ impl<F: Real> Network<F> {
         if !gain.is_finite() {
             return Err(NetworkError::BadGain(gain));
         }
-        let biases = sizes[1..]
-            .iter()
-            .map(|&y| Array1::from_shape_fn(y, |_| F::from_f64_lossy(rng.normal())))
-            .collect();
+        let biases = sizes[1..].iter().map(|&y| Array1::from_shape_fn(y, |_| F::from_f64_lossy(rng.normal()))).collect();
         let weights = sizes
             .windows(2)
             .map(|w| {
                 let (x, y) = (w[0], w[1]);
-                let scale = gain * match init {
-                    Init::Scaled => 1.0 / (x as f64).sqrt(),
-                    Init::Large => 1.0,
-                };
+                let scale = gain
+                    * match init {
+                        Init::Scaled => 1.0 / (x as f64).sqrt(),
+                        Init::Large => 1.0,
+                    };
                 // Drawn row by row, as numpy's randn(y, x) fills its matrix.
                 col_major(Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale)))
             })

@@ -78,7 +78,11 @@ fn nan_to_num<F: Real>(x: F) -> F {
     if x.is_nan() {
         F::zero()
     } else if x.is_infinite() {
-        if x > F::zero() { F::max_value() } else { F::min_value() }
+        if x > F::zero() {
+            F::max_value()
+        } else {
+            F::min_value()
+        }
     } else {
         x
     }

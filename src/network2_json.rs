@@ -50,7 +50,9 @@ pub enum JsonError {
     Limit { what: String, max: usize, unit: &'static str },
     #[error("unknown cost \"{0}\"; network2 writes \"CrossEntropyCost\" or \"QuadraticCost\"")]
     Cost(String),
-    #[error("{what} of layer {layer}, row {row}: every bias must be a list of exactly one number (network2 stores biases as y×1 columns), found {found} numbers")]
+    #[error(
+        "{what} of layer {layer}, row {row}: every bias must be a list of exactly one number (network2 stores biases as y×1 columns), found {found} numbers"
+    )]
     BiasColumn { what: &'static str, layer: usize, row: usize, found: usize },
     #[error("weight matrix of layer {layer}: row {row} has {found} numbers, but row 1 has {expected}")]
     RaggedRow { layer: usize, row: usize, found: usize, expected: usize },
@@ -81,15 +83,12 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
     }
     let ctx = Ctx { numbers_left: Cell::new(MAX_NUMBERS), error: RefCell::new(None) };
     let mut de = serde_json::Deserializer::from_str(text);
-    let raw = FileSeed::<F> { ctx: &ctx, float: std::marker::PhantomData }
-        .deserialize(&mut de)
-        .and_then(|raw| de.end().map(|()| raw))
-        .map_err(|e| {
-            if let Some(typed) = ctx.error.borrow_mut().take() {
-                return typed;
-            }
-            classify(text, &e)
-        })?;
+    let raw = FileSeed::<F> { ctx: &ctx, float: std::marker::PhantomData }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw)).map_err(|e| {
+        if let Some(typed) = ctx.error.borrow_mut().take() {
+            return typed;
+        }
+        classify(text, &e)
+    })?;
     let cost = match raw.cost.as_str() {
         "CrossEntropyCost" => Cost::CrossEntropy,
         "QuadraticCost" => Cost::Quadratic,
@@ -421,11 +420,7 @@ impl<'de> Visitor<'de> for Number {
 pub fn to_json<F: Real>(net: &Network<F>) -> String {
     let file = Network2File {
         sizes: net.sizes().to_vec(),
-        weights: net
-            .weights()
-            .iter()
-            .map(|w| w.outer_iter().map(|r| r.iter().map(|v| v.to_f64_exact()).collect()).collect())
-            .collect(),
+        weights: net.weights().iter().map(|w| w.outer_iter().map(|r| r.iter().map(|v| v.to_f64_exact()).collect()).collect()).collect(),
         biases: net.biases().iter().map(|b| b.iter().map(|v| vec![v.to_f64_exact()]).collect()).collect(),
         cost: net.cost().network2_name().to_string(),
     };

@@ -10,9 +10,7 @@ use num_traits::{Float, FromPrimitive, ToPrimitive};
 use std::fmt::{Debug, Display};
 
 /// A floating-point type the network can compute in (`f32` or `f64`).
-pub trait Real:
-    LinalgScalar + Float + FromPrimitive + ToPrimitive + Debug + Display + Send + Sync + Default + 'static
-{
+pub trait Real: LinalgScalar + Float + FromPrimitive + ToPrimitive + Debug + Display + Send + Sync + Default + 'static {
     /// Lossy conversion from `f64` (exact for `f64`).
     fn from_f64_lossy(x: f64) -> Self;
     /// Widening conversion to `f64` (exact for both types).

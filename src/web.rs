@@ -68,8 +68,6 @@ pub fn subset_files() -> String {
     serde_json::to_string(&SUBSET_FILES).unwrap_or_default()
 }
 
-/// An initialisation by its name on the page.
-
 // ---------------------------------------------------------------- the chain (main thread)
 
 /// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0.

@@ -275,9 +275,7 @@ fn norm_bars_skip_non_positive_values_and_hatch_overflow() {
 // ---------------------------------------------------------------------------------------
 
 fn speed_history(epochs: usize, layers: usize) -> Vec<Vec<f64>> {
-    (0..epochs)
-        .map(|e| (0..layers).map(|l| 0.003 * 4f64.powi(l as i32) * (1.0 + 2.0 * (-(e as f64) / 80.0).exp())).collect())
-        .collect()
+    (0..epochs).map(|e| (0..layers).map(|l| 0.003 * 4f64.powi(l as i32) * (1.0 + 2.0 * (-(e as f64) / 80.0).exp())).collect()).collect()
 }
 
 #[test]
@@ -514,9 +512,7 @@ fn words_come_from_chart_text_and_theme_scales() {
     assert!(has_text(&svg, "第 2 隐藏层"));
     assert!(!svg.contains("hidden layer 1"));
     // Scale 2 draws text twice as large.
-    let size = |svg: &str| -> f64 {
-        elements(svg, "text").iter().filter_map(|e| attr(e, "font-size")).map(|s| s.parse::<f64>().unwrap()).fold(0.0, f64::max)
-    };
+    let size = |svg: &str| -> f64 { elements(svg, "text").iter().filter_map(|e| attr(e, "font-size")).map(|s| s.parse::<f64>().unwrap()).fold(0.0, f64::max) };
     let big = charts::svg(2 * W, 2 * H, |a| charts::gradient_bars(a, &probe, &t(), &Theme::default().with_scale(2.0))).unwrap();
     save("gradient_bars_scale2", &big);
     let small = charts::svg(W, H, |a| charts::gradient_bars(a, &probe, &t(), &th())).unwrap();
@@ -586,7 +582,8 @@ fn a_dark_canvas_keeps_the_dark_colours_at_the_canvas_scale() {
 
 #[test]
 fn chart_text_reads_a_partial_translation_from_json() {
-    let zh: ChartText = serde_json::from_str(r#"{"book": "书中数值", "layer": "第 {} 隐藏层", "norms": {"title": "各层学习速度", "x": "隐藏层", "y": "‖δˡ‖"}}"#).unwrap();
+    let zh: ChartText =
+        serde_json::from_str(r#"{"book": "书中数值", "layer": "第 {} 隐藏层", "norms": {"title": "各层学习速度", "x": "隐藏层", "y": "‖δˡ‖"}}"#).unwrap();
     assert_eq!(zh.book, "书中数值");
     assert_eq!(zh.layer_name(3), "第 3 隐藏层");
     assert_eq!(zh.overflow, "overflow", "missing words stay English");

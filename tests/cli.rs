@@ -58,7 +58,19 @@ fn train_then_probe_round_trips_through_network2_json() {
     let dir = tmp("train");
     let net = dir.join("net.json");
     let (ok, out, err) = gradlab(&[
-        "train", "--sizes", "784,20,10", "--epochs", "1", "--limit", "500", "--seed", "4", "--save", net.to_str().unwrap(), "--out", dir.to_str().unwrap(),
+        "train",
+        "--sizes",
+        "784,20,10",
+        "--epochs",
+        "1",
+        "--limit",
+        "500",
+        "--seed",
+        "4",
+        "--save",
+        net.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("saved"), "{out}");
@@ -134,7 +146,8 @@ fn an_installed_copy_runs_from_any_folder_and_data_dir_still_reads_files() {
     for f in gradlab::data::SUBSET_FILES {
         std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/data").join(f), data.join(f)).unwrap();
     }
-    let (ok, from_dir, err) = run(&["--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "train", "--sizes", "784,10,10", "--epochs", "1", "--limit", "100"]);
+    let (ok, from_dir, err) =
+        run(&["--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "train", "--sizes", "784,10,10", "--epochs", "1", "--limit", "100"]);
     assert!(ok, "{err}");
     assert_eq!(from_dir, stdout);
     // A folder without them names the missing file.

@@ -14,14 +14,7 @@ const VALIDATION_LABELS: &[u8] = include_bytes!("../www/data/validation-labels-i
 const TEST_IMAGES: &[u8] = include_bytes!("../www/data/test-images-idx3-ubyte.gz");
 const TEST_LABELS: &[u8] = include_bytes!("../www/data/test-labels-idx1-ubyte.gz");
 
-const FILES: [&[u8]; 6] = [
-    TRAIN_IMAGES,
-    TRAIN_LABELS,
-    VALIDATION_IMAGES,
-    VALIDATION_LABELS,
-    TEST_IMAGES,
-    TEST_LABELS,
-];
+const FILES: [&[u8]; 6] = [TRAIN_IMAGES, TRAIN_LABELS, VALIDATION_IMAGES, VALIDATION_LABELS, TEST_IMAGES, TEST_LABELS];
 
 fn subset() -> Subset {
     Subset::from_idx_files(FILES).expect("the committed subset loads")
@@ -39,37 +32,16 @@ fn label_counts(d: &Dataset) -> [usize; 10] {
 fn subset_has_the_documented_shape_and_content() {
     let s = subset();
     for (name, d, n, min_per_digit, counts) in [
-        (
-            "training",
-            &s.training,
-            8000,
-            600,
-            [809, 903, 789, 817, 784, 707, 810, 846, 751, 784],
-        ),
-        (
-            "validation",
-            &s.validation,
-            1000,
-            60,
-            [83, 105, 105, 115, 102, 84, 96, 107, 100, 103],
-        ),
-        (
-            "test",
-            &s.test,
-            1000,
-            60,
-            [109, 119, 97, 100, 94, 72, 108, 117, 93, 91],
-        ),
+        ("training", &s.training, 8000, 600, [809, 903, 789, 817, 784, 707, 810, 846, 751, 784]),
+        ("validation", &s.validation, 1000, 60, [83, 105, 105, 115, 102, 84, 96, 107, 100, 103]),
+        ("test", &s.test, 1000, 60, [109, 119, 97, 100, 94, 72, 108, 117, 93, 91]),
     ] {
         assert_eq!(d.len(), n, "{name}");
         assert_eq!((d.rows(), d.cols(), d.pixels()), (28, 28, 784), "{name}");
         assert_eq!(d.images().len(), n * 784, "{name}");
         d.expect_shape(28, 28).unwrap();
         let c = label_counts(d);
-        assert!(
-            c.iter().all(|&k| k >= min_per_digit),
-            "{name}: label counts {c:?}"
-        );
+        assert!(c.iter().all(|&k| k >= min_per_digit), "{name}: label counts {c:?}");
         // Pinned by the script's output (www/data/README.md).
         assert_eq!(c, counts, "{name}");
         assert_eq!(d.images().iter().min(), Some(&0), "{name}");
@@ -108,10 +80,7 @@ fn damaged_files_are_rejected_with_the_file_named() {
             if **source == DataError::TruncatedGzip),
         "{e}"
     );
-    assert_eq!(
-        e.to_string(),
-        "validation-images-idx3-ubyte.gz: truncated gzip stream"
-    );
+    assert_eq!(e.to_string(), "validation-images-idx3-ubyte.gz: truncated gzip stream");
 
     // Files swapped: images where labels belong.
     let mut files = FILES;
@@ -123,10 +92,7 @@ fn damaged_files_are_rejected_with_the_file_named() {
     let mut files = FILES;
     files[1] = TEST_LABELS;
     let e = Subset::from_idx_files(files).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "training set: images (8000) and labels (1000) differ in count"
-    );
+    assert_eq!(e.to_string(), "training set: images (8000) and labels (1000) differ in count");
 
     // A corrupted byte in the middle of the compressed stream.
     let mut bad = TRAIN_LABELS.to_vec();
@@ -135,16 +101,7 @@ fn damaged_files_are_rejected_with_the_file_named() {
     let mut files = FILES;
     files[1] = &bad;
     let e = Subset::from_idx_files(files).unwrap_err();
-    assert!(
-        matches!(
-            &e,
-            DataError::File {
-                file: "train-labels-idx1-ubyte.gz",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(&e, DataError::File { file: "train-labels-idx1-ubyte.gz", .. }), "{e}");
 
     // A limit below the file's decompressed size.
     let e = gradlab::data::parse_idx_with_limit(TRAIN_IMAGES, 1 << 20).unwrap_err();
@@ -163,10 +120,7 @@ fn a_gzip_bomb_in_place_of_a_file_is_refused_quickly_and_named() {
     let err = Subset::from_idx_files(files).unwrap_err();
     // Stopped at the bound: inflating 64 MiB takes well under a second natively.
     assert!(t.elapsed().as_secs_f64() < 3.0, "took {:?}", t.elapsed());
-    assert_eq!(
-        err.to_string(),
-        "train-images-idx3-ubyte.gz: decompressed data exceeds the limit of 67108864 bytes"
-    );
+    assert_eq!(err.to_string(), "train-images-idx3-ubyte.gz: decompressed data exceeds the limit of 67108864 bytes");
     // A gzip trailer that claims 4 GiB does not make the reader reserve it: the member is
     // one byte, the trailer is refused as not matching the data.
     let mut liar = gzip(&[0]);

@@ -51,7 +51,8 @@ fn every_bad_file_gets_a_clear_error() {
         err(r#"{"sizes": [3, 1], "weights": [[[1, 2]]], "biases": [[[0]]], "cost": "CrossEntropyCost"}"#),
         "weight matrix of layer 1 has shape [1, 2], but sizes [3, 1] need [1, 3]"
     );
-    assert!(err(r#"{"sizes": [2, 2], "weights": [[[1, 2], [3]]], "biases": [[[0], [0]]], "cost": "CrossEntropyCost"}"#).contains("row 2 has 1 numbers, but row 1 has 2"));
+    assert!(err(r#"{"sizes": [2, 2], "weights": [[[1, 2], [3]]], "biases": [[[0], [0]]], "cost": "CrossEntropyCost"}"#)
+        .contains("row 2 has 1 numbers, but row 1 has 2"));
     assert!(err(r#"{"sizes": [2, 1], "weights": [[[1, 2]]], "biases": [[[0, 1]]], "cost": "CrossEntropyCost"}"#).contains("list of exactly one number"));
     assert!(err(r#"{"sizes": [2, 1], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("expected 1 weight matrices"));
     assert!(err(r#"{"sizes": [2], "weights": [], "biases": [], "cost": "CrossEntropyCost"}"#).contains("at least 2 layers"));
@@ -114,7 +115,12 @@ fn malformed_files_name_the_problem() {
     // string elsewhere holds the word.
     for token in ["NaN", "Infinity", "-Infinity"] {
         let text = ok.replacen("[[1,1]]", &format!("[[1,{token}]]"), 1);
-        assert_eq!(from_json::<f64>(&text).unwrap_err(), JsonError::NonFiniteToken { line: 1, column: 35 + usize::from(token.starts_with('-')) }, "{token}: {}", err(&text));
+        assert_eq!(
+            from_json::<f64>(&text).unwrap_err(),
+            JsonError::NonFiniteToken { line: 1, column: 35 + usize::from(token.starts_with('-')) },
+            "{token}: {}",
+            err(&text)
+        );
         assert!(err(&text).starts_with("the file holds NaN or Infinity (line 1, column 3"), "{}", err(&text));
     }
     let text = ok.replace("CrossEntropyCost", "NaNCost").replace("[[1,1]]", "[[1,]]");

@@ -64,11 +64,7 @@ fn nice_step(span: f64, target: usize) -> f64 {
 
 pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let k0 = (lo / step - 1e-9).ceil();
-    (0..200)
-        .map(|i| (k0 + i as f64) * step)
-        .take_while(|t| *t <= hi + step * 1e-9)
-        .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
-        .collect()
+    (0..200).map(|i| (k0 + i as f64) * step).take_while(|t| *t <= hi + step * 1e-9).map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t }).collect()
 }
 
 impl Axis {
@@ -97,10 +93,7 @@ impl Axis {
         let e0 = lo.ceil() as i64;
         let e1 = hi.floor() as i64;
         let decades = (e1 - e0 + 1).max(0);
-        let step = [1i64, 2, 3, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000]
-            .into_iter()
-            .find(|s| decades / s <= target.max(2) as i64)
-            .unwrap_or(1000);
+        let step = [1i64, 2, 3, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].into_iter().find(|s| decades / s <= target.max(2) as i64).unwrap_or(1000);
         let mut major: Vec<f64> = (e0..=e1).filter(|e| e.rem_euclid(step) == 0).map(|e| e as f64).collect();
         let mut minor: Vec<f64> = Vec::new();
         if hi - lo <= 8.0 {
@@ -163,11 +156,7 @@ impl Axis {
                     format_value(10f64.powf(v), if *plain { 2 } else { 1 })
                 }
             }
-            Labels::Fixed(items) => items
-                .iter()
-                .find(|(p, _)| (p - v).abs() <= 1e-9 * p.abs().max(1.0))
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default(),
+            Labels::Fixed(items) => items.iter().find(|(p, _)| (p - v).abs() <= 1e-9 * p.abs().max(1.0)).map(|(_, s)| s.clone()).unwrap_or_default(),
         }
     }
 

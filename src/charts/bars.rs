@@ -4,12 +4,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{de, ChartError};
 use super::axes::{finite_minmax, fit, Axis, BIG};
 use super::draw::{hatch, item, line, rect, text, Item, Swatch};
 use super::panel::{frame, no_data, panel};
 use super::text::{measure, ChartText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// The book's figure of the gradient: for every hidden layer the signed ∂C/∂b of its
 /// first six neurons ([`LayerProbe::first_six`](crate::probe::LayerProbe)) as vertical
@@ -42,16 +42,9 @@ pub fn gradient_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, probe: &
     let tm = measure(&body, &theme.tick_font());
     let label_w = tm.width(&layers.last().map_or(1, |l| l.layer).to_string()) + 14.0 * theme.k();
     let group_px = bw as f64 * 0.85 / layers.len() as f64;
-    let every = [1usize, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000]
-        .into_iter()
-        .find(|k| *k as f64 * group_px >= label_w)
-        .unwrap_or(usize::MAX);
-    let items = layers
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| every == 1 || l.layer % every == 0)
-        .map(|(g, l)| (centre(g), l.layer.to_string()))
-        .collect();
+    let every =
+        [1usize, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000].into_iter().find(|k| *k as f64 * group_px >= label_w).unwrap_or(usize::MAX);
+    let items = layers.iter().enumerate().filter(|(_, l)| every == 1 || l.layer % every == 0).map(|(g, l)| (centre(g), l.layer.to_string())).collect();
     let m = finite_minmax(all().map(f64::abs)).map_or(0.0, |r| r.1).min(BIG);
     let m = if m > 0.0 { m } else { 1.0 };
     let head = if overflow { 1.32 } else { 1.12 };
@@ -71,7 +64,13 @@ pub fn gradient_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, probe: &
                 rect(&p.pa, p.at(x0, 0.0), p.at(x1, v), color.filled())?;
             } else {
                 let top = m * 1.12;
-                let (lo, hi) = if v.is_nan() { (-top, top) } else if v > 0.0 { (0.0, top) } else { (-top, 0.0) };
+                let (lo, hi) = if v.is_nan() {
+                    (-top, top)
+                } else if v > 0.0 {
+                    (0.0, top)
+                } else {
+                    (-top, 0.0)
+                };
                 hatch(&p.pa, p.at(x0, lo), p.at(x1, hi), theme.overflow, theme)?;
                 let s = t.non_finite(v);
                 if bar_px + 6.0 >= nm.width(&s) {

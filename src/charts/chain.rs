@@ -6,12 +6,12 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::chain::ChainReport;
 
-use super::{de, ChartError};
 use super::axes::{decade_range, fit, lg, Axis};
 use super::draw::{boxed_text, dashed, hatch, item, line, marker, rect, text, Px, Shape, Swatch};
 use super::panel::{draw_runs, edge_band, frame, header, no_data, panel, runs};
 use super::text::{minus, trim_zeros, ChartText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// Half-width of the σ′ panel's z axis.
 pub const SIGMA_Z_RANGE: f64 = 8.0;
@@ -157,7 +157,6 @@ fn terms_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, terms: &[f64],
     dashed(&p.pa, a, b, theme.reference, theme)?;
     boxed_text(&p.pa, &t.boundary, (b.0 - theme.px(4.0), b.1 - theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Bottom, theme)
 }
-
 
 fn product_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, product: &[f64], t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
     let color = theme.color(2);

@@ -4,18 +4,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{de, ChartError};
 use super::axes::{finite_minmax, fit, Axis};
 use super::draw::{item, line, marker, text, Shape, Swatch};
 use super::panel::{draw_runs, frame, no_data, panel, runs};
 use super::text::{format_value, ChartText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// Accuracy against the number of hidden layers: `rows` = (hidden layers, mean %,
 /// standard deviation %) as dots with ± std error bars, joined by a thin line, the mean
 /// written beside each dot; `book[i]` (the book's accuracy for i + 1 hidden layers,
 /// e.g. [`BOOK_DEPTH_ACCURACY`](crate::experiments::BOOK_DEPTH_ACCURACY)) as diamonds.
-pub fn depth_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[(usize, f64, f64)], book: &[f64], t: &ChartText, theme: &Theme) -> Result<(), ChartError> {
+pub fn depth_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rows: &[(usize, f64, f64)],
+    book: &[f64],
+    t: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     area.fill(&theme.background).map_err(de)?;
     let color = theme.color(0);
     let mut legend = vec![];
@@ -33,10 +39,7 @@ pub fn depth_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[(u
     };
     let (bw, bh) = body.dim_in_pixel();
     let std_of = |s: f64| if s.is_finite() { s.abs() } else { 0.0 };
-    let vals = rows
-        .iter()
-        .flat_map(|r| [r.1 - std_of(r.2), r.1 + std_of(r.2)])
-        .chain(book.iter().copied());
+    let vals = rows.iter().flat_map(|r| [r.1 - std_of(r.2), r.1 + std_of(r.2)]).chain(book.iter().copied());
     let (lo, hi) = match finite_minmax(vals) {
         Some((a, b)) => {
             let pad = ((b - a) * 0.18).max(0.25);

@@ -5,9 +5,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{de, ChartError};
 use super::text::measure;
 use super::theme::Theme;
+use super::{de, ChartError};
 
 pub(super) type Px = (i32, i32);
 
@@ -77,7 +77,14 @@ pub(super) enum Shape {
     Right,
 }
 
-pub(super) fn marker<DB: DrawingBackend, C: Color, H: Color>(area: &DrawingArea<DB, Shift>, c: Px, shape: Shape, r: i32, color: C, halo: H) -> Result<(), ChartError> {
+pub(super) fn marker<DB: DrawingBackend, C: Color, H: Color>(
+    area: &DrawingArea<DB, Shift>,
+    c: Px,
+    shape: Shape,
+    r: i32,
+    color: C,
+    halo: H,
+) -> Result<(), ChartError> {
     let r = r.max(2);
     let (x, y) = c;
     let poly: Vec<Px> = match shape {
@@ -138,7 +145,15 @@ pub(super) fn draw_swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: 
 }
 
 /// Text on a translucent patch of background, readable over bars and lines.
-pub(super) fn boxed_text<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, at: Px, style: &TextStyle, h: HPos, v: VPos, theme: &Theme) -> Result<(), ChartError> {
+pub(super) fn boxed_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: Px,
+    style: &TextStyle,
+    h: HPos,
+    v: VPos,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     let m = measure(area, style);
     let (w, ht) = (m.width(s).ceil() as i32, m.height.ceil() as i32);
     let x0 = match h {

@@ -4,18 +4,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{de, ChartError};
 use super::axes::{decade_range, fit, lg, Axis};
 use super::draw::{hatch, item, marker, rect, text, Shape, Swatch};
 use super::panel::{frame, no_data, panel};
 use super::text::{format_value, measure, ChartText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// ‖δˡ‖ of every hidden layer (`norms[0]` is layer 1) as bars on a log y-axis, coloured
 /// like the layers of [`gradient_bars`](super::gradient_bars), with the value written above each bar while
 /// there is room; the book's values (`book[i]` for layer i + 1) as diamonds beside the
 /// bars. A zero norm is marked "0" at the bottom; ∞/NaN are hatched bars.
-pub fn norm_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, norms: &[f64], book: Option<&[f64]>, t: &ChartText, theme: &Theme) -> Result<(), ChartError> {
+pub fn norm_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    norms: &[f64],
+    book: Option<&[f64]>,
+    t: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     area.fill(&theme.background).map_err(de)?;
     let book = book.unwrap_or(&[]);
     let overflow = norms.iter().any(|v| !v.is_finite());

@@ -4,11 +4,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{de, ChartError};
 use super::axes::{Axis, AxisCoord, Labels};
 use super::draw::{draw_swatch, hatch, line, marker, rect, text, Item, Px, Shape};
 use super::text::{measure, superscript, wrap, ChartText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// Fill `area`, draw the title and the legend on top; return the area left below them,
 /// which starts at least `min_top` pixels down (to align panels side by side).
@@ -27,7 +27,14 @@ pub(super) fn frame<DB: DrawingBackend>(
 }
 
 /// Lay out (and, with `draw`, draw) the title and legend; the height they take.
-pub(super) fn header<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, title_style: &TextStyle, legend: &[Item], theme: &Theme, draw: bool) -> Result<i32, ChartError> {
+pub(super) fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    title_style: &TextStyle,
+    legend: &[Item],
+    theme: &Theme,
+    draw: bool,
+) -> Result<i32, ChartError> {
     let (w, _) = area.dim_in_pixel();
     let w = w as i32;
     let pad = theme.px(8.0);
@@ -207,7 +214,13 @@ pub(super) fn runs(points: impl IntoIterator<Item = Option<(f64, f64)>>) -> Vec<
 }
 
 /// Draw runs as lines (a run of one point as a dot).
-pub(super) fn draw_runs<DB: DrawingBackend, C: Color + Copy>(p: &Plot<DB>, runs: &[Vec<(f64, f64)>], color: C, width: f64, theme: &Theme) -> Result<(), ChartError> {
+pub(super) fn draw_runs<DB: DrawingBackend, C: Color + Copy>(
+    p: &Plot<DB>,
+    runs: &[Vec<(f64, f64)>],
+    color: C,
+    width: f64,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     for r in runs {
         if r.len() == 1 {
             marker(&p.pa, p.at(r[0].0, r[0].1), Shape::Circle, theme.px(3.0), color, theme.background)?;

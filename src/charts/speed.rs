@@ -3,12 +3,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{de, ChartError};
 use super::axes::{fit, lg, tight_log_range, Axis};
 use super::draw::{item, layer_shape, marker, Item, Shape, Swatch};
 use super::panel::{draw_runs, frame, no_data, panel, runs};
 use super::text::ChartText;
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// The book's learning-speed figure: `history[epoch][layer]` = ‖δ^{layer+1}‖, one line
 /// per hidden layer against the epoch (0 = before training) on a log y-axis. Points that
@@ -47,9 +47,7 @@ pub fn speed_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &
     for l in 0..layers {
         let color = theme.color(l);
         let shape = layer_shape(l);
-        let pts = (0..epochs)
-            .filter(|e| e % stride == 0 || *e == epochs - 1)
-            .map(|e| history[e].get(l).and_then(|v| lg(*v)).map(|y| (e as f64, y)));
+        let pts = (0..epochs).filter(|e| e % stride == 0 || *e == epochs - 1).map(|e| history[e].get(l).and_then(|v| lg(*v)).map(|y| (e as f64, y)));
         let r = runs(pts);
         draw_runs(&p, &r, color, 2.2, theme)?;
         if dots {

@@ -6,19 +6,24 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::chain::{ChainReport, Regime};
 
-use super::{de, ChartError};
 use super::axes::{decade_range, fit, lg, tight_log_range, Axis};
 use super::draw::{boxed_text, dashed, item, marker, Shape, Swatch};
 use super::panel::{draw_runs, edge_band, frame, no_data, panel, runs};
 use super::text::ChartText;
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// |∂C/∂b₁| of the chain against its (uniform) weight w, on log–log axes, one marker per
 /// weight coloured by [`Regime`], joined by a thin line; where the geometric mean of the
 /// terms crosses 1 a dashed vertical line marks |wσ′| = 1. Weights ≤ 0 are left out (log
 /// axis); overflowed gradients are triangles in a hatched band on the top edge, zero
 /// gradients in a band on the bottom edge.
-pub fn chain_sweep_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sweep: &[(f64, ChainReport)], t: &ChartText, theme: &Theme) -> Result<(), ChartError> {
+pub fn chain_sweep_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sweep: &[(f64, ChainReport)],
+    t: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     area.fill(&theme.background).map_err(de)?;
     let pts: Vec<(f64, f64, Regime)> = sweep.iter().filter_map(|(w, r)| lg(*w).map(|x| (x, r.dc_db1.abs(), r.regime))).collect();
     let color_of = |r: Regime| match r {

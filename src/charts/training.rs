@@ -4,18 +4,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{de, ChartError};
 use super::axes::{finite_minmax, fit, Axis, BIG};
 use super::draw::{item, marker, text, Shape, Swatch};
 use super::panel::{draw_runs, frame, panel, runs};
 use super::text::{measure, ChartText, PanelText};
 use super::theme::Theme;
+use super::{de, ChartError};
 
 /// Accuracy (in percent, 0–100) and cost after each epoch (epoch 1 first), as two
 /// stacked panels sharing the epoch axis (described under the lower panel with
 /// `t.cost.x`; `t.accuracy.x` is not drawn). Non-finite values break the lines and are
 /// marked by triangles on the top edge.
-pub fn training_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, accuracy: &[f64], cost: &[f64], t: &ChartText, theme: &Theme) -> Result<(), ChartError> {
+pub fn training_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    accuracy: &[f64],
+    cost: &[f64],
+    t: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     area.fill(&theme.background).map_err(de)?;
     let (_, h) = area.dim_in_pixel();
     let (upper, lower) = area.split_vertically((h as f64 * 0.5).round() as i32);

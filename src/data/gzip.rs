@@ -80,20 +80,14 @@ mod tests {
         let mut two = gz(&[1, 2, 3]);
         two.extend(gz(&[4, 5]));
         assert_eq!(gunzip_bounded(&two, 100).unwrap(), vec![1, 2, 3, 4, 5]);
-        assert_eq!(
-            gunzip_bounded(&two, 4),
-            Err(DataError::TooLarge { limit: 4 })
-        );
+        assert_eq!(gunzip_bounded(&two, 4), Err(DataError::TooLarge { limit: 4 }));
         // Whatever follows a member is read as the next one: two stray bytes are a header
         // cut short, ten that are not a header are corrupt.
         let mut junk = gz(&[1]);
         junk.extend([0, 0]);
         assert_eq!(gunzip_bounded(&junk, 100), Err(DataError::TruncatedGzip));
         junk.extend([0; 8]);
-        assert!(matches!(
-            gunzip_bounded(&junk, 100),
-            Err(DataError::CorruptGzip(_))
-        ));
+        assert!(matches!(gunzip_bounded(&junk, 100), Err(DataError::CorruptGzip(_))));
     }
 
     #[test]
@@ -107,27 +101,13 @@ mod tests {
         let bomb = e.finish().unwrap();
         assert!(bomb.len() < 1 << 20, "bomb is {} bytes", bomb.len());
         let t = std::time::Instant::now();
-        assert_eq!(
-            gunzip_bounded(&bomb, 1 << 20),
-            Err(DataError::TooLarge { limit: 1 << 20 })
-        );
-        assert_eq!(
-            parse_idx_with_limit(&bomb, 4096),
-            Err(DataError::TooLarge { limit: 4096 })
-        );
+        assert_eq!(gunzip_bounded(&bomb, 1 << 20), Err(DataError::TooLarge { limit: 1 << 20 }));
+        assert_eq!(parse_idx_with_limit(&bomb, 4096), Err(DataError::TooLarge { limit: 4096 }));
         assert!(t.elapsed().as_secs() < 5);
         let e = parse_idx_with_limit(&bomb, 1000).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "decompressed data exceeds the limit of 1000 bytes"
-        );
+        assert_eq!(e.to_string(), "decompressed data exceeds the limit of 1000 bytes");
         // The default limit applies to parse_idx.
-        assert_eq!(
-            parse_idx(&bomb),
-            Err(DataError::TooLarge {
-                limit: MAX_DECOMPRESSED_BYTES
-            })
-        );
+        assert_eq!(parse_idx(&bomb), Err(DataError::TooLarge { limit: MAX_DECOMPRESSED_BYTES }));
     }
 
     #[test]
@@ -136,11 +116,7 @@ mod tests {
         let z = gz(&im);
         // Truncated in the header, the deflate data and the trailer.
         for cut in [2, 5, 12, z.len() - 12, z.len() - 5, z.len() - 1] {
-            assert_eq!(
-                parse_idx(&z[..cut]),
-                Err(DataError::TruncatedGzip),
-                "cut at {cut}"
-            );
+            assert_eq!(parse_idx(&z[..cut]), Err(DataError::TruncatedGzip), "cut at {cut}");
         }
         let mut bad_crc = z.clone();
         let n = bad_crc.len();
@@ -149,32 +125,18 @@ mod tests {
         assert!(matches!(&e, DataError::CorruptGzip(m) if m.contains("checksum")), "{e}");
         let mut bad_len = z.clone();
         bad_len[n - 1] ^= 1;
-        assert!(matches!(
-            parse_idx(&bad_len),
-            Err(DataError::CorruptGzip(_))
-        ));
+        assert!(matches!(parse_idx(&bad_len), Err(DataError::CorruptGzip(_))));
         let mut bad_method = z.clone();
         bad_method[2] = 7;
-        assert!(
-            matches!(parse_idx(&bad_method), Err(DataError::CorruptGzip(m)) if m.contains("header"))
-        );
+        assert!(matches!(parse_idx(&bad_method), Err(DataError::CorruptGzip(m)) if m.contains("header")));
         let mut reserved_flag = z.clone();
         reserved_flag[3] |= 0x80;
-        assert!(matches!(
-            parse_idx(&reserved_flag),
-            Err(DataError::CorruptGzip(_))
-        ));
+        assert!(matches!(parse_idx(&reserved_flag), Err(DataError::CorruptGzip(_))));
         // Invalid deflate block type 3.
         let mut bad_block = z[..10].to_vec();
         bad_block.extend([0xff; 20]);
-        assert!(matches!(
-            parse_idx(&bad_block),
-            Err(DataError::CorruptGzip(_))
-        ));
-        assert_eq!(
-            DataError::TruncatedGzip.to_string(),
-            "truncated gzip stream"
-        );
+        assert!(matches!(parse_idx(&bad_block), Err(DataError::CorruptGzip(_))));
+        assert_eq!(DataError::TruncatedGzip.to_string(), "truncated gzip stream");
     }
 
     #[test]
@@ -194,13 +156,7 @@ mod tests {
         crc.update(&payload);
         f.extend(crc.sum().to_le_bytes());
         f.extend((payload.len() as u32).to_le_bytes());
-        assert_eq!(
-            parse_idx(&f).unwrap(),
-            Idx {
-                dims: vec![2],
-                data: vec![42, 43]
-            }
-        );
+        assert_eq!(parse_idx(&f).unwrap(), Idx { dims: vec![2], data: vec![42, 43] });
         // Unterminated file name.
         assert_eq!(gunzip_bounded(&f[..18], 100), Err(DataError::TruncatedGzip));
     }

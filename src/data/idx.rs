@@ -51,10 +51,7 @@ pub fn parse_idx_with_limit(bytes: &[u8], max_decompressed: usize) -> Result<Idx
 
 /// Parses raw (uncompressed) IDX bytes, reusing the buffer for the data.
 fn parse_raw_idx(mut bytes: Vec<u8>) -> Result<Idx, DataError> {
-    let magic = be_u32(&bytes, 0).ok_or(DataError::TruncatedHeader {
-        needed: 4,
-        len: bytes.len(),
-    })?;
+    let magic = be_u32(&bytes, 0).ok_or(DataError::TruncatedHeader { needed: 4, len: bytes.len() })?;
     let [z0, z1, type_byte, ndims] = magic.to_be_bytes();
     if z0 != 0 || z1 != 0 {
         let hint = match bytes.first() {
@@ -65,47 +62,26 @@ fn parse_raw_idx(mut bytes: Vec<u8>) -> Result<Idx, DataError> {
         return Err(DataError::NotIdx { magic, hint });
     }
     if type_byte != IDX_TYPE_U8 {
-        return Err(DataError::UnsupportedType {
-            magic,
-            type_byte,
-            type_name: idx_type_name(type_byte),
-        });
+        return Err(DataError::UnsupportedType { magic, type_byte, type_name: idx_type_name(type_byte) });
     }
     if ndims == 0 {
         return Err(DataError::NoDimensions { magic });
     }
     let header_len = 4 + 4 * usize::from(ndims);
     if bytes.len() < header_len {
-        return Err(DataError::TruncatedHeader {
-            needed: header_len,
-            len: bytes.len(),
-        });
+        return Err(DataError::TruncatedHeader { needed: header_len, len: bytes.len() });
     }
     let mut dims = Vec::with_capacity(usize::from(ndims));
     for k in 0..usize::from(ndims) {
-        let d = be_u32(&bytes, 4 + 4 * k).ok_or(DataError::TruncatedHeader {
-            needed: header_len,
-            len: bytes.len(),
-        })?;
+        let d = be_u32(&bytes, 4 + 4 * k).ok_or(DataError::TruncatedHeader { needed: header_len, len: bytes.len() })?;
         // A u32 always fits in usize on the 32- and 64-bit targets Rust supports for this crate.
-        let d = usize::try_from(d).map_err(|_| DataError::DimensionsOverflow {
-            dims: format!("{d}"),
-        })?;
+        let d = usize::try_from(d).map_err(|_| DataError::DimensionsOverflow { dims: format!("{d}") })?;
         dims.push(d);
     }
-    let expected = dims
-        .iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .ok_or_else(|| DataError::DimensionsOverflow {
-            dims: dims_string(&dims),
-        })?;
+    let expected = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).ok_or_else(|| DataError::DimensionsOverflow { dims: dims_string(&dims) })?;
     let actual = bytes.len() - header_len;
     if actual != expected {
-        return Err(DataError::SizeMismatch {
-            dims: dims_string(&dims),
-            expected,
-            actual,
-        });
+        return Err(DataError::SizeMismatch { dims: dims_string(&dims), expected, actual });
     }
     bytes.drain(..header_len);
     Ok(Idx { dims, data: bytes })
@@ -119,23 +95,11 @@ mod tests {
 
     #[test]
     fn truncated_header() {
-        assert_eq!(
-            parse_idx(&[]),
-            Err(DataError::TruncatedHeader { needed: 4, len: 0 })
-        );
-        assert_eq!(
-            parse_idx(&[0, 0, 8]),
-            Err(DataError::TruncatedHeader { needed: 4, len: 3 })
-        );
+        assert_eq!(parse_idx(&[]), Err(DataError::TruncatedHeader { needed: 4, len: 0 }));
+        assert_eq!(parse_idx(&[0, 0, 8]), Err(DataError::TruncatedHeader { needed: 4, len: 3 }));
         let (im, _) = sample();
         let e = parse_idx(&im[..10]).unwrap_err();
-        assert_eq!(
-            e,
-            DataError::TruncatedHeader {
-                needed: 16,
-                len: 10
-            }
-        );
+        assert_eq!(e, DataError::TruncatedHeader { needed: 16, len: 10 });
         assert!(e.to_string().contains("16 bytes needed"), "{e}");
     }
 
@@ -143,55 +107,26 @@ mod tests {
     fn truncated_and_excess_data() {
         let (im, _) = sample();
         let e = parse_idx(&im[..30]).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "IDX header says 3×2×4 = 24 bytes but the file holds 14"
-        );
+        assert_eq!(e.to_string(), "IDX header says 3×2×4 = 24 bytes but the file holds 14");
         let mut long = im.clone();
         long.push(0);
-        assert!(matches!(
-            parse_idx(&long),
-            Err(DataError::SizeMismatch {
-                expected: 24,
-                actual: 25,
-                ..
-            })
-        ));
+        assert!(matches!(parse_idx(&long), Err(DataError::SizeMismatch { expected: 24, actual: 25, .. })));
         let e = parse_idx(&idx(8, &[10000, 28, 28], &[0; 1234])).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "IDX header says 10000×28×28 = 7840000 bytes but the file holds 1234"
-        );
+        assert_eq!(e.to_string(), "IDX header says 10000×28×28 = 7840000 bytes but the file holds 1234");
     }
 
     #[test]
     fn wrong_magic_and_type() {
         let e = parse_idx(&idx(9, &[1], &[0])).unwrap_err();
         assert!(matches!(e, DataError::UnsupportedType { type_byte: 9, .. }));
-        assert!(
-            e.to_string()
-                .starts_with("IDX magic number 0x00000901 is not an unsigned-byte IDX file"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("IDX magic number 0x00000901 is not an unsigned-byte IDX file"), "{e}");
         let e = parse_idx(&idx(0x0d, &[1], &[0; 4])).unwrap_err();
         assert!(e.to_string().contains("float"), "{e}");
         let e = parse_idx(b"<!DOCTYPE html><html>").unwrap_err();
-        assert!(matches!(
-            e,
-            DataError::NotIdx {
-                magic: 0x3c21_444f,
-                ..
-            }
-        ));
+        assert!(matches!(e, DataError::NotIdx { magic: 0x3c21_444f, .. }));
         assert!(e.to_string().contains("HTML"), "{e}");
-        assert!(matches!(
-            parse_idx(&[1, 0, 8, 1, 0, 0, 0, 0]),
-            Err(DataError::NotIdx { .. })
-        ));
-        assert_eq!(
-            parse_idx(&[0, 0, 8, 0]),
-            Err(DataError::NoDimensions { magic: 0x0800 })
-        );
+        assert!(matches!(parse_idx(&[1, 0, 8, 1, 0, 0, 0, 0]), Err(DataError::NotIdx { .. })));
+        assert_eq!(parse_idx(&[0, 0, 8, 0]), Err(DataError::NoDimensions { magic: 0x0800 }));
     }
 
     #[test]
@@ -200,20 +135,11 @@ mod tests {
         assert!(matches!(e, DataError::DimensionsOverflow { .. }), "{e}");
         // Large but representable: reported as a size mismatch, nothing allocated for it.
         let e = parse_idx(&idx(8, &[1 << 30, 2], &[1, 2])).unwrap_err();
-        assert!(
-            matches!(e, DataError::SizeMismatch { actual: 2, .. }),
-            "{e}"
-        );
+        assert!(matches!(e, DataError::SizeMismatch { actual: 2, .. }), "{e}");
         // 255 dimensions of 2^32-1 each.
         let e = parse_idx(&idx(8, &[u32::MAX; 255], &[])).unwrap_err();
         assert!(matches!(e, DataError::DimensionsOverflow { .. }), "{e}");
-        assert!(matches!(
-            Dataset::new(vec![], vec![], usize::MAX, 2),
-            Err(DataError::DimensionsOverflow { .. })
-        ));
-        assert!(matches!(
-            Dataset::new(vec![], vec![1], usize::MAX, 2),
-            Err(DataError::DimensionsOverflow { .. })
-        ));
+        assert!(matches!(Dataset::new(vec![], vec![], usize::MAX, 2), Err(DataError::DimensionsOverflow { .. })));
+        assert!(matches!(Dataset::new(vec![], vec![1], usize::MAX, 2), Err(DataError::DimensionsOverflow { .. })));
     }
 }

@@ -58,11 +58,7 @@ pub enum DataError {
     NotIdx { magic: u32, hint: &'static str },
     /// A data type other than unsigned byte.
     #[error("IDX magic number {magic:#010x} is not an unsigned-byte IDX file (data type {type_byte:#04x} = {type_name}; only 0x08 is supported)")]
-    UnsupportedType {
-        magic: u32,
-        type_byte: u8,
-        type_name: &'static str,
-    },
+    UnsupportedType { magic: u32, type_byte: u8, type_name: &'static str },
     /// The magic number declares zero dimensions.
     #[error("IDX magic number {magic:#010x} declares 0 dimensions")]
     NoDimensions { magic: u32 },
@@ -71,11 +67,7 @@ pub enum DataError {
     DimensionsOverflow { dims: String },
     /// The data after the header is not as long as the dimensions say.
     #[error("IDX header says {dims} = {expected} bytes but the file holds {actual}")]
-    SizeMismatch {
-        dims: String,
-        expected: usize,
-        actual: usize,
-    },
+    SizeMismatch { dims: String, expected: usize, actual: usize },
     /// The gzip stream ends early (header, compressed data or trailer cut off).
     #[error("truncated gzip stream")]
     TruncatedGzip,
@@ -102,53 +94,29 @@ pub enum DataError {
     CountMismatch { images: usize, labels: usize },
     /// Raw image bytes whose length does not match `labels × rows × cols`.
     #[error("image data holds {actual} bytes but {count} images of {rows}×{cols} need {expected}")]
-    ImageBytes {
-        actual: usize,
-        count: usize,
-        rows: usize,
-        cols: usize,
-        expected: usize,
-    },
+    ImageBytes { actual: usize, count: usize, rows: usize, cols: usize, expected: usize },
     /// A label outside 0–9.
     #[error("label {label} at index {index} is not a digit 0–9")]
     BadLabel { label: u8, index: usize },
     /// Images of the wrong size for a network.
     #[error("images are {rows}×{cols} but the network expects {expected_rows}×{expected_cols}")]
-    WrongImageSize {
-        rows: usize,
-        cols: usize,
-        expected_rows: usize,
-        expected_cols: usize,
-    },
+    WrongImageSize { rows: usize, cols: usize, expected_rows: usize, expected_cols: usize },
     /// A range that does not lie inside the dataset.
     #[error("range {start}..{end} is not inside a dataset of {len} examples")]
-    BadRange {
-        start: usize,
-        end: usize,
-        len: usize,
-    },
+    BadRange { start: usize, end: usize, len: usize },
     /// An error in one named file of the subset.
     #[error("{file}: {source}")]
-    File {
-        file: &'static str,
-        source: Box<DataError>,
-    },
+    File { file: &'static str, source: Box<DataError> },
     /// An error in one split of the subset (e.g. images and labels that disagree).
     #[error("{split} set: {source}")]
-    Split {
-        split: &'static str,
-        source: Box<DataError>,
-    },
+    Split { split: &'static str, source: Box<DataError> },
 }
 
 pub(crate) fn dims_string(dims: &[usize]) -> String {
     if dims.is_empty() {
         return "[]".to_owned();
     }
-    dims.iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("×")
+    dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("×")
 }
 
 /// Builders of IDX and gzip bytes for the unit tests of this module's files.
@@ -189,10 +157,7 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             self.0 >> 33
         }
     }

@@ -27,25 +27,13 @@ impl Subset {
     /// images, training labels, validation images, validation labels, test images, test
     /// labels. Errors name the file ([`DataError::File`]) or the split ([`DataError::Split`]).
     pub fn from_idx_files(files: [&[u8]; 6]) -> Result<Self, DataError> {
-        let read = |k: usize| {
-            parse_idx(files[k]).map_err(|e| DataError::File {
-                file: SUBSET_FILES[k],
-                source: Box::new(e),
-            })
-        };
+        let read = |k: usize| parse_idx(files[k]).map_err(|e| DataError::File { file: SUBSET_FILES[k], source: Box::new(e) });
         let split = |name: &'static str, k: usize| {
             let images = read(k)?;
             let labels = read(k + 1)?;
-            Dataset::from_parsed(images, labels).map_err(|e| DataError::Split {
-                split: name,
-                source: Box::new(e),
-            })
+            Dataset::from_parsed(images, labels).map_err(|e| DataError::Split { split: name, source: Box::new(e) })
         };
-        Ok(Subset {
-            training: split("training", 0)?,
-            validation: split("validation", 2)?,
-            test: split("test", 4)?,
-        })
+        Ok(Subset { training: split("training", 0)?, validation: split("validation", 2)?, test: split("test", 4)? })
     }
 }
 
@@ -61,16 +49,9 @@ mod tests {
         let s = Subset::from_idx_files([&im, &lb, &im, &lb, &gz(&im), &gz(&lb)]).unwrap();
         assert_eq!(s.test, s.training);
         let e = Subset::from_idx_files([&im, &lb, &im, &bad, &im, &lb]).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "validation set: label 10 at index 2 is not a digit 0–9"
-        );
+        assert_eq!(e.to_string(), "validation set: label 10 at index 2 is not a digit 0–9");
         let e = Subset::from_idx_files([&im, &lb, &im, &lb, &im[..20], &lb]).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("test-images-idx3-ubyte.gz: IDX header says"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("test-images-idx3-ubyte.gz: IDX header says"), "{e}");
         assert!(std::error::Error::source(&e).is_some());
     }
 }

@@ -59,7 +59,7 @@ pub fn to_matrices<F: Real>(data: &Dataset, classes: usize) -> (Array2<F>, Array
 /// Feedforward of the first `count` examples of `data`, [`CHUNK`] at a time: calls
 /// `each(first, ws, y)` with a^0 … a^L of the chunk's examples in the first rows of
 /// `ws` and their one-hot targets `y` (as many rows as the chunk has examples).
-fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, each: &mut dyn FnMut(usize, &mut Workspace<F>, &Array2<F>)) {
+fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, mut each: impl FnMut(usize, &mut Workspace<F>, &Array2<F>)) {
     let count = count.min(data.len());
     let rows = CHUNK.min(count).max(1);
     let mut ws = Workspace::new(net.sizes(), rows);
@@ -81,7 +81,7 @@ fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, each:
 /// Σ_x ∂C_x/∂b^l (BP3) for every layer over the first `count` examples of `data`.
 pub(crate) fn bias_gradient_sum<F: Real>(net: &Network<F>, data: &Dataset, count: usize) -> Vec<Array1<F>> {
     let mut sums = net.zero_biases();
-    for_each_chunk(net, data, count, &mut |_, ws, y| net.add_bias_gradient(ws, y.view(), &mut sums));
+    for_each_chunk(net, data, count, |_, ws, y| net.add_bias_gradient(ws, y.view(), &mut sums));
     sums
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn bias_gradient_sum<F: Real>(net: &Network<F>, data: &Dataset, count
 pub fn accuracy<F: Real>(net: &Network<F>, data: &Dataset) -> Result<usize, TrainError> {
     check_data(net, data)?;
     let mut correct = 0;
-    for_each_chunk(net, data, data.len(), &mut |start, ws, y| {
+    for_each_chunk(net, data, data.len(), |start, ws, y| {
         let a = ws.activations.last().expect("at least one layer");
         for (r, row) in a.outer_iter().take(y.nrows()).enumerate() {
             let mut best = 0;
@@ -111,7 +111,7 @@ pub fn accuracy<F: Real>(net: &Network<F>, data: &Dataset) -> Result<usize, Trai
 pub fn total_cost<F: Real>(net: &Network<F>, data: &Dataset, lambda: f64) -> Result<f64, TrainError> {
     check_data(net, data)?;
     let mut sum = F::zero();
-    for_each_chunk(net, data, data.len(), &mut |_, ws, y| {
+    for_each_chunk(net, data, data.len(), |_, ws, y| {
         let a = ws.activations.last().expect("at least one layer");
         sum = net.add_cost(sum, a.slice(s![..y.nrows(), ..]), y.view());
     });

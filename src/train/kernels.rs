@@ -90,7 +90,11 @@ fn update_fixed<F: Real, const N: usize, const FMA: bool>(w1: &mut [F], step: F,
 /// a·x + y, fused where the CPU has FMA.
 #[inline(always)]
 fn madd<F: Real, const FMA: bool>(a: F, x: F, y: F) -> F {
-    if FMA { a.mul_add(x, y) } else { y + a * x }
+    if FMA {
+        a.mul_add(x, y)
+    } else {
+        y + a * x
+    }
 }
 
 /// y += a·x over two equally long slices (vectorised by the compiler).

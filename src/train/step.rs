@@ -28,7 +28,16 @@ pub fn sgd_step<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2
 ///
 /// The mini-batch is the rows `batch` of `x`; `y` holds their one-hot targets.
 #[allow(clippy::too_many_arguments)]
-pub fn sgd_step_sparse<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, x: &SparseRows<F>, batch: &[usize], y: &Array2<F>, eta: f64, lambda: f64, n: usize) {
+pub fn sgd_step_sparse<F: Real>(
+    net: &mut Network<F>,
+    ws: &mut Workspace<F>,
+    x: &SparseRows<F>,
+    batch: &[usize],
+    y: &Array2<F>,
+    eta: f64,
+    lambda: f64,
+    n: usize,
+) {
     let m = batch.len();
     {
         let w1 = net.weights[0].as_slice_memory_order().expect("weights are stored contiguously");
@@ -44,7 +53,16 @@ pub fn sgd_step_sparse<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, x: 
 /// BP1–BP4 from the activations in `ws`, and the update of every layer as soon as its
 /// δ^l is known. The first layer's weight update uses the sparse inputs when given.
 #[allow(clippy::too_many_arguments)]
-fn backward_and_update<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize, sparse: Option<(&SparseRows<F>, &[usize])>) {
+fn backward_and_update<F: Real>(
+    net: &mut Network<F>,
+    ws: &mut Workspace<F>,
+    y: &Array2<F>,
+    m: usize,
+    eta: f64,
+    lambda: f64,
+    n: usize,
+    sparse: Option<(&SparseRows<F>, &[usize])>,
+) {
     let Network { weights, biases, cost, .. } = net;
     let decay = F::from_f64_lossy(1.0 - eta * lambda / n as f64);
     let step = F::from_f64_lossy(eta / m as f64);

@@ -18,7 +18,7 @@ thread_local! {
     /// a Chromium profile of training showed 40 % of the charts' drawing time there, and
     /// hundreds of forced layouts a second. A chart's labels repeat from one redraw to the
     /// next, so each is measured once; the sizes are the same as without the cache.
-    static TEXT_SIZES: RefCell<BTreeMap<String, (u32, u32)>> = RefCell::new(BTreeMap::new());
+    static TEXT_SIZES: RefCell<BTreeMap<String, (u32, u32)>> = const { RefCell::new(BTreeMap::new()) };
 }
 /// Entries kept before the cache starts over (a label is ~50 bytes: ~200 KB at most); the
 /// page's charts use a few hundred distinct labels.
@@ -85,7 +85,13 @@ impl DrawingBackend for WebBackend<'_> {
         either!(self, b => b.draw_line(from, to, style))
     }
 
-    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<WebDrawError>> {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<WebDrawError>> {
         either!(self, b => b.draw_rect(upper_left, bottom_right, style, fill))
     }
 

@@ -24,7 +24,11 @@ enum Chart {
     /// The book's bar chart: ∂C/∂b of six neurons per layer.
     Bars { probe: ProbeJs },
     /// ‖δ^l‖ per layer, with the book's values beside them when given.
-    Norms { norms: Series, #[serde(default)] book: Series },
+    Norms {
+        norms: Series,
+        #[serde(default)]
+        book: Series,
+    },
     /// Learning-speed curves, `history[epoch][layer]`.
     Speed { history: Vec<Series> },
     /// Accuracy (in percent) and cost over epochs.

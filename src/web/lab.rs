@@ -91,7 +91,8 @@ fn finite(v: f64) -> Option<f64> {
 impl From<&crate::probe::Probe> for ProbeJs {
     fn from(p: &crate::probe::Probe) -> Self {
         let signed = |v: &[f64]| v.iter().map(|&x| finite(x)).collect();
-        let layers = p.layers.iter().map(|l| LayerProbeJs { layer: l.layer, delta: signed(&l.delta), norm: finite(l.norm), first_six: signed(&l.first_six) }).collect();
+        let layers =
+            p.layers.iter().map(|l| LayerProbeJs { layer: l.layer, delta: signed(&l.delta), norm: finite(l.norm), first_six: signed(&l.first_six) }).collect();
         ProbeJs { count: p.count, layers }
     }
 }
@@ -140,7 +141,7 @@ thread_local! {
     /// The digits of the labs alive in this thread, and a hash of the files they came
     /// from: the worker makes two labs (the panel's and the chapter's) of the same files,
     /// and one copy of the images serves both.
-    static SUBSET: RefCell<(u64, Weak<Subset>)> = RefCell::new((0, Weak::new()));
+    static SUBSET: RefCell<(u64, Weak<Subset>)> = const { RefCell::new((0, Weak::new())) };
 }
 
 /// The subset of these six files: the one a living lab already holds, or a new one.
@@ -268,7 +269,9 @@ impl Lab {
             return Err(WebError::with("networkTooBig", message, vec![("bytes", (json.len() as f64).into()), ("limit", (MAX_NETWORK_BYTES as f64).into())]));
         }
         let net: Network<f32> = network2_json::from_json(json)?;
-        limits::check_panel_sizes(net.sizes()).map_err(|m| WebError::with("networkShape", m, vec![("sizes", js_sys::Uint32Array::from(&net.sizes().iter().map(|&s| s as u32).collect::<Vec<_>>()[..]).into())]))?;
+        limits::check_panel_sizes(net.sizes()).map_err(|m| {
+            WebError::with("networkShape", m, vec![("sizes", js_sys::Uint32Array::from(&net.sizes().iter().map(|&s| s as u32).collect::<Vec<_>>()[..]).into())])
+        })?;
         let config = self.trainer.as_ref().map(|t| *t.config()).unwrap_or_default();
         let sizes = net.sizes().iter().map(|&s| s as u32).collect();
         self.trainer = Some(Trainer::new(net, config, Rng::new(0), &self.subset.training)?);

@@ -42,7 +42,11 @@ pub fn max_rel_diff(a: &[f64], b: &[f64], floor: f64) -> f64 {
         .zip(b)
         .map(|(&a, &b)| {
             let scale = a.abs().max(b.abs());
-            if scale < floor { (a - b).abs() / floor } else { (a - b).abs() / scale }
+            if scale < floor {
+                (a - b).abs() / floor
+            } else {
+                (a - b).abs() / scale
+            }
         })
         .fold(0.0, f64::max)
 }
