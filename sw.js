@@ -44,6 +44,7 @@ const PRECACHE = [
   'www/worker/data.js',
   'www/worker/panel.js',
   'www/worker/chapter.js',
+  'www/ui/canvas.js',
   'www/ui/chain.js',
   'www/ui/tables.js',
   'www/app/report.js',

@@ -8,7 +8,7 @@
 //! MNIST subset in IDX form, the book's JSON save format, and plotters charts.
 //!
 //! The core is pure: no clocks, files, OS randomness or printing. The command line
-//! (`src/bin/gradlab.rs`) and the wasm bindings (`src/web.rs`) are thin shells around it.
+//! (`src/bin/gradlab/`) and the wasm bindings (`src/web.rs`) are thin shells around it.
 //!
 //! Notation follows the book. One convention differs and is stated once here: the book
 //! stacks examples as *columns*; this crate stacks them as *rows* (an `m × n` matrix for a

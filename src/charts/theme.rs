@@ -89,19 +89,11 @@ impl Theme {
             text: RGBColor(0xE8, 0xE8, 0xE8),
             muted: RGBColor(0xA8, 0xA8, 0xA8),
             grid: RGBColor(0x3A, 0x3B, 0x3F),
-            series: [
-                RGBColor(0x56, 0xB4, 0xE9),
-                RGBColor(0xE6, 0x9F, 0x00),
-                RGBColor(0x00, 0x9E, 0x73),
-                RGBColor(0xCC, 0x79, 0xA7),
-                RGBColor(0xF0, 0xE4, 0x42),
-                RGBColor(0xD5, 0x5E, 0x00),
-                RGBColor(0x00, 0x72, 0xB2),
-                RGBColor(0xC8, 0xC8, 0xC8),
-            ]
-            .to_vec(),
-            positive: RGBColor(0x56, 0xB4, 0xE9),
-            negative: RGBColor(0xE6, 0x9F, 0x00),
+            // Okabe–Ito again, the colours brightest on the dark background first (sky blue,
+            // orange, bluish green, …), then a light grey in place of black.
+            series: [5, 4, 2, 3, 6, 1, 0].iter().map(|&i| OKABE_ITO[i]).chain([RGBColor(0xC8, 0xC8, 0xC8)]).collect(),
+            positive: OKABE_ITO[5],
+            negative: OKABE_ITO[4],
             reference: RGBColor(0xF5, 0xF5, 0xF5),
             overflow: RGBColor(0xF0, 0x8C, 0xB8),
             ..Theme::light()

@@ -1,0 +1,150 @@
+//! The command line's flags and subcommands (clap).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gradlab::experiments::BOOK_EPOCHS;
+use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
+use gradlab::Init;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "gradlab",
+    version,
+    about = "The vanishing gradient problem (Nielsen, Neural Networks and Deep Learning, ch. 5), reproduced",
+    long_about = "Reproduces the numbers of Chapter 5 of Michael Nielsen's Neural Networks and Deep Learning \
+              ('Why are deep neural networks hard to train?') with the book's network2: sigmoid neurons, \
+              cross-entropy cost, L2 weight decay, mini-batch SGD.\n\n\
+              By default it uses the reduced MNIST subset shipped in www/data (8,000 training, 1,000 validation, \
+              1,000 test images); --mnist DIR uses the original MNIST files instead. Each command prints a table \
+              beside the book's numbers and writes CSV and an SVG chart into --out.",
+    after_help = "Examples:\n  gradlab norms                 ‖δ^l‖ at initialisation for 2, 3, 4 hidden layers\n  \
+              gradlab speed --hidden 4      the learning-speed curves (500 epochs, book protocol)\n  \
+              gradlab chain --layers 5      the chain's terms w·σ′(z) across a range of w\n  \
+              gradlab depth --seeds 3       accuracy for 1–4 hidden layers (30 epochs each)"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Common {
+    /// Folder for CSV and SVG output.
+    #[arg(long, global = true, default_value = "out")]
+    pub out: PathBuf,
+    /// Use the original MNIST IDX files in this folder (train-images-idx3-ubyte[.gz],
+    /// train-labels-idx1-ubyte[.gz], t10k-…) instead of the shipped subset; like the book,
+    /// the first 50,000 training images train and the last 10,000 validate.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub mnist: Option<PathBuf>,
+    /// Read the subset's six files (www/data/*.gz) from this folder instead of the copy
+    /// built into this program.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Float type for the computation: f64 (default; exact interop with network2.py) or f32 (faster).
+    #[arg(long, global = true, value_enum, default_value_t = Precision::F64)]
+    pub precision: Precision,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Precision {
+    F32,
+    F64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum InitArg {
+    /// w ~ N(0, 1/n_in), network2's default.
+    Scaled,
+    /// w ~ N(0, 1).
+    Large,
+}
+
+impl From<InitArg> for Init {
+    fn from(i: InitArg) -> Init {
+        match i {
+            InitArg::Scaled => Init::Scaled,
+            InitArg::Large => Init::Large,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
+    Depth {
+        /// Number of seeds per depth.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        seeds: u64,
+        #[arg(long, default_value_t = BOOK_EPOCHS)]
+        epochs: usize,
+        /// Largest number of hidden layers (1..=this).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        max_hidden: u64,
+    },
+    /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers, over several seeds, both initialisations.
+    Norms {
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        seeds: u64,
+    },
+    /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
+    Speed {
+        /// Hidden layers (the book shows 2, 3 and 4).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: u64,
+        #[arg(long, default_value_t = BOOK_SPEED_EPOCHS)]
+        epochs: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// The single-neuron chain: terms w·σ′(z) and their product across a range of w.
+    Chain {
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        layers: u64,
+        /// Choose every bias so that z_j = 0 (σ′ = 1/4: the book's exploding example); otherwise b = 0.
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        zero_z: bool,
+    },
+    /// Load a network2 JSON file and print the mean ∂C/∂b and ‖δ^l‖ per layer over the first N training images, as JSON.
+    Probe {
+        #[arg(long, value_name = "FILE.json")]
+        network: PathBuf,
+        #[arg(long, default_value_t = BOOK_SAMPLE)]
+        count: usize,
+    },
+    /// Train a network (from a network2 JSON file or a fresh one) and save it in network2's format.
+    Train {
+        /// Start from this network2 JSON file.
+        #[arg(long, value_name = "FILE.json")]
+        init: Option<PathBuf>,
+        /// Sizes of a fresh network, e.g. 784,30,10 (ignored with --init).
+        #[arg(long, value_delimiter = ',', default_value = "784,30,10")]
+        sizes: Vec<usize>,
+        #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
+        weights: InitArg,
+        /// Multiply every initial weight by this (small: vanishing; large: exploding).
+        #[arg(long, default_value_t = 1.0)]
+        gain: f64,
+        #[arg(long, default_value_t = 1)]
+        epochs: usize,
+        #[arg(long, default_value_t = 10)]
+        mini_batch: usize,
+        #[arg(long, default_value_t = 0.1)]
+        eta: f64,
+        #[arg(long, default_value_t = 5.0)]
+        lambda: f64,
+        /// Keep the training set in order (no reshuffle per epoch), for comparing with network2.py.
+        #[arg(long)]
+        no_shuffle: bool,
+        /// Use only the first N training images.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Where to save the trained network (network2 JSON).
+        #[arg(long, value_name = "OUT.json")]
+        save: Option<PathBuf>,
+    },
+}
