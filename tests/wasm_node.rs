@@ -118,7 +118,7 @@ fn a_trained_f32_network_round_trips_exactly_through_network2_json() {
 }
 
 /// The chapter's runs, stepped as the worker steps them, give the numbers of the core's
-/// runs (src/experiments.rs), which the command line prints.
+/// runs (src/experiments/), which the command line prints.
 #[wasm_bindgen_test]
 fn the_chapters_runs_step_to_the_end() {
     let mut lab = lab();

@@ -1,6 +1,6 @@
 // The facts the page shares with the wasm core, checked against the core itself (the
 // built package, www/pkg, run in Node): the settings' ranges (src/limits.rs), the
-// subset's file names (data::SUBSET_FILES) and the book's numbers (src/experiments.rs).
+// subset's file names (data::SUBSET_FILES) and the book's numbers (src/experiments/).
 // Skipped before the first `bash scripts/build.sh`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

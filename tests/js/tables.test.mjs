@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { normsTableHtml, depthTableHtml, meanStd } from '../../www/ui/tables.js';
 import { regimeHtml, chainTableHtml } from '../../www/ui/chain.js';
 
-// The shape of the core's book_numbers (src/experiments.rs), as the page receives it.
+// The shape of the core's book_numbers (src/experiments/), as the page receives it.
 const book = { normsHidden: [2, 3, 4], width: 30, initNorms: [[0.07, 0.31], [0.012, 0.06, 0.283], [0.003, 0.017, 0.07, 0.285]], depthAccuracy: [96.48, 96.9, 96.57, 96.53], depthMaxHidden: 4 };
 
 test('a mean and its spread line up', () => {

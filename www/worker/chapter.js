@@ -1,5 +1,5 @@
 // The chapter's experiments in the worker: each is the core's resumable run (src/
-// experiments.rs, the same code as the command line's), stepped a little at a time by a
+// experiments/, the same code as the command line's), stepped a little at a time by a
 // generator that yields between steps so the scheduler can interleave the panel's work.
 // The worker keeps no numbers of its own: seeds, depths and statistics are the core's.
 

@@ -1,0 +1,79 @@
+//! (b) ‖δ^l‖ at initialisation: the book's table, for several depths and seeds.
+
+use super::*;
+
+/// ‖δ^l‖ of every seed's network of one depth, and their mean and sample deviation per layer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NormsRow {
+    pub hidden: usize,
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+    /// `runs[s][l]`: ‖δ^{l+1}‖ of the network drawn from the `s`-th seed.
+    pub runs: Vec<Vec<f64>>,
+}
+
+/// One network probed by [`NormsRun::step`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NormsProbe {
+    pub hidden: usize,
+    pub seed: u64,
+    pub norms: Vec<f64>,
+}
+
+/// The chapter's table of ‖δ^l‖ at initialisation: for each depth, `seeds` networks drawn
+/// from seeds `first_seed, first_seed + 1, …`, one network per step.
+#[derive(Clone, Debug)]
+pub struct NormsRun {
+    hiddens: Vec<usize>,
+    width: usize,
+    init: Init,
+    gain: f64,
+    first_seed: u64,
+    seeds: usize,
+    /// The finished depths.
+    rows: Vec<NormsRow>,
+    /// The norms of the depth under way.
+    runs: Vec<Vec<f64>>,
+}
+
+impl NormsRun {
+    pub fn new(hiddens: &[usize], width: usize, init: Init, gain: f64, first_seed: u64, seeds: usize) -> Result<Self, ExperimentError> {
+        at_least_one("the number of seeds", seeds)?;
+        Ok(NormsRun { hiddens: hiddens.to_vec(), width, init, gain, first_seed, seeds, rows: Vec::new(), runs: Vec::new() })
+    }
+
+    /// The book's table: 2, 3 and 4 hidden layers of 30, gain 1.
+    pub fn book(init: Init, first_seed: u64, seeds: usize) -> Result<Self, ExperimentError> {
+        Self::new(&BOOK_NORMS_HIDDEN, BOOK_WIDTH, init, 1.0, first_seed, seeds)
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.rows.len() == self.hiddens.len()
+    }
+
+    /// Networks probed so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.rows.len() * self.seeds + self.runs.len(), self.hiddens.len() * self.seeds)
+    }
+
+    /// The finished depths, shallowest first.
+    pub fn rows(&self) -> &[NormsRow] {
+        &self.rows
+    }
+
+    /// Probe the next network; `None` once every depth is done.
+    pub fn step<F: Real>(&mut self, training: &Dataset) -> Result<Option<NormsProbe>, ExperimentError> {
+        let Some(&hidden) = self.hiddens.get(self.rows.len()) else { return Ok(None) };
+        let seed = self.first_seed + self.runs.len() as u64;
+        let norms = init_probe::<F>(training, hidden, self.width, self.init, self.gain, seed)?.norms();
+        self.runs.push(norms.clone());
+        if self.runs.len() == self.seeds {
+            let runs = std::mem::take(&mut self.runs);
+            let col = |l: usize| runs.iter().map(|r| r.get(l).copied().unwrap_or(f64::INFINITY)).collect::<Vec<_>>();
+            let (mean, std) = (0..hidden).map(|l| mean_std(&col(l))).unzip();
+            self.rows.push(NormsRow { hidden, mean, std, runs });
+        }
+        Ok(Some(NormsProbe { hidden, seed, norms }))
+    }
+}
