@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, openLab, shot, ROOT } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn, ROOT } from './helpers.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
@@ -36,7 +36,7 @@ after(async () => lab?.close());
 
 test('axe: no serious or critical violation on the page as it opens', async () => {
   const { page, errors } = lab;
-  await page.waitForTimeout(300);
+  await chartsDrawn(page);
   assert.deepEqual(await audit(page), []);
   assert.deepEqual(errors, []);
 });
@@ -55,7 +55,9 @@ test('axe: none after an epoch of training, with the experiments run and every t
   }
   // Loaded-network message and a refusal are part of the page too.
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
-  await page.waitForTimeout(300);
+  // Each chart's "Numbers" table is filled on its `toggle` event, which comes in a task of its own.
+  await page.waitForFunction(() => [...document.querySelectorAll('details.chart-numbers')].every((d) => d.querySelector('table tbody')));
+  await chartsDrawn(page);
   assert.deepEqual(await audit(page), []);
   assert.deepEqual(errors, []);
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
@@ -142,7 +144,9 @@ test('the keyboard reaches every control, each with a visible focus ring', async
   // And works from it: Enter on "Load network…" opens the file chooser.
   await page.focus('#net-load');
   const chooser = page.waitForEvent('filechooser');
-  await page.waitForTimeout(100); // the chooser's interception is on before the key goes down
+  // The chooser's interception is on before the key goes down: Playwright turns it on
+  // asynchronously when the listener is added, with nothing the test can wait on; hence a fixed time.
+  await page.waitForTimeout(100);
   await page.keyboard.press('Enter');
   assert.ok(await chooser);
   assert.deepEqual(errors, []);
@@ -166,6 +170,7 @@ test('a phone (375×740, touch, 2× pixels): the chain\'s weight slider dragged 
       w: await page.textContent('#chain-w-out'),
       url: await page.$eval('#chain-canvas', (c) => c.toDataURL()),
       redraws: await page.evaluate(() => window.gradlab.chainTimings.length),
+      state: await page.evaluate(() => window.gradlab.state['chain.w']),
     };
     const cdp = await context.newCDPSession(page);
     const y = box.y + box.height / 2;
@@ -176,10 +181,15 @@ test('a phone (375×740, touch, 2× pixels): the chain\'s weight slider dragged 
     await touch('touchStart', x0);
     for (let i = 1; i <= 12; i++) {
       await touch('touchMove', x0 + ((x1 - x0) * i) / 12);
-      await page.waitForTimeout(16);
+      await page.waitForTimeout(16); // the gesture's pace, a move a frame as a finger gives them: a fixed time is the point
     }
     await touch('touchEnd');
-    await page.waitForTimeout(200);
+    // The drag taken to its end: the page's weight is no longer the first one, and the
+    // (debounced) address holds it.
+    await page.waitForFunction((w0) => {
+      const w = window.gradlab.state['chain.w'];
+      return w !== w0 && Number(new URLSearchParams(location.hash.slice(1)).get('chain.w')) === w;
+    }, before.state);
     const w = await page.textContent('#chain-w-out');
     assert.notEqual(w, before.w, 'the weight changed');
     // The slider's 80 % is w = 10^(−2 + 4.3 × 0.6) ≈ 3.8 (www/state.js `chainWeight`).
@@ -196,7 +206,7 @@ test('a phone (375×740, touch, 2× pixels): the chain\'s weight slider dragged 
     assert.ok(tools.row.left >= tools.fig.left && tools.row.right <= tools.fig.right, 'the download row inside the chart\'s card');
     await shot(page.locator('#chain'), 'phone-chain-touch');
     await page.waitForFunction(() => window.gradlab.snapshot !== null, null, { timeout: 60_000 });
-    await page.waitForTimeout(300);
+    await chartsDrawn(page);
     await shot(page.locator('figure:has(#net-bars)'), 'phone-net-bars');
     assert.deepEqual(errors, []);
   } finally {

@@ -1,7 +1,7 @@
 // Section 3, the chapter's experiments, each started with one click (short runs here).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, inkPixels } from './helpers.mjs';
+import { start, openLab, shot, inkPixels, chartsDrawn } from './helpers.mjs';
 
 let lab;
 before(async () => {
@@ -22,7 +22,7 @@ test("(a) the book's bar chart draws", async () => {
   const { page, errors } = lab;
   await page.click('#book-bars-run');
   await done(page, 'bars');
-  await page.waitForTimeout(200);
+  await chartsDrawn(page); // the figure shown, then its chart drawn at its width
   assert.ok((await inkPixels(page, '#book-bars')) > 2000, 'the bar chart is not blank');
   const probe = await page.evaluate(() => window.gradlab.book.bars.probe);
   assert.equal(probe.layers.length, 2);
@@ -45,7 +45,7 @@ test('(b) ‖δˡ‖ at initialisation for 2, 3, 4 hidden layers, beside the boo
   const table = await page.textContent('#book-norms-table');
   assert.match(table, /\[784, 30, 30, 30, 30, 10\]/);
   assert.match(table, /0\.285|0\.28/);
-  await page.waitForTimeout(200);
+  await chartsDrawn(page); // the figure shown, then its chart drawn at its width
   assert.ok((await inkPixels(page, '#book-norms')) > 2000);
   assert.deepEqual(errors, []);
   await shot(page.locator('#exp-norms'), 'chapter-b-norms');
@@ -61,7 +61,7 @@ test('(c) learning-speed curves, with progress, and cancel', async () => {
   assert.equal(history.length, 60);
   assert.equal(history[0].length, 3);
   assert.ok(history.every((h) => h[0] < h[2]), 'layer 1 stays slower than layer 3');
-  await page.waitForTimeout(200);
+  await chartsDrawn(page); // the figure shown, then its chart drawn at its width
   assert.ok((await inkPixels(page, '#book-speed')) > 2000);
   await shot(page.locator('#exp-speed'), 'chapter-c-speed');
   // A long run can be cancelled from the same button.
@@ -86,7 +86,7 @@ test('(d) accuracy by depth, a short run', async () => {
   assert.ok(rows[0].mean > 50, `1 hidden layer after 1 epoch: ${rows[0].mean} %`);
   const table = await page.textContent('#book-depth-table');
   assert.match(table, /96\.48\s%/);
-  await page.waitForTimeout(200);
+  await chartsDrawn(page); // the figure shown, then its chart drawn at its width
   assert.ok((await inkPixels(page, '#book-depth')) > 2000);
   assert.deepEqual(errors, []);
   await shot(page.locator('#exp-depth'), 'chapter-d-depth');

@@ -2,7 +2,7 @@
 // full-screen button a teacher projecting in class uses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn } from './helpers.mjs';
 
 let lab;
 before(async () => {
@@ -71,7 +71,7 @@ test('at 375 px the chain\'s caption names the stacked panels top to bottom, and
   // Every width a phone has: no formula's bar left alone at the end of a line.
   for (const w of [320, 340, 360, 375, 390, 412, 430]) {
     await page.setViewportSize({ width: w, height: 800 });
-    await page.waitForTimeout(100);
+    await chartsDrawn(page); // the chain redrawn at the new width, and its caption with it (stacked or not)
     assert.deepEqual(await brokenBars(page), [], `at ${w}px`);
   }
   await shot(page.locator('#chain figure.chart'), 'chain-375-stacked-caption');

@@ -7,10 +7,22 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { start, openLab, shot, waitForAsync, ROOT } from './helpers.mjs';
+import { start, openLab, shot, waitForAsync, ROOT, chartsDrawn } from './helpers.mjs';
 
 let dir;
 let lab;
+
+/** Every widget on screen (an iframe of the page) has drawn its charts, for a screenshot. */
+async function widgetsOnScreenDrawn(page) {
+  for (const el of await page.$$('iframe')) {
+    const onScreen = await el.evaluate((f) => {
+      const r = f.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    });
+    const frame = await el.contentFrame();
+    if (onScreen && frame && (await frame.evaluate(() => !!window.gradlab))) await chartsDrawn(frame);
+  }
+}
 const failed = [];
 before(async () => {
   dir = join(mkdtempSync(join(tmpdir(), 'gradlab-dist-')), 'site');
@@ -60,10 +72,12 @@ test('served on its own, the page, its widgets and the example page work', async
     );
   }
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.scrollY === 0);
+  await widgetsOnScreenDrawn(page);
   await shot(page, 'example-course-notes-top');
   await page.$eval('#w-bars', (f) => f.scrollIntoView({ block: 'start' }));
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => Math.abs(document.getElementById('w-bars').getBoundingClientRect().top) < 1 || window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1);
+  await widgetsOnScreenDrawn(page);
   await shot(page, 'example-course-notes-bars');
   assert.deepEqual(failed, [], 'no request failed');
   assert.deepEqual(errors, []);

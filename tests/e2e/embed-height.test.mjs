@@ -59,7 +59,7 @@ async function watchWidth(page, width) {
   while (Date.now() - t0 < WATCH_MS) {
     rows = await read(page);
     for (const r of rows) series.get(r.w).push({ t: Date.now() - t0, h: r.outer });
-    await page.waitForTimeout(50);
+    await page.waitForTimeout(50); // a sample every 50 ms for WATCH_MS: what is measured is a height staying put, so a fixed window
   }
   return WIDGETS.map((w, i) => {
     const s = series.get(w);
@@ -118,7 +118,7 @@ test('the course-notes example: each widget, scrolled to, fits its frame with no
         const d = f.contentDocument.documentElement;
         return { outer: f.getBoundingClientRect().height, viewport: f.contentWindow.innerHeight, content: Math.ceil(d.getBoundingClientRect().height), scrollbar: f.contentWindow.innerWidth - d.clientWidth };
       }));
-      await page.waitForTimeout(150);
+      await page.waitForTimeout(150); // a sample every 150 ms: the frame must hold one height over time, so a fixed window
     }
     rows = rows.slice(-6); // the last 0.9 s
     const last = rows.at(-1);

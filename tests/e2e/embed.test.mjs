@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, shot } from './helpers.mjs';
+import { start, shot, chartsDrawn } from './helpers.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 let lab;
@@ -77,7 +77,7 @@ async function settledHeights(page, ids, timeout = 60_000) {
     last = key;
     if (stable >= 2) return rows;
     if (Date.now() - t0 > timeout) assert.fail(`heights did not settle: ${key}`);
-    await page.waitForTimeout(250);
+    await page.waitForTimeout(250); // the polling interval: the heights must hold over consecutive reads
   }
 }
 
@@ -126,7 +126,7 @@ test('three widgets from another origin: each iframe takes the height its widget
   await shot(page, 'embed-host-top');
   for (const id of ['f-bars', 'f-speed']) {
     await page.$eval(`#${id}`, (f) => f.scrollIntoView());
-    await page.waitForTimeout(500);
+    await chartsDrawn(await (await page.$(`#${id}`)).contentFrame()); // on screen, its frames run again: drawn
     await shot(page, `embed-host-${id}`); // the viewport: an element shot of a tall frame comes out blank
   }
   assert.deepEqual(errors, []);
@@ -144,7 +144,7 @@ test('dragging the chain in one iframe leaves the other widgets alone; each work
 
   const slider = page.frameLocator('#f-chain').locator('#chain-w');
   await scrollTo(slider);
-  await page.waitForTimeout(300);
+  await slider.click({ trial: true }); // no click: waits until the slider is still and would take the pointer
   const box = await slider.boundingBox();
   const x = (s) => box.x + 8 + ((s + 1) / 2) * (box.width - 16);
   await page.mouse.move(x(pos(0.8)), box.y + box.height / 2);
@@ -174,7 +174,7 @@ test('dragging the chain in one iframe leaves the other widgets alone; each work
   assert.equal(await chain.evaluate(() => window.gradlab.state['chain.w']), w1);
   await settledHeights(page, ['f-chain', 'f-bars', 'f-speed']);
   await page.$eval('#f-chain', (f) => f.scrollIntoView());
-  await page.waitForTimeout(500);
+  await chartsDrawn(chain);
   await shot(page, 'embed-host-f-chain-dragged');
   assert.deepEqual(errors, []);
 });
@@ -185,8 +185,7 @@ test('"Copy embed code" gives an <iframe> of the widget as it is now', async () 
   const w = await chain.evaluate(() => window.gradlab.state['chain.w']);
   const button = page.frameLocator('#f-chain').locator('.embed-bar .share-button');
   await scrollTo(button);
-  await page.waitForTimeout(300);
-  await button.click();
+  await button.click(); // itself waits until the button is still and takes the pointer
   await chain.waitForFunction(() => document.querySelector('.embed-bar').dataset.copied, null, POLL);
   const snippet = await chain.evaluate(() => window.gradlab.copied);
   // Clipboard or (cross-origin iframes may be refused it) the selected field: either way

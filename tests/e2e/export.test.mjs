@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, openLab, shot } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn } from './helpers.mjs';
 
 const DPR = 2;
 let lab;
@@ -86,7 +86,7 @@ test('set up every chart as a user: one epoch of training, and the four experime
     await page.click(`#book-${kind}-run`);
     await page.waitForFunction((k) => window.gradlab.book[k]?.finished === true, kind, { timeout: 120_000 });
   }
-  await page.waitForTimeout(300); // the last redraws
+  await chartsDrawn(page); // the last redraws
   assert.deepEqual(errors, []);
   assert.deepEqual(await page.evaluate(() => window.gradlab.errors), []);
 });

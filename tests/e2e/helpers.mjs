@@ -113,6 +113,25 @@ export async function waitForAsync(page, fn, arg, { timeout = 30_000, polling = 
   }
 }
 
+/**
+ * Wait until the charts have drawn everything asked of them: no redraw pending (the page's
+ * `gradlab.redrawPending`, www/app/charts.js) in two animation frames in a row — a canvas
+ * shown or resized in one frame is redrawn in the next, after its ResizeObserver reports.
+ * `target`: a page or a frame (an embed's iframe: on screen, as its frames pause off screen).
+ */
+export async function chartsDrawn(target, { timeout = 30_000 } = {}) {
+  await target.evaluate(() => (window.__idleFrames = 0));
+  await target.waitForFunction(
+    () => {
+      const idle = window.gradlab?.wasmReady === true && !window.gradlab.redrawPending();
+      window.__idleFrames = idle ? window.__idleFrames + 1 : 0;
+      return window.__idleFrames >= 2;
+    },
+    null,
+    { timeout },
+  );
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;

@@ -3,7 +3,7 @@
 // page's, the scripts' sentences, the numbers' formatting and the charts' own labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn } from './helpers.mjs';
 
 /** The chain's canvas as a data URL, to see the chart itself redrawn in the new language. */
 const chainPixels = (page) => page.$eval('#chain-canvas', (c) => c.toDataURL());
@@ -33,7 +33,7 @@ test('an English browser: switch to 中文 and back, charts and sentences includ
     assert.equal(await page.textContent('#chain-layers-out'), '4');
     assert.match(await page.textContent('label[for="chain-layers"]'), /^神经元个数/);
     // The chart is drawn with the Chinese labels (src/charts/text.rs ChartText from www/i18n/zh.js).
-    await page.waitForTimeout(100);
+    await chartsDrawn(page);
     assert.notEqual(await chainPixels(page), englishChain);
     // Links carry the language.
     await page.waitForFunction(() => location.hash.includes('lang=zh'));
@@ -173,7 +173,7 @@ test('a reader in Chinese meets no English: chain, network, an experiment, its n
     await page.focus('#net-hidden');
     await page.keyboard.press('Home');
     await page.waitForFunction(() => !document.getElementById('banner').hidden);
-    await page.waitForTimeout(300); // the charts' text alternatives follow in an animation frame
+    await chartsDrawn(page); // the charts' text alternatives follow their redraws, in animation frames
 
     const zh = await visibleWords(page);
     assert.match(zh.banner, /^网络\uff1a.*refused on purpose/, 'a translated prefix, then the error itself');
@@ -190,7 +190,7 @@ test('a reader in Chinese meets no English: chain, network, an experiment, its n
     assert.match(await page.textContent('#banner-text'), /^The network: .*refused on purpose/);
     // … and back in Chinese, nothing English is left behind.
     await page.selectOption('#lang', 'zh');
-    await page.waitForTimeout(300);
+    await chartsDrawn(page);
     const again = await visibleWords(page);
     assert.deepEqual(englishWords(again.text), [], `English after switching back:\n${again.text}`);
     assert.deepEqual(errors, []);

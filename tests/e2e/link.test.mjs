@@ -2,7 +2,7 @@
 // "Copy link" control, and hostile links that must never break the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, dragRange } from './helpers.mjs';
+import { start, openLab, shot, dragRange, chartsDrawn } from './helpers.mjs';
 import { mulberry32 as rng } from '../../scripts/mulberry32.mjs'; // seeded: a failing hostile link can be reproduced
 
 let lab;
@@ -23,13 +23,13 @@ async function waitForNetwork(page, hidden, seed) {
   await page.waitForFunction(
     ([h, s]) => {
       const g = window.gradlab;
-      return g.snapshot && g.snapshot.probe.layers.length === h && g.state['net.seed'] === s && !g.snapshot.epoch;
+      // The last reset asked for is the one shown (a slider sends one per step, and a
+      // snapshot of the same depth may still be an older seed's): none is left unanswered.
+      return g.snapshot && g.snapshot.probe.layers.length === h && g.state['net.seed'] === s && !g.snapshot.epoch && !g.resetPending();
     },
     [hidden, seed],
     { timeout: 60_000 },
   );
-  // The last reset asked for is the one shown (a slider sends one per step).
-  await page.waitForTimeout(300);
 }
 
 test('a link with net.hidden=2 and seed 7 gives the controls and the ‖δ^l‖ of the same settings set by hand', async () => {
@@ -236,8 +236,17 @@ test('hostile and random links never throw: clamped or ignored, with a notice, a
       await page.goto(`${url}?${i <= HOSTILE.length ? '' : 'embed=chain&'}n=${i}${hash}`);
       await page.waitForFunction(() => window.gradlab && window.gradlab.wasmReady === true, null, { timeout: 30_000 });
     } else {
-      await page.evaluate((h) => (location.hash = h), hash);
-      await page.waitForTimeout(30);
+      // Set it, and wait for the page's own hashchange listener (added before this one) to have run.
+      await page.evaluate(
+        (h) =>
+          new Promise((resolve) => {
+            const before = location.href;
+            addEventListener('hashchange', () => resolve(), { once: true });
+            location.hash = h;
+            if (location.href === before) resolve(); // the same hash: no event comes
+          }),
+        hash,
+      );
     }
     await assertSoundState(page, `after ${hash.slice(0, 200)}`);
     assert.deepEqual(await page.evaluate(() => window.gradlab.errors), [], `page errors after ${hash.slice(0, 200)}`);

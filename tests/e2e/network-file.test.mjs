@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, ftruncateSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, openLab, shot, ROOT } from './helpers.mjs';
+import { start, openLab, shot, ROOT, chartsDrawn } from './helpers.mjs';
 
 let lab;
 let dir;
@@ -117,7 +117,7 @@ for (const [which, message] of REFUSALS) {
     assert.match(text, message);
     assert.match(text, /The network below is unchanged\.$/);
     assert.equal(await page.isVisible('#net-load-msg'), true);
-    await page.waitForTimeout(200); // anything stray from the worker would have arrived
+    await page.waitForTimeout(200); // a window in which nothing may change: anything stray from the worker would have arrived
     assert.deepEqual(await session(page), before, 'the network, its history, charts and controls');
     assert.equal(await page.isHidden('#banner'), true, 'a wrong file is not a bug of the page');
     assert.deepEqual(errors, []);
@@ -153,7 +153,7 @@ test('Load network… takes a network2 file of another architecture: controls fo
   assert.match(await page.textContent('#net-status'), /^Ready: the loaded network \[784, 30, 30, 10\]/);
   assert.match(await page.textContent('#net-load-msg'), /^Loaded “network2-784-30-30-10\.json”: the network \[784, 30, 30, 10\]/);
   // Its gradients at once: the chips, the charts, and the words.
-  await page.waitForTimeout(300);
+  await chartsDrawn(page);
   const chips = await page.$$eval('#net-norms li:not(.summary) b', (bs) => bs.map((b) => b.textContent));
   assert.equal(chips.length, 2);
   assert.notEqual(await page.$eval('#net-bars', (c) => c.toDataURL()), barsBefore);

@@ -2,7 +2,7 @@
 // and screenshots of each view land in artifacts/screenshots/ for a human to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, inkPixels } from './helpers.mjs';
+import { start, openLab, shot, inkPixels, chartsDrawn } from './helpers.mjs';
 
 let lab;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => lab?.close());
 test('the page loads with no console errors or page errors', async () => {
   const { page, url, errors } = lab;
   await openLab(page, url);
-  await page.waitForTimeout(500); // let the first frames draw
+  await chartsDrawn(page); // the first frames drawn
   assert.deepEqual(errors, []);
   assert.deepEqual(await page.evaluate(() => window.gradlab.errors), []);
   assert.equal(await page.isHidden('#banner'), true, 'no error banner');
@@ -38,7 +38,7 @@ test('the page fits a 375 px phone, at device pixel ratio 2', async () => {
   try {
     const { page, url, errors } = phone;
     await openLab(page, url);
-    await page.waitForTimeout(500);
+    await chartsDrawn(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling (page is ${overflow} px too wide)`);
     const c = await page.$eval('#chain-canvas', (c) => [c.width, c.clientWidth]);

@@ -3,7 +3,7 @@
 // binds the worker) without a single violation, and once loaded it works with no network.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openLab, shot, dragRange, waitForAsync, ROOT } from './helpers.mjs';
+import { start, openLab, shot, dragRange, waitForAsync, ROOT, chartsDrawn } from './helpers.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
@@ -38,7 +38,7 @@ async function exercise(page) {
   await page.click('#copy-link');
   await page.waitForSelector('.masthead .share-status:not(:empty)');
   // Let the charts redraw (animation frames) before anyone counts violations.
-  await page.waitForTimeout(500);
+  await chartsDrawn(page);
 }
 
 test('no request leaves the origin: page, worker, experiments, the example page and its widgets', async () => {
@@ -61,7 +61,14 @@ test('no request leaves the origin: page, worker, experiments, the example page 
       return f?.contentWindow?.gradlab?.wasmReady === true;
     }, id, { timeout: 60_000 });
   }
-  await page.waitForTimeout(1000);
+  // The widgets that train have fetched their worker and digits: their first network is shown.
+  for (const id of ['w-bars', 'w-speed']) {
+    await page.waitForFunction((i) => {
+      const el = document.getElementById(i);
+      const f = el.tagName === 'IFRAME' ? el : el.querySelector('iframe');
+      return f.contentWindow.gradlab.snapshot !== null;
+    }, id, { timeout: 60_000 });
+  }
   const foreign = seen.filter((u) => new URL(u).origin !== origin);
   assert.deepEqual(foreign, [], 'requests to other origins');
   assert.ok(seen.length > 20, `${seen.length} requests seen`);
@@ -80,7 +87,9 @@ test("under the page's own <meta> CSP: no violation, and the policy is really en
   for (const name of ['chain', 'bars', 'speed']) {
     await page.goto(`${url}index.html?embed=${name}`);
     await page.waitForFunction(() => window.gradlab?.wasmReady === true);
-    await page.waitForTimeout(700);
+    // Everything the widget shows: its network (the two with a worker), then its charts drawn.
+    if (name !== 'chain') await page.waitForFunction(() => window.gradlab.snapshot !== null, null, { timeout: 60_000 });
+    await chartsDrawn(page);
     assert.deepEqual(await violations(page), [], `embed=${name}`);
   }
   await page.goto(url);

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { start, openLab, shot, dragRange, inkPixels, ROOT } from './helpers.mjs';
+import { start, openLab, shot, dragRange, inkPixels, ROOT, chartsDrawn } from './helpers.mjs';
 
 const INDEX = pathToFileURL(join(ROOT, 'index.html')).href;
 const BUDGET = 3_500_000;
@@ -136,14 +136,14 @@ test('the single file opened from file:// runs everything, with no request leavi
     const snaps = await page.evaluate(() => window.gradlab.snapshots.map((s) => s.epoch));
     assert.deepEqual(snaps, [0, 1, 2, 3]);
     assert.ok((await inkPixels(page, '#net-speed')) > 2000, 'the speed chart is drawn');
-    await page.waitForTimeout(300); // the live charts' last redraw (at most 10 a second)
+    await chartsDrawn(page); // the live charts' last redraw (at most 10 a second)
     await shot(page.locator('#network'), 'file-single-trained');
 
     // 3. A chapter experiment runs in the same worker.
     await page.click('#book-bars-run');
     await page.waitForFunction(() => window.gradlab.book.bars?.finished === true, null, { timeout: 60_000 });
     await page.waitForFunction(() => !document.getElementById('book-bars').closest('figure').hidden);
-    await page.waitForTimeout(300); // drawn in the next animation frame
+    await chartsDrawn(page); // drawn in the next animation frame, once the figure is laid out
     assert.ok((await inkPixels(page, '#book-bars')) > 2000, "the book's bar chart is drawn");
 
     // 4. Downloads: the trained network, and a chart as PNG.
@@ -160,7 +160,8 @@ test('the single file opened from file:// runs everything, with no request leavi
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     assert.match(await page.textContent('#network-h'), /[\u4e00-\u9fff]/);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
+    await page.waitForFunction(() => window.scrollY === 0); // the page scrolls smoothly (style.css)
+    await chartsDrawn(page);
     await shot(page, 'file-single-zh');
 
     // 6. A crashed worker is replaced by a new one from the same inlined bundle.

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { start, openLab, shot, inkPixels, ROOT } from './helpers.mjs';
+import { start, openLab, shot, inkPixels, ROOT, chartsDrawn } from './helpers.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 /** The charts' backgrounds (src/charts/theme.rs Theme::light and Theme::dark). */
@@ -157,9 +157,17 @@ test('the header select switches at once, is kept in the link and in "Copy embed
   // A chosen theme stays when the system changes.
   await page.selectOption('#theme', 'light');
   await chartBackground(page, 'net-bars', WHITE);
+  // The page sees each system change: a listener of the test's own, on a query made after the
+  // page's (so called after the page's, in the same step), records it; any redraw it asked for is done.
+  await page.evaluate(() => {
+    window.__systemDark = null;
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => (window.__systemDark = e.matches));
+  });
   await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForFunction(() => window.__systemDark === false);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => window.__systemDark === true);
+  await chartsDrawn(page);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   assert.ok(near(await corner(page, 'net-bars'), WHITE));
   // The select is translated.
@@ -189,7 +197,9 @@ test('axe: no serious or critical violation in the dark theme, colour contrast i
   // A limit note, as a clamped setting shows it.
   await page.fill('#net-eta', '1000');
   await page.press('#net-eta', 'Enter');
-  await page.waitForTimeout(300);
+  // Each chart's "Numbers" table is filled on its `toggle` event, which comes in a task of its own.
+  await page.waitForFunction(() => [...document.querySelectorAll('details.chart-numbers')].every((d) => d.querySelector('table tbody')));
+  await chartsDrawn(page);
   assert.deepEqual(await audit(page), [], 'after training, the experiments run and every table open');
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
   assert.deepEqual(errors, []);

@@ -37,6 +37,8 @@ export function createCharts({ ui, safe, hooks, ready }) {
   const live = { ids: new Set(), timer: 0, last: -Infinity };
   let tools = null;
   let onFirst = () => {};
+  /** For the tests: whether a redraw is still to come (a frame or a live redraw asked for). */
+  hooks.redrawPending = () => frame !== 0 || live.timer !== 0 || dirty.size > 0;
 
   /**
    * Chart `id` is a `kind` of the core's `Chart` drawn from `data()`, the data it shows

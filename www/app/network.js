@@ -64,6 +64,9 @@ export function createNetwork(app) {
   /** The network's status when it is not showStatus's to say (no data, no worker, a restart). */
   const failedStatus = (key) => say('status', () => t(key), (s) => ui.status(s, 'failed'));
 
+  /** For the tests: whether a reset asked for has not yet been answered (or waits to be sent). */
+  hooks.resetPending = () => net.resetSent !== net.resetAcked || net.resetWanted;
+
   function requestReset() {
     if (!net.ready) {
       // While the worker restarts after a crash, a changed setting or Reset is remembered:
