@@ -134,7 +134,18 @@ fn an_installed_copy_runs_from_any_folder_and_data_dir_still_reads_files() {
     let cwd = tmp("installed-cwd");
     let out = cwd.join("out");
     let run = |args: &[&str]| {
-        let o = Command::new(&bin).args(args).current_dir(&cwd).output().expect("runs");
+        // A test thread that forks while this one still holds the copy open for writing
+        // leaves the child a writable descriptor: exec then fails with ETXTBSY until it exits.
+        let mut tries = 0;
+        let o = loop {
+            match Command::new(&bin).args(args).current_dir(&cwd).output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                r => break r.expect("runs"),
+            }
+        };
         (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
     };
     let (ok, stdout, err) = run(&["--out", out.to_str().unwrap(), "train", "--sizes", "784,10,10", "--epochs", "1", "--limit", "100"]);

@@ -161,7 +161,8 @@ test('offline once loaded: with the network cut and the server gone, the chain a
   // The worker loaded the digits from the cache, and trains.
   await page.waitForFunction(() => window.gradlab.snapshot !== null, null, { timeout: 60_000 });
   await page.click('#net-step');
-  await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1, null, { timeout: 120_000 });
+  // The epoch's snapshot comes before the worker says it stopped; the status follows the stop.
+  await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 120_000 });
   assert.match(await page.textContent('#net-status'), /validation accuracy/);
   // A link with settings and an embed open offline too.
   await page.goto(`${url}index.html?embed=chain#chain.layers=7&chain.w=3`);
