@@ -34,7 +34,7 @@ pub mod web;
 
 pub use chain::{Chain, ChainBias, ChainReport};
 pub use data::{DataError, Dataset, Subset};
-pub use network::{Cost, Init, Network, NetworkError};
+pub use network::{Activation, Cost, Init, Network, NetworkError};
 pub use probe::{LayerProbe, Probe};
 pub use real::Real;
 pub use rng::Rng;

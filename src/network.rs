@@ -9,7 +9,7 @@ use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
 pub use crate::backprop::{Gradient, Workspace};
-pub use crate::network2::Cost;
+pub use crate::network2::{Activation, Cost};
 
 /// How the initial weights are drawn (the biases are always N(0, 1), as in network2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -46,7 +46,7 @@ pub enum NetworkError {
 /// sizes that would exhaust memory, far above anything the chapter needs.
 pub const MAX_PARAMETERS: usize = 100_000_000;
 
-/// A fully connected sigmoid network.
+/// A fully connected network: hidden layers of activation f (σ by default), a σ output layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network<F: Real> {
     pub(crate) sizes: Vec<usize>,
@@ -56,6 +56,8 @@ pub struct Network<F: Real> {
     /// `biases[l]` is b^{l+1}: `sizes[l+1]` entries.
     pub(crate) biases: Vec<Array1<F>>,
     pub(crate) cost: Cost,
+    /// f of the hidden layers; the output layer is always σ.
+    pub(crate) activation: Activation,
 }
 
 /// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
@@ -114,7 +116,7 @@ impl<F: Real> Network<F> {
                 col_major(Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale)))
             })
             .collect();
-        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost })
+        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid })
     }
 
     /// A network from given weights and biases, checked for shape and finiteness.
@@ -136,7 +138,7 @@ impl<F: Real> Network<F> {
             }
         }
         let weights = weights.into_iter().map(col_major).collect();
-        let net = Network { sizes, weights, biases, cost };
+        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid };
         net.check_finite()?;
         Ok(net)
     }
@@ -163,6 +165,19 @@ impl<F: Real> Network<F> {
     pub fn set_cost(&mut self, cost: Cost) {
         self.cost = cost;
     }
+    /// f of the hidden layers (σ unless set).
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+    /// The same network with hidden activation f (the weights are untouched).
+    pub fn with_activation(mut self, activation: Activation) -> Self {
+        self.activation = activation;
+        self
+    }
+    /// The activation of weight layer `l` (0-based): f for the hidden layers, σ for the output.
+    pub fn layer_activation(&self, l: usize) -> Activation {
+        layer_activation(self.activation, l, self.depth())
+    }
     /// w^l for l = 1..L (index 0 is w^1, the weights into the first hidden layer).
     pub fn weights(&self) -> &[Array2<F>] {
         &self.weights
@@ -188,6 +203,7 @@ impl<F: Real> Network<F> {
             weights: self.weights.iter().map(|w| col_major(w.mapv(|v| G::from_f64_lossy(v.to_f64_exact())))).collect(),
             biases: self.biases.iter().map(|b| b.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
             cost: self.cost,
+            activation: self.activation,
         }
     }
 
@@ -201,6 +217,15 @@ impl<F: Real> Network<F> {
     /// Σ_l ‖w^l‖², the sum of squared weights that the L2 term multiplies.
     pub fn weight_norm_squared(&self) -> F {
         self.weights.iter().fold(F::zero(), |s, w| s + w.iter().fold(F::zero(), |t, &v| t + v * v))
+    }
+}
+
+/// f for a hidden layer, σ for the last of `depth` weight layers (index `l`, 0-based).
+pub(crate) fn layer_activation(hidden: Activation, l: usize, depth: usize) -> Activation {
+    if l + 1 == depth {
+        Activation::Sigmoid
+    } else {
+        hidden
     }
 }
 

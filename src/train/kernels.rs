@@ -5,14 +5,15 @@
 use super::sparse::SparseRows;
 use crate::real::{sigmoid, Real};
 
-/// z_r = σ(b + Σ_p x_rp w_{·p}) for every row r of the batch; `z` is `m × n1`
-/// row-major, `w1` column-major (`n1` numbers per column).
+/// z_r = σ(b + Σ_p x_rp w_{·p}) for every row r of the batch (without σ unless `sigma`:
+/// another activation is applied by the caller); `z` is `m × n1` row-major, `w1`
+/// column-major (`n1` numbers per column).
 #[inline(always)]
-fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F], sigma: bool) {
     macro_rules! fixed {
         ($($n:literal)*) => {
             match b1.len() {
-                $($n => return forward_fixed::<F, $n, FMA>(w1, b1, x, batch, z),)*
+                $($n => return forward_fixed::<F, $n, FMA>(w1, b1, x, batch, z, sigma),)*
                 _ => {}
             }
         };
@@ -24,8 +25,10 @@ fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<
         for (p, v) in x.row(i) {
             axpy::<F, FMA>(zr, v, &w1[p * n1..(p + 1) * n1]);
         }
-        for z in zr.iter_mut() {
-            *z = sigmoid(*z);
+        if sigma {
+            for z in zr.iter_mut() {
+                *z = sigmoid(*z);
+            }
         }
     }
 }
@@ -34,7 +37,7 @@ fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<
 /// registers while the columns stream past (the widths the page offers, the book's 30
 /// among them, take this path; it is ~2× the speed of the general loop).
 #[inline(always)]
-fn forward_fixed<F: Real, const N: usize, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+fn forward_fixed<F: Real, const N: usize, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F], sigma: bool) {
     let b: &[F; N] = b1.try_into().expect("width N");
     for (zr, &i) in z.chunks_exact_mut(N).zip(batch) {
         let mut acc = *b;
@@ -44,8 +47,13 @@ fn forward_fixed<F: Real, const N: usize, const FMA: bool>(w1: &[F], b1: &[F], x
                 acc[j] = madd::<F, FMA>(v, col[j], acc[j]);
             }
         }
-        for (z, a) in zr.iter_mut().zip(acc) {
-            *z = sigmoid(a);
+        // A per-row branch, outside the loop over the N neurons.
+        if sigma {
+            for (z, a) in zr.iter_mut().zip(acc) {
+                *z = sigmoid(a);
+            }
+        } else {
+            zr.copy_from_slice(&acc);
         }
     }
 }
@@ -107,8 +115,8 @@ fn axpy<F: Real, const FMA: bool>(y: &mut [F], a: F, x: &[F]) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn forward_avx2<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
-    forward_generic::<F, true>(w1, b1, x, batch, z)
+fn forward_avx2<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F], sigma: bool) {
+    forward_generic::<F, true>(w1, b1, x, batch, z, sigma)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -117,13 +125,13 @@ fn update_avx2<F: Real>(w1: &mut [F], decay: F, step: F, x: &SparseRows<F>, batc
     update_generic::<F, true>(w1, decay, step, x, batch, delta)
 }
 
-pub(crate) fn sparse_forward<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+pub(crate) fn sparse_forward<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F], sigma: bool) {
     #[cfg(target_arch = "x86_64")]
     if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
         // SAFETY: the CPU has just been checked for both features.
-        return unsafe { forward_avx2(w1, b1, x, batch, z) };
+        return unsafe { forward_avx2(w1, b1, x, batch, z, sigma) };
     }
-    forward_generic::<F, false>(w1, b1, x, batch, z)
+    forward_generic::<F, false>(w1, b1, x, batch, z, sigma)
 }
 
 pub(crate) fn sparse_update<F: Real>(w1: &mut [F], decay: F, step: F, x: &SparseRows<F>, batch: &[usize], delta: &[F]) {
