@@ -6,7 +6,7 @@
 
 use crate::chain::{Chain, ChainBias, ChainError, ChainReport};
 use crate::data::{Dataset, Subset};
-use crate::network::{Cost, Init, Network, NetworkError};
+use crate::network::{Activation, Cost, Init, Network, NetworkError};
 use crate::probe::{probe, Probe, SpeedRun, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use crate::real::Real;
 use crate::rng::Rng;
@@ -73,14 +73,32 @@ pub fn seeded_network<F: Real>(sizes: &[usize], init: Init, gain: f64, seed: u64
 
 /// ‖δ^l‖ at initialisation for `hidden` hidden layers (the chapter's table), from `seed`.
 pub fn init_probe<F: Real>(training: &Dataset, hidden: usize, width: usize, init: Init, gain: f64, seed: u64) -> Result<Probe, ExperimentError> {
+    init_probe_with::<F>(training, hidden, width, init, gain, Activation::Sigmoid, seed)
+}
+
+/// [`init_probe`] with hidden activation `f` (the same draws: f does not change the weights).
+pub fn init_probe_with<F: Real>(
+    training: &Dataset,
+    hidden: usize,
+    width: usize,
+    init: Init,
+    gain: f64,
+    f: Activation,
+    seed: u64,
+) -> Result<Probe, ExperimentError> {
     let (net, _) = seeded_network::<F>(&book_sizes(hidden, width), init, gain, seed)?;
-    Ok(probe(&net, training, BOOK_SAMPLE)?)
+    Ok(probe(&net.with_activation(f), training, BOOK_SAMPLE)?)
 }
 
 /// The learning-speed experiment for `hidden` hidden layers with the book's protocol.
 pub fn book_speed_run<F: Real>(training: &Dataset, hidden: usize, seed: u64) -> Result<SpeedRun<F>, ExperimentError> {
+    speed_run_with(training, hidden, Activation::Sigmoid, seed)
+}
+
+/// [`book_speed_run`] with hidden activation `f`.
+pub fn speed_run_with<F: Real>(training: &Dataset, hidden: usize, f: Activation, seed: u64) -> Result<SpeedRun<F>, ExperimentError> {
     let (net, rng) = seeded_network::<F>(&book_sizes(hidden, BOOK_WIDTH), Init::Scaled, 1.0, seed)?;
-    Ok(SpeedRun::new(net, training, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA, rng)?)
+    Ok(SpeedRun::new(net.with_activation(f), training, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA, rng)?)
 }
 
 /// The chain with every weight `w`, over a range of weights: one report per weight.

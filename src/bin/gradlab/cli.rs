@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::experiments::BOOK_EPOCHS;
 use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
-use gradlab::Init;
+use gradlab::{Activation, Init};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -71,6 +71,29 @@ impl From<InitArg> for Init {
     }
 }
 
+/// The hidden layers' activation (the output layer is always the sigmoid).
+#[derive(Clone, Copy, ValueEnum, Default)]
+pub enum ActivationArg {
+    /// σ(z), network2's.
+    #[default]
+    Sigmoid,
+    Tanh,
+    Relu,
+    /// max(0.01·z, z).
+    LeakyRelu,
+}
+
+impl From<ActivationArg> for Activation {
+    fn from(a: ActivationArg) -> Activation {
+        match a {
+            ActivationArg::Sigmoid => Activation::Sigmoid,
+            ActivationArg::Tanh => Activation::Tanh,
+            ActivationArg::Relu => Activation::Relu,
+            ActivationArg::LeakyRelu => Activation::LeakyRelu,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
@@ -83,11 +106,26 @@ pub enum Command {
         /// Largest number of hidden layers (1..=this).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
         max_hidden: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
-    /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers, over several seeds, both initialisations.
+    /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers (or --hidden), over several seeds, both initialisations (or --init), any --activation.
     Norms {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
+        /// One initialisation (default: scaled and large, the book's two).
+        #[arg(long, value_enum)]
+        init: Option<InitArg>,
+        /// Numbers of hidden layers of 30 neurons, e.g. 2,3,4 (each 1 to 10).
+        #[arg(long, value_delimiter = ',', default_value = "2,3,4", value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: Vec<u64>,
+        /// Multiply every initial weight by this.
+        #[arg(long, default_value_t = 1.0)]
+        gain: f64,
     },
     /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
     Speed {
@@ -98,6 +136,9 @@ pub enum Command {
         epochs: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
     /// The single-neuron chain: terms w·σ′(z) and their product across a range of w.
     Chain {
@@ -124,6 +165,9 @@ pub enum Command {
         sizes: Vec<usize>,
         #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
         weights: InitArg,
+        /// The hidden layers' activation of a fresh network (a file's own with --init).
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
         /// Multiply every initial weight by this (small: vanishing; large: exploding).
         #[arg(long, default_value_t = 1.0)]
         gain: f64,

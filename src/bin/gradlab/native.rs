@@ -6,11 +6,11 @@ use clap::Parser;
 use gradlab::chain::ChainBias;
 use gradlab::charts::{self, ChartText};
 use gradlab::data::{parse_idx, Dataset, Subset, SUBSET_FILES};
-use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOOK_WIDTH};
+use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOOK_NORMS_HIDDEN, BOOK_WIDTH};
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use gradlab::train::{accuracy, total_cost};
-use gradlab::{Init, Network, Real, Rng, TrainConfig, Trainer};
+use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -37,14 +37,21 @@ pub fn main() -> ExitCode {
 fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
-        Command::Depth { seeds, epochs, max_hidden } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize),
-        Command::Norms { seeds } => norms::<F>(c, *seeds),
-        Command::Speed { hidden, epochs, seed } => speed::<F>(c, *hidden as usize, *epochs, *seed),
+        Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
+        Command::Norms { seeds, activation, init, hidden, gain } => {
+            let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
+            let inits = match init {
+                Some(i) => vec![(*i).into()],
+                None => vec![Init::Scaled, Init::Large],
+            };
+            norms::<F>(c, *seeds, (*activation).into(), &inits, &hidden, *gain)
+        }
+        Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, gain, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
+        Command::Train { init, sizes, weights, activation, gain, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
-            train::<F>(c, init.as_deref(), sizes, (*weights).into(), *gain, *epochs, config, *limit, *seed, save.as_deref())
+            train::<F>(c, init.as_deref(), sizes, (*weights).into(), (*activation).into(), *gain, *epochs, config, *limit, *seed, save.as_deref())
         }
     }
 }
@@ -125,9 +132,9 @@ fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -
     write_out(c, name, &svg)
 }
 
-fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> Result<(), BoxError> {
+fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize, f: Activation) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let mut run = ex::DepthExperiment::<F>::new(max_hidden, BOOK_WIDTH, 0, seeds as usize, epochs, TrainConfig::default())?;
+    let mut run = ex::DepthExperiment::<F>::new(max_hidden, BOOK_WIDTH, 0, seeds as usize, epochs, TrainConfig::default())?.with_activation(f);
     let bar = progress(run.progress().1 as u64, "training");
     let mut csv = String::from("hidden_layers,seed,epoch,validation_accuracy\n");
     println!("Accuracy on {} validation images after {epochs} epochs ({} training images), {seeds} seed(s):", subset.validation.len(), subset.training.len());
@@ -154,27 +161,35 @@ fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> R
     svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
-fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
+fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], hiddens: &[usize], gain: f64) -> Result<(), BoxError> {
     let subset = load(c)?;
     let mut csv = String::from("init,hidden_layers,seed,layer,norm\n");
-    let bar = progress(seeds * 6, "probing");
+    let bar = progress(seeds * (hiddens.len() * inits.len()) as u64, "probing");
     let mut lines = Vec::new();
     let mut chart_rows = Vec::new();
-    for init in [Init::Scaled, Init::Large] {
-        let mut run = ex::NormsRun::book(init, 0, seeds as usize)?;
+    // The book's numbers compare only with its own networks: sigmoid, scaled, gain 1, 2–4 hidden.
+    let book_of = |init: Init, hidden: usize| {
+        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0).then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden)).flatten()
+    };
+    if f != Activation::Sigmoid || gain != 1.0 {
+        println!("activation {}, gain {gain}", f.name());
+    }
+    for &init in inits {
+        let mut run = ex::NormsRun::new(hiddens, BOOK_WIDTH, init, gain, 0, seeds as usize)?.with_activation(f);
         while let Some(p) = run.step::<F>(&subset.training)? {
             for (l, n) in p.norms.iter().enumerate() {
                 writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;
             }
             bar.inc(1);
         }
-        for (k, row) in run.rows().iter().enumerate() {
+        for row in run.rows() {
             let hidden = row.hidden;
             let ours = row.mean.iter().zip(&row.std).map(|(m, s)| format!("{m:.4}±{s:.4}")).collect::<Vec<_>>().join(", ");
-            let book = if init == Init::Scaled { BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", ") } else { "—".into() };
+            let k = book_of(init, hidden);
+            let book = k.map_or("—".into(), |k| BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", "));
             lines.push(format!("{:>7} {hidden:>6}   {ours:<60} {book}", format!("{init:?}").to_lowercase()));
-            if init == Init::Scaled {
-                chart_rows.push((hidden, row.mean.clone()));
+            if init == inits[0] {
+                chart_rows.push((hidden, row.mean.clone(), k.map(|k| BOOK_INIT_NORMS[k])));
             }
         }
     }
@@ -185,16 +200,18 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
         println!("{l}");
     }
     write_out(c, "norms.csv", &csv)?;
-    for (hidden, means) in &chart_rows {
-        let book = BOOK_INIT_NORMS[hidden - 2];
-        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, Some(book), &ChartText::default(), &Default::default()))?;
+    for (hidden, means, book) in &chart_rows {
+        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, *book, &ChartText::default(), &Default::default()))?;
     }
     Ok(())
 }
 
-fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result<(), BoxError> {
+fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64, f: Activation) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let mut run = ex::SpeedExperiment::<F>::book(&subset.training, hidden, seed, epochs)?;
+    let mut run = ex::SpeedExperiment::<F>::with_activation(&subset.training, hidden, f, seed, epochs)?;
+    if f != Activation::Sigmoid {
+        println!("hidden activation {}", f.name());
+    }
     let bar = progress(epochs as u64, "epochs");
     while run.step()? {
         bar.inc(1);
@@ -259,6 +276,7 @@ fn train<F: Real>(
     init: Option<&Path>,
     sizes: &[usize],
     weights: Init,
+    activation: Activation,
     gain: f64,
     epochs: usize,
     config: TrainConfig,
@@ -272,7 +290,7 @@ fn train<F: Real>(
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
             from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
-        None => Network::new(sizes, weights, gain, gradlab::Cost::CrossEntropy, &mut rng)?,
+        None => Network::new(sizes, weights, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
     };
     let subset = load(c)?;
     let training = match limit {
