@@ -20,6 +20,7 @@ pub mod chain;
 pub mod charts;
 pub mod data;
 pub mod experiments;
+pub mod init;
 pub mod limits;
 pub mod network;
 pub mod network2;

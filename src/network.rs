@@ -6,20 +6,11 @@
 use crate::real::Real;
 use crate::rng::Rng;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
-use serde::{Deserialize, Serialize};
 
 pub use crate::backprop::{Gradient, Workspace};
 pub use crate::network2::{Activation, Cost};
 
-/// How the initial weights are drawn (the biases are always N(0, 1), as in network2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Init {
-    /// w ~ N(0, 1/n_in): network2's `default_weight_initializer`, used for the chapter's numbers.
-    #[default]
-    Scaled,
-    /// w ~ N(0, 1): network2's `large_weight_initializer`, the seed note's argument (|w| < 1 mostly).
-    Large,
-}
+pub use crate::init::{BiasInit, Init};
 
 /// Everything that can be wrong with a network's shape or numbers.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -98,24 +89,18 @@ impl<F: Real> Network<F> {
     /// the lab's weight slider (gain < 1 pushes towards vanishing, large gain towards
     /// exploding gradients); network2 itself is `gain = 1`.
     pub fn new(sizes: &[usize], init: Init, gain: f64, cost: Cost, rng: &mut Rng) -> Result<Self, NetworkError> {
+        Self::new_with_biases(sizes, init, BiasInit::Normal, gain, cost, rng)
+    }
+
+    /// [`Network::new`] with a choice of biases: N(0, 1) as network2, or zero (with the
+    /// same weights: the normals for the biases are drawn either way).
+    pub fn new_with_biases(sizes: &[usize], init: Init, biases: BiasInit, gain: f64, cost: Cost, rng: &mut Rng) -> Result<Self, NetworkError> {
         validate_sizes(sizes)?;
         if !gain.is_finite() {
             return Err(NetworkError::BadGain(gain));
         }
-        let biases = sizes[1..].iter().map(|&y| Array1::from_shape_fn(y, |_| F::from_f64_lossy(rng.normal()))).collect();
-        let weights = sizes
-            .windows(2)
-            .map(|w| {
-                let (x, y) = (w[0], w[1]);
-                let scale = gain
-                    * match init {
-                        Init::Scaled => 1.0 / (x as f64).sqrt(),
-                        Init::Large => 1.0,
-                    };
-                // Drawn row by row, as numpy's randn(y, x) fills its matrix.
-                col_major(Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale)))
-            })
-            .collect();
+        let biases = crate::init::draw_biases(sizes, biases, rng);
+        let weights = sizes.windows(2).map(|w| col_major(crate::init::draw_weights(w[0], w[1], init, gain, rng))).collect();
         Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid })
     }
 

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::experiments::BOOK_EPOCHS;
+use gradlab::init::BiasInit;
 use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
 use gradlab::{Activation, Init};
 use std::path::PathBuf;
@@ -60,6 +61,31 @@ pub enum InitArg {
     Scaled,
     /// w ~ N(0, 1).
     Large,
+    /// w = 0.
+    Zero,
+    /// Glorot & Bengio's U(±√6/√(n_in + n_out)).
+    Glorot,
+    /// He's N(0, 2/n_in), for ReLU.
+    He,
+    /// Orthogonal (QR of a Gaussian matrix), singular values 1.
+    Orthogonal,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BiasArg {
+    /// b ~ N(0, 1), network2's.
+    Normal,
+    /// b = 0 (the weights are the same numbers).
+    Zero,
+}
+
+impl From<BiasArg> for BiasInit {
+    fn from(b: BiasArg) -> BiasInit {
+        match b {
+            BiasArg::Normal => BiasInit::Normal,
+            BiasArg::Zero => BiasInit::Zero,
+        }
+    }
 }
 
 impl From<InitArg> for Init {
@@ -67,6 +93,10 @@ impl From<InitArg> for Init {
         match i {
             InitArg::Scaled => Init::Scaled,
             InitArg::Large => Init::Large,
+            InitArg::Zero => Init::Zero,
+            InitArg::Glorot => Init::Glorot,
+            InitArg::He => Init::He,
+            InitArg::Orthogonal => Init::Orthogonal,
         }
     }
 }
@@ -126,6 +156,8 @@ pub enum Command {
         /// Multiply every initial weight by this.
         #[arg(long, default_value_t = 1.0)]
         gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
     },
     /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
     Speed {
@@ -171,6 +203,8 @@ pub enum Command {
         /// Multiply every initial weight by this (small: vanishing; large: exploding).
         #[arg(long, default_value_t = 1.0)]
         gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
         #[arg(long, default_value_t = 1)]
         epochs: usize,
         #[arg(long, default_value_t = 10)]

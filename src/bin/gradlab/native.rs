@@ -7,6 +7,7 @@ use gradlab::chain::ChainBias;
 use gradlab::charts::{self, ChartText};
 use gradlab::data::{parse_idx, Dataset, Subset, SUBSET_FILES};
 use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOOK_NORMS_HIDDEN, BOOK_WIDTH};
+use gradlab::init::BiasInit;
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use gradlab::train::{accuracy, total_cost};
@@ -38,20 +39,32 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
         Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
-        Command::Norms { seeds, activation, init, hidden, gain } => {
+        Command::Norms { seeds, activation, init, hidden, gain, biases } => {
             let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
             let inits = match init {
                 Some(i) => vec![(*i).into()],
                 None => vec![Init::Scaled, Init::Large],
             };
-            norms::<F>(c, *seeds, (*activation).into(), &inits, &hidden, *gain)
+            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), &hidden, *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, activation, gain, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
+        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
-            train::<F>(c, init.as_deref(), sizes, (*weights).into(), (*activation).into(), *gain, *epochs, config, *limit, *seed, save.as_deref())
+            train::<F>(
+                c,
+                init.as_deref(),
+                sizes,
+                ((*weights).into(), (*biases).into()),
+                (*activation).into(),
+                *gain,
+                *epochs,
+                config,
+                *limit,
+                *seed,
+                save.as_deref(),
+            )
         }
     }
 }
@@ -161,7 +174,7 @@ fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize, f: A
     svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
-fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], hiddens: &[usize], gain: f64) -> Result<(), BoxError> {
+fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], biases: BiasInit, hiddens: &[usize], gain: f64) -> Result<(), BoxError> {
     let subset = load(c)?;
     let mut csv = String::from("init,hidden_layers,seed,layer,norm\n");
     let bar = progress(seeds * (hiddens.len() * inits.len()) as u64, "probing");
@@ -169,13 +182,15 @@ fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], hiddens
     let mut chart_rows = Vec::new();
     // The book's numbers compare only with its own networks: sigmoid, scaled, gain 1, 2–4 hidden.
     let book_of = |init: Init, hidden: usize| {
-        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0).then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden)).flatten()
+        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal)
+            .then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden))
+            .flatten()
     };
-    if f != Activation::Sigmoid || gain != 1.0 {
-        println!("activation {}, gain {gain}", f.name());
+    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal {
+        println!("activation {}, gain {gain}, biases {biases:?}", f.name());
     }
     for &init in inits {
-        let mut run = ex::NormsRun::new(hiddens, BOOK_WIDTH, init, gain, 0, seeds as usize)?.with_activation(f);
+        let mut run = ex::NormsRun::new(hiddens, BOOK_WIDTH, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
         while let Some(p) = run.step::<F>(&subset.training)? {
             for (l, n) in p.norms.iter().enumerate() {
                 writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;
@@ -275,7 +290,7 @@ fn train<F: Real>(
     c: &Common,
     init: Option<&Path>,
     sizes: &[usize],
-    weights: Init,
+    weights: (Init, BiasInit),
     activation: Activation,
     gain: f64,
     epochs: usize,
@@ -290,7 +305,7 @@ fn train<F: Real>(
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
             from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
-        None => Network::new(sizes, weights, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
+        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
     };
     let subset = load(c)?;
     let training = match limit {
