@@ -153,6 +153,9 @@ pub enum Command {
         /// Numbers of hidden layers of 30 neurons, e.g. 2,3,4 (each 1 to 10).
         #[arg(long, value_delimiter = ',', default_value = "2,3,4", value_parser = clap::value_parser!(u64).range(1..=10))]
         hidden: Vec<u64>,
+        /// Neurons per hidden layer (the book's 30; up to 200).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
+        width: u64,
         /// Multiply every initial weight by this.
         #[arg(long, default_value_t = 1.0)]
         gain: f64,

@@ -39,13 +39,13 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
         Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
-        Command::Norms { seeds, activation, init, hidden, gain, biases } => {
+        Command::Norms { seeds, activation, init, hidden, width, gain, biases } => {
             let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
             let inits = match init {
                 Some(i) => vec![(*i).into()],
                 None => vec![Init::Scaled, Init::Large],
             };
-            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), &hidden, *gain)
+            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), (&hidden, *width as usize), *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
@@ -174,7 +174,15 @@ fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize, f: A
     svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
-fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], biases: BiasInit, hiddens: &[usize], gain: f64) -> Result<(), BoxError> {
+fn norms<F: Real>(
+    c: &Common,
+    seeds: u64,
+    f: Activation,
+    inits: &[Init],
+    biases: BiasInit,
+    (hiddens, width): (&[usize], usize),
+    gain: f64,
+) -> Result<(), BoxError> {
     let subset = load(c)?;
     let mut csv = String::from("init,hidden_layers,seed,layer,norm\n");
     let bar = progress(seeds * (hiddens.len() * inits.len()) as u64, "probing");
@@ -182,15 +190,15 @@ fn norms<F: Real>(c: &Common, seeds: u64, f: Activation, inits: &[Init], biases:
     let mut chart_rows = Vec::new();
     // The book's numbers compare only with its own networks: sigmoid, scaled, gain 1, 2–4 hidden.
     let book_of = |init: Init, hidden: usize| {
-        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal)
+        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal && width == BOOK_WIDTH)
             .then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden))
             .flatten()
     };
-    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal {
-        println!("activation {}, gain {gain}, biases {biases:?}", f.name());
+    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal || width != BOOK_WIDTH {
+        println!("activation {}, gain {gain}, biases {biases:?}, width {width}", f.name());
     }
     for &init in inits {
-        let mut run = ex::NormsRun::new(hiddens, BOOK_WIDTH, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
+        let mut run = ex::NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
         while let Some(p) = run.step::<F>(&subset.training)? {
             for (l, n) in p.norms.iter().enumerate() {
                 writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;
