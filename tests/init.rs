@@ -92,8 +92,8 @@ fn scaled_and_large_draw_exactly_as_network2() {
         let net = Network::<f64>::new(&sizes, init, 0.7, Cost::CrossEntropy, &mut Rng::new(9)).unwrap();
         let mut rng = Rng::new(9);
         let b: Vec<Vec<f64>> = sizes[1..].iter().map(|&y| (0..y).map(|_| rng.normal()).collect()).collect();
-        for l in 0..2 {
-            assert_eq!(net.biases()[l].to_vec(), b[l]);
+        for (got, want) in net.biases().iter().zip(&b) {
+            assert_eq!(&got.to_vec(), want);
         }
         for l in 0..2 {
             let (x, y) = (sizes[l], sizes[l + 1]);
