@@ -80,19 +80,23 @@ pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidd
         let b = &biases[l];
         // Matched once per layer, so each loop below is compiled for its own f.
         match layer_activation(hidden, l, weights.len()) {
-            Activation::Sigmoid => add_bias_and_apply(z, b, sigmoid),
-            Activation::Tanh => add_bias_and_apply(z, b, F::tanh),
-            Activation::Relu => add_bias_and_apply(z, b, |z: F| z.max(F::zero())),
-            Activation::LeakyRelu => add_bias_and_apply(z, b, crate::network2::leaky_relu),
+            // σ through ndarray's Zip, as it always was (the same bits).
+            Activation::Sigmoid => {
+                for mut row in z.outer_iter_mut() {
+                    Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
+                }
+            }
+            // The others over plain slices: one small loop each, where a Zip apiece
+            // would cost the wasm kilobytes.
+            f => {
+                let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
+                let b = b.as_slice().expect("biases are contiguous");
+                for row in z.chunks_exact_mut(b.len()) {
+                    row.iter_mut().zip(b).for_each(|(z, &b)| *z = *z + b);
+                }
+                apply_in_place(z, f);
+            }
         }
-    }
-}
-
-/// z ← f(z + b) for every row of z.
-#[inline(always)]
-fn add_bias_and_apply<F: Real>(mut z: ArrayViewMut2<F>, b: &Array1<F>, f: impl Fn(F) -> F) {
-    for mut row in z.outer_iter_mut() {
-        Zip::from(&mut row).and(b).for_each(|z, &b| *z = f(*z + b));
     }
 }
 
@@ -101,7 +105,7 @@ fn add_bias_and_apply<F: Real>(mut z: ArrayViewMut2<F>, b: &Array1<F>, f: impl F
 pub(crate) fn apply_in_place<F: Real>(a: &mut [F], f: Activation) {
     match f {
         Activation::Sigmoid => a.iter_mut().for_each(|a| *a = sigmoid(*a)),
-        Activation::Tanh => a.iter_mut().for_each(|a| *a = a.tanh()),
+        Activation::Tanh => a.iter_mut().for_each(|a| *a = crate::real::tanh(*a)),
         Activation::Relu => a.iter_mut().for_each(|a| *a = a.max(F::zero())),
         Activation::LeakyRelu => a.iter_mut().for_each(|a| *a = crate::network2::leaky_relu(*a)),
     }
@@ -161,14 +165,16 @@ fn output_delta<F: Real>(cost: Cost, a: ArrayView2<F>, y: ArrayView2<F>, mut del
 /// tanh′ = 1 − a², ReLU′ = [a > 0], leaky ReLU′ = 1 or 0.01. a^{l−1} is a hidden layer.
 fn propagate_delta<F: Real>(f: Activation, w: ArrayView2<F>, delta: ArrayView2<F>, a_prev: ArrayView2<F>, mut delta_prev: ArrayViewMut2<F>) {
     general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
-    // Matched once per layer, so each loop is compiled for its own f′.
-    let (zip, to) = (Zip::from(&mut delta_prev).and(&a_prev), Activation::prime_from_a);
     match f {
-        // δ·a·(1 − a) in this order, as before f was a choice: the same bits as ever.
-        Activation::Sigmoid => zip.for_each(|d, &a| *d = *d * a * (F::one() - a)),
-        Activation::Tanh => zip.for_each(|d, &a| *d = *d * to(Activation::Tanh, a)),
-        Activation::Relu => zip.for_each(|d, &a| *d = *d * to(Activation::Relu, a)),
-        Activation::LeakyRelu => zip.for_each(|d, &a| *d = *d * to(Activation::LeakyRelu, a)),
+        // δ·a·(1 − a) in this order, through Zip, as before f was a choice: the same bits.
+        Activation::Sigmoid => Zip::from(&mut delta_prev).and(&a_prev).for_each(|d, &a| *d = *d * a * (F::one() - a)),
+        // The others over plain slices (small in the wasm; see `forward`).
+        f => {
+            let d = delta_prev.as_slice_mut().expect("the workspace's first rows are contiguous");
+            let a = a_prev.as_slice().expect("the activations' first rows are contiguous");
+            // f is the same for every element: the compiler may hoist the match out.
+            d.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * f.prime_from_a(a));
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 //! book, `activations[l]` is a^l (a^0 = x), `zs[l]` is z^{l+1}.
 
 use crate::network::Network;
-use crate::real::{sigmoid, sigmoid_prime, Real};
+use crate::real::{sigmoid, sigmoid_prime, tanh, Real};
 use ndarray::{Array1, Array2, Zip};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +84,7 @@ pub enum Activation {
     /// σ(z) = 1/(1 + e^{−z}) (book eq. 3), σ′ = σ(1 − σ) ≤ 1/4: network2's only neuron.
     #[default]
     Sigmoid,
-    /// tanh(z) = 2σ(2z) − 1 (book ch. 3), tanh′ = 1 − tanh² ≤ 1: zero-centred, steeper.
+    /// tanh(z) = 2σ(2z) − 1 (book ch. 3; computed so, [`crate::real::tanh`]), tanh′ = 1 − tanh² ≤ 1.
     Tanh,
     /// max(0, z) (book ch. 3 and 6): f′ = 1 for z > 0, so it passes gradients undamped.
     Relu,
@@ -118,7 +118,7 @@ impl Activation {
     pub fn f<F: Real>(self, z: F) -> F {
         match self {
             Activation::Sigmoid => sigmoid(z),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => tanh(z),
             Activation::Relu => z.max(F::zero()),
             Activation::LeakyRelu => leaky_relu(z),
         }
@@ -129,7 +129,7 @@ impl Activation {
     pub fn prime<F: Real>(self, z: F) -> F {
         match self {
             Activation::Sigmoid => sigmoid_prime(z),
-            Activation::Tanh => F::one() - z.tanh() * z.tanh(),
+            Activation::Tanh => F::one() - tanh(z) * tanh(z),
             Activation::Relu => relu_prime_from_a(z),
             Activation::LeakyRelu => leaky_prime_from_a(z),
         }
