@@ -71,6 +71,8 @@ fn norms_and_train_take_an_activation() {
         gradlab(&["train", "--activation", "tanh", "--sizes", "784,10,10", "--limit", "100", "--save", net.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert!(std::fs::read_to_string(&net).unwrap().contains(r#""activation":"tanh""#));
+    let (ok, out, err) = gradlab(&["chain", "--activation", "relu", "--layers", "3", "--zero-z", "false", "--out", dir.to_str().unwrap()]);
+    assert!(ok && out.contains("neurons 1..2 relu"), "{err}");
 }
 
 #[test]

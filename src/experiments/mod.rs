@@ -109,7 +109,12 @@ pub fn speed_run_with<F: Real>(training: &Dataset, hidden: usize, f: Activation,
 
 /// The chain with every weight `w`, over a range of weights: one report per weight.
 pub fn chain_sweep(layers: usize, weights: &[f64], bias: ChainBias) -> Result<Vec<(f64, ChainReport)>, ExperimentError> {
-    weights.iter().map(|&w| Ok((w, Chain::uniform(layers, w, 0.0, bias).report()?))).collect()
+    chain_sweep_with(layers, weights, bias, Activation::Sigmoid)
+}
+
+/// [`chain_sweep`] with neurons 1..L−1 of activation `f` (terms w·f′(z)).
+pub fn chain_sweep_with(layers: usize, weights: &[f64], bias: ChainBias, f: Activation) -> Result<Vec<(f64, ChainReport)>, ExperimentError> {
+    weights.iter().map(|&w| Ok((w, Chain { activation: f, ..Chain::uniform(layers, w, 0.0, bias) }.report()?))).collect()
 }
 
 /// Mean and sample standard deviation (n − 1); the deviation is 0 for a single value.

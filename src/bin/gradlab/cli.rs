@@ -182,6 +182,9 @@ pub enum Command {
         /// Choose every bias so that z_j = 0 (σ′ = 1/4: the book's exploding example); otherwise b = 0.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         zero_z: bool,
+        /// The activation of neurons 1..L−1 (the last is the output, σ). At z = 0 the ReLUs' f′ is their left slope (0 or 0.01).
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
     /// Load a network2 JSON file and print the mean ∂C/∂b and ‖δ^l‖ per layer over the first N training images, as JSON.
     Probe {

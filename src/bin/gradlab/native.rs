@@ -48,7 +48,7 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
             norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), (&hidden, *width as usize), *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
-        Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
+        Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
         Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
@@ -263,11 +263,14 @@ fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64, f: Activa
     svg_out(c, &format!("speed-{hidden}.svg"), 800, 500, |a| charts::speed_chart(a, h, &ChartText::default(), &Default::default()))
 }
 
-fn chain(c: &Common, layers: usize, zero_z: bool) -> Result<(), BoxError> {
+fn chain(c: &Common, layers: usize, zero_z: bool, f: Activation) -> Result<(), BoxError> {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
     // From 0.01 to 200, 8 steps per decade: the page's slider range.
     let weights: Vec<f64> = (0..=35).map(|k| 10f64.powf(-2.0 + k as f64 / 8.0)).filter(|&w| w <= 200.0).collect();
-    let sweep = ex::chain_sweep(layers, &weights, bias)?;
+    let sweep = ex::chain_sweep_with(layers, &weights, bias, f)?;
+    if f != Activation::Sigmoid {
+        println!("neurons 1..{} {}, the last σ; the columns' σ′ is f′", layers.saturating_sub(1), f.name());
+    }
     println!("Chain of {layers} neurons, every w_j = w, {}:", if zero_z { "biases chosen so z_j = 0 (σ′ = 1/4)" } else { "b_j = 0" });
     println!("{:>10} {:>12} {:>14} {:>14}  regime", "w", "w·σ′(z_2)", "product", "∂C/∂b_1");
     let mut csv = String::from("w,term,product,dc_db1,regime\n");
