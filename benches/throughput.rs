@@ -6,15 +6,16 @@
 
 use gradlab::data::Subset;
 use gradlab::experiments::seeded_network;
-use gradlab::{Init, Real, TrainConfig, Trainer};
+use gradlab::{Activation, Init, Real, TrainConfig, Trainer};
 use std::time::Instant;
 
 /// The tests' loader of the committed subset.
 #[path = "../tests/common/subset.rs"]
 mod subset;
 
-fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize) -> (f64, f64) {
+fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize, f: Activation) -> (f64, f64) {
     let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
+    let net = net.with_activation(f);
     let config = TrainConfig { mini_batch_size: m, ..TrainConfig::default() };
     let mut trainer = Trainer::new(net, config, rng, &subset.training).unwrap();
     trainer.run_epoch().unwrap();
@@ -40,13 +41,19 @@ fn main() {
     for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
         for m in [10, 100] {
             let name = format!("{sizes:?}");
-            let (med, best) = case::<f32>(&subset, &sizes, m, epochs);
+            let (med, best) = case::<f32>(&subset, &sizes, m, epochs, Activation::Sigmoid);
             println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f32");
             if only32 {
                 continue;
             }
-            let (med, best) = case::<f64>(&subset, &sizes, m, epochs);
+            let (med, best) = case::<f64>(&subset, &sizes, m, epochs, Activation::Sigmoid);
             println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f64");
         }
+    }
+    // The other hidden activations against the sigmoid above: the deep network, f32, m = 10.
+    let sizes = [784, 30, 30, 30, 30, 10];
+    for f in [Activation::Tanh, Activation::Relu, Activation::LeakyRelu] {
+        let (med, best) = case::<f32>(&subset, &sizes, 10, epochs, f);
+        println!("{:<28} {:>5} {:>6} {med:>14.0} {best:>14.0}", format!("{sizes:?} {}", f.name()), 10, "f32");
     }
 }

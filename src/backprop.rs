@@ -3,7 +3,8 @@
 //!
 //! The book's four equations, written for a batch whose examples are the *rows* of a
 //! matrix (see the crate docs), with ⊙ the elementwise product and
-//! σ′(z^l) = a^l ⊙ (1 − a^l):
+//! σ′(z^l) = a^l ⊙ (1 − a^l) (for another hidden activation f, f′(z^l) is likewise taken
+//! from a^l: [`Activation::prime_from_a`]):
 //!
 //! * BP1  δ^L = ∇_a C ⊙ σ′(z^L); cross-entropy simplifies it to δ^L = a^L − y (book eq. 66).
 //! * BP2  δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l).
@@ -14,7 +15,7 @@
 //! it needs of BP3 and BP4: the whole gradient ([`Network::gradient`]), the bias sums
 //! alone (the probes), or the update of the weights in place (the trainer).
 
-use crate::network::{Cost, Network, NetworkError};
+use crate::network::{layer_activation, Activation, Cost, Network, NetworkError};
 use crate::real::{sigmoid, Real};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
@@ -67,18 +68,46 @@ pub(crate) fn rows_mut<F>(buffers: &mut [Array2<F>], m: usize) -> Vec<ArrayViewM
     buffers.iter_mut().map(|a| a.slice_mut(s![..m, ..])).collect()
 }
 
-/// Feedforward (book eq. 25, transposed): a^l = σ(a^{l−1} (w^l)ᵀ + b^l) for l > `from`,
-/// from the activations already in `acts[from]` (0: from the input).
-pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], acts: &mut [ArrayViewMut2<F>], from: usize) {
+/// Feedforward (book eq. 25, transposed): a^l = f(a^{l−1} (w^l)ᵀ + b^l) for l > `from`,
+/// from the activations already in `acts[from]` (0: from the input); f is `hidden` for
+/// the hidden layers and σ for the output layer.
+pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidden: Activation, acts: &mut [ArrayViewMut2<F>], from: usize) {
     for l in from..weights.len() {
         let (lo, hi) = acts.split_at_mut(l + 1);
         let mut z = hi[0].view_mut();
-        // z = a^{l−1} (w^l)ᵀ, then + b^l and σ in one pass.
+        // z = a^{l−1} (w^l)ᵀ, then + b^l and f in one pass.
         general_mat_mul(F::one(), &lo[l].view(), &weights[l].t(), F::zero(), &mut z);
         let b = &biases[l];
-        for mut row in z.outer_iter_mut() {
-            Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
+        // Matched once per layer, so each loop below is compiled for its own f.
+        match layer_activation(hidden, l, weights.len()) {
+            // σ through ndarray's Zip, as it always was (the same bits).
+            Activation::Sigmoid => {
+                for mut row in z.outer_iter_mut() {
+                    Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
+                }
+            }
+            // The others over plain slices: one small loop each, where a Zip apiece
+            // would cost the wasm kilobytes.
+            f => {
+                let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
+                let b = b.as_slice().expect("biases are contiguous");
+                for row in z.chunks_exact_mut(b.len()) {
+                    row.iter_mut().zip(b).for_each(|(z, &b)| *z = *z + b);
+                }
+                apply_in_place(z, f);
+            }
         }
+    }
+}
+
+/// a ← f(a) in place: the sparse first layer's kernel leaves z^1 + b^1 unactivated for
+/// any f but σ (which it applies itself).
+pub(crate) fn apply_in_place<F: Real>(a: &mut [F], f: Activation) {
+    match f {
+        Activation::Sigmoid => a.iter_mut().for_each(|a| *a = sigmoid(*a)),
+        Activation::Tanh => a.iter_mut().for_each(|a| *a = crate::real::tanh(*a)),
+        Activation::Relu => a.iter_mut().for_each(|a| *a = a.max(F::zero())),
+        Activation::LeakyRelu => a.iter_mut().for_each(|a| *a = crate::network2::leaky_relu(*a)),
     }
 }
 
@@ -99,12 +128,13 @@ impl<F> Weights<F> for ArrayView2<'_, F> {
 }
 
 /// The backward pass over a batch whose activations a^0 … a^L are in `acts` and whose
-/// targets are `y`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
+/// targets are `y`, hidden activation `hidden`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
 /// `visit(l − 1, δ^l, a^{l−1}, w^l)` (0-based layer index) — in that order, so that
 /// `visit` may update w^l in place: δ^{l−1} has already been taken from the old w^l,
 /// as network2 computes the whole gradient before it changes any weight.
 pub(crate) fn backward<F: Real, W: Weights<F>>(
     cost: Cost,
+    hidden: Activation,
     weights: &mut [W],
     acts: &[ArrayView2<F>],
     y: ArrayView2<F>,
@@ -116,7 +146,7 @@ pub(crate) fn backward<F: Real, W: Weights<F>>(
     for l in (0..big_l).rev() {
         if l > 0 {
             let (lo, hi) = deltas.split_at_mut(l);
-            propagate_delta(weights[l].w(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
+            propagate_delta(hidden, weights[l].w(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
         }
         visit(l, deltas[l].view(), acts[l].view(), &mut weights[l]);
     }
@@ -131,10 +161,21 @@ fn output_delta<F: Real>(cost: Cost, a: ArrayView2<F>, y: ArrayView2<F>, mut del
     }
 }
 
-/// BP2: δ^{l−1} = (δ^l w^l) ⊙ σ′(z^{l−1}), with σ′(z^{l−1}) = a^{l−1}(1 − a^{l−1}).
-fn propagate_delta<F: Real>(w: ArrayView2<F>, delta: ArrayView2<F>, a_prev: ArrayView2<F>, mut delta_prev: ArrayViewMut2<F>) {
+/// BP2: δ^{l−1} = (δ^l w^l) ⊙ f′(z^{l−1}), with f′ from a^{l−1}: σ′ = a(1 − a),
+/// tanh′ = 1 − a², ReLU′ = [a > 0], leaky ReLU′ = 1 or 0.01. a^{l−1} is a hidden layer.
+fn propagate_delta<F: Real>(f: Activation, w: ArrayView2<F>, delta: ArrayView2<F>, a_prev: ArrayView2<F>, mut delta_prev: ArrayViewMut2<F>) {
     general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
-    Zip::from(&mut delta_prev).and(&a_prev).for_each(|d, &a| *d = *d * a * (F::one() - a));
+    match f {
+        // δ·a·(1 − a) in this order, through Zip, as before f was a choice: the same bits.
+        Activation::Sigmoid => Zip::from(&mut delta_prev).and(&a_prev).for_each(|d, &a| *d = *d * a * (F::one() - a)),
+        // The others over plain slices (small in the wasm; see `forward`).
+        f => {
+            let d = delta_prev.as_slice_mut().expect("the workspace's first rows are contiguous");
+            let a = a_prev.as_slice().expect("the activations' first rows are contiguous");
+            // f is the same for every element: the compiler may hoist the match out.
+            d.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * f.prime_from_a(a));
+        }
+    }
 }
 
 impl<F: Real> Network<F> {
@@ -143,7 +184,7 @@ impl<F: Real> Network<F> {
         self.check_input(x)?;
         let mut ws = Workspace::new(&self.sizes, x.nrows());
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, &mut rows_mut(&mut ws.activations, x.nrows()), 0);
+        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, x.nrows()), 0);
         Ok(ws.activations.pop().expect("at least one layer"))
     }
 
@@ -154,12 +195,12 @@ impl<F: Real> Network<F> {
         let m = x.nrows();
         let mut ws = Workspace::new(&self.sizes, m);
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, &mut rows_mut(&mut ws.activations, m), 0);
+        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
         let mut nabla_b = vec![Array1::zeros(0); self.depth()];
         let mut nabla_w = vec![Array2::zeros((0, 0)); self.depth()];
         let acts: Vec<_> = ws.activations.iter().map(|a| a.view()).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, a_prev, _| {
+        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, a_prev, _| {
             nabla_b[l] = delta.sum_axis(Axis(0)); // BP3
             nabla_w[l] = delta.t().dot(&a_prev); // BP4
         });
@@ -193,10 +234,10 @@ impl<F: Real> Network<F> {
     /// `y.nrows()` rows of `ws`'s a^0.
     pub(crate) fn add_bias_gradient(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
         let m = y.nrows();
-        forward(&self.weights, &self.biases, &mut rows_mut(&mut ws.activations, m), 0);
+        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
         let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
+        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
             let part = delta.sum_axis(Axis(0));
             Zip::from(&mut sums[l]).and(&part).for_each(|s, &p| *s = *s + p);
         });

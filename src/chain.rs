@@ -1,4 +1,4 @@
-//! The single-neuron chain of the chapter: one sigmoid neuron per layer, weights
+//! The single-neuron chain of the chapter: one neuron per layer (sigmoid, or f; see below), weights
 //! w_1..w_L, biases b_1..b_L, input a_0, and z_j = w_j a_{j−1} + b_j, a_j = σ(z_j).
 //! The gradient of the cost with respect to the first bias is the product (book ch. 5):
 //!
@@ -8,9 +8,12 @@
 //! σ′(z) ≤ σ′(0) = 1/4, weights with |w_j| < 4 give terms below 1 in size and the product
 //! vanishes exponentially with depth; with w_j = 100 and every z_j = 0 each term is 25
 //! and it explodes. Everything here is in `f64`: the chain has a handful of numbers.
+//!
+//! With another activation f for neurons 1..L−1 (the last neuron is the output, always σ)
+//! the terms are w_j f′(z_j): tanh′ ≤ 1 and ReLU′ ∈ {0, 1}, so |w_j| near 1 keeps the
+//! product near 1 where the sigmoid's 1/4 shrinks it. The report's `sigma_prime` is then f′.
 
-use crate::network::Cost;
-use crate::real::{sigmoid, sigmoid_prime};
+use crate::network::{Activation, Cost};
 use crate::rng::Rng;
 use serde::Serialize;
 
@@ -40,6 +43,8 @@ pub struct Chain {
     pub cost: Cost,
     /// The desired output y.
     pub y: f64,
+    /// f of neurons 1..L−1; neuron L is the output and stays σ.
+    pub activation: Activation,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -93,7 +98,7 @@ pub enum Regime {
 impl Chain {
     /// A chain with the same weight `w` and bias `b` at every neuron.
     pub fn uniform(layers: usize, w: f64, b: f64, bias: ChainBias) -> Self {
-        Chain { w: vec![w; layers], b: vec![b; layers], bias, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0 }
+        Chain { w: vec![w; layers], b: vec![b; layers], bias, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid }
     }
 
     /// The seed note's chain: weights and biases drawn from N(0, 1) (network2's large
@@ -102,7 +107,7 @@ impl Chain {
         let mut rng = Rng::new(seed);
         let w = (0..layers).map(|_| rng.normal()).collect();
         let b = (0..layers).map(|_| rng.normal()).collect();
-        Chain { w, b, bias: ChainBias::Given, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0 }
+        Chain { w, b, bias: ChainBias::Given, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid }
     }
 
     /// The book's exploding example: every w_j = 100 and every z_j = 0, terms of 25.
@@ -142,9 +147,11 @@ impl Chain {
                 ChainBias::ZeroZ => -(self.w[j] * a_prev),
             };
             z[j] = self.w[j] * a_prev + b[j];
-            a[j] = sigmoid(z[j]);
-            // σ′ from z, as the book writes it; in z = 0 mode this is exactly 1/4.
-            sp[j] = sigmoid_prime(z[j]);
+            let f = if j + 1 == big_l { Activation::Sigmoid } else { self.activation };
+            a[j] = f.f(z[j]);
+            // f′ from z, as the book writes σ′; in z = 0 mode σ′ is exactly 1/4 (and the
+            // ReLUs take their left slope, 0 or 0.01).
+            sp[j] = f.prime(z[j]);
             a_prev = a[j];
         }
         let terms: Vec<f64> = (0..big_l).map(|j| self.w[j] * sp[j]).collect();

@@ -20,6 +20,7 @@ pub mod chain;
 pub mod charts;
 pub mod data;
 pub mod experiments;
+pub mod init;
 pub mod limits;
 pub mod network;
 pub mod network2;
@@ -34,7 +35,7 @@ pub mod web;
 
 pub use chain::{Chain, ChainBias, ChainReport};
 pub use data::{DataError, Dataset, Subset};
-pub use network::{Cost, Init, Network, NetworkError};
+pub use network::{Activation, Cost, Init, Network, NetworkError};
 pub use probe::{LayerProbe, Probe};
 pub use real::Real;
 pub use rng::Rng;

@@ -6,20 +6,11 @@
 use crate::real::Real;
 use crate::rng::Rng;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
-use serde::{Deserialize, Serialize};
 
 pub use crate::backprop::{Gradient, Workspace};
-pub use crate::network2::Cost;
+pub use crate::network2::{Activation, Cost};
 
-/// How the initial weights are drawn (the biases are always N(0, 1), as in network2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Init {
-    /// w ~ N(0, 1/n_in): network2's `default_weight_initializer`, used for the chapter's numbers.
-    #[default]
-    Scaled,
-    /// w ~ N(0, 1): network2's `large_weight_initializer`, the seed note's argument (|w| < 1 mostly).
-    Large,
-}
+pub use crate::init::{BiasInit, Init};
 
 /// Everything that can be wrong with a network's shape or numbers.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -46,7 +37,7 @@ pub enum NetworkError {
 /// sizes that would exhaust memory, far above anything the chapter needs.
 pub const MAX_PARAMETERS: usize = 100_000_000;
 
-/// A fully connected sigmoid network.
+/// A fully connected network: hidden layers of activation f (σ by default), a σ output layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network<F: Real> {
     pub(crate) sizes: Vec<usize>,
@@ -56,6 +47,8 @@ pub struct Network<F: Real> {
     /// `biases[l]` is b^{l+1}: `sizes[l+1]` entries.
     pub(crate) biases: Vec<Array1<F>>,
     pub(crate) cost: Cost,
+    /// f of the hidden layers; the output layer is always σ.
+    pub(crate) activation: Activation,
 }
 
 /// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
@@ -96,25 +89,19 @@ impl<F: Real> Network<F> {
     /// the lab's weight slider (gain < 1 pushes towards vanishing, large gain towards
     /// exploding gradients); network2 itself is `gain = 1`.
     pub fn new(sizes: &[usize], init: Init, gain: f64, cost: Cost, rng: &mut Rng) -> Result<Self, NetworkError> {
+        Self::new_with_biases(sizes, init, BiasInit::Normal, gain, cost, rng)
+    }
+
+    /// [`Network::new`] with a choice of biases: N(0, 1) as network2, or zero (with the
+    /// same weights: the normals for the biases are drawn either way).
+    pub fn new_with_biases(sizes: &[usize], init: Init, biases: BiasInit, gain: f64, cost: Cost, rng: &mut Rng) -> Result<Self, NetworkError> {
         validate_sizes(sizes)?;
         if !gain.is_finite() {
             return Err(NetworkError::BadGain(gain));
         }
-        let biases = sizes[1..].iter().map(|&y| Array1::from_shape_fn(y, |_| F::from_f64_lossy(rng.normal()))).collect();
-        let weights = sizes
-            .windows(2)
-            .map(|w| {
-                let (x, y) = (w[0], w[1]);
-                let scale = gain
-                    * match init {
-                        Init::Scaled => 1.0 / (x as f64).sqrt(),
-                        Init::Large => 1.0,
-                    };
-                // Drawn row by row, as numpy's randn(y, x) fills its matrix.
-                col_major(Array2::from_shape_fn((y, x), |_| F::from_f64_lossy(rng.normal() * scale)))
-            })
-            .collect();
-        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost })
+        let biases = crate::init::draw_biases(sizes, biases, rng);
+        let weights = sizes.windows(2).map(|w| col_major(crate::init::draw_weights(w[0], w[1], init, gain, rng))).collect();
+        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid })
     }
 
     /// A network from given weights and biases, checked for shape and finiteness.
@@ -136,7 +123,7 @@ impl<F: Real> Network<F> {
             }
         }
         let weights = weights.into_iter().map(col_major).collect();
-        let net = Network { sizes, weights, biases, cost };
+        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid };
         net.check_finite()?;
         Ok(net)
     }
@@ -163,6 +150,19 @@ impl<F: Real> Network<F> {
     pub fn set_cost(&mut self, cost: Cost) {
         self.cost = cost;
     }
+    /// f of the hidden layers (σ unless set).
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+    /// The same network with hidden activation f (the weights are untouched).
+    pub fn with_activation(mut self, activation: Activation) -> Self {
+        self.activation = activation;
+        self
+    }
+    /// The activation of weight layer `l` (0-based): f for the hidden layers, σ for the output.
+    pub fn layer_activation(&self, l: usize) -> Activation {
+        layer_activation(self.activation, l, self.depth())
+    }
     /// w^l for l = 1..L (index 0 is w^1, the weights into the first hidden layer).
     pub fn weights(&self) -> &[Array2<F>] {
         &self.weights
@@ -188,6 +188,7 @@ impl<F: Real> Network<F> {
             weights: self.weights.iter().map(|w| col_major(w.mapv(|v| G::from_f64_lossy(v.to_f64_exact())))).collect(),
             biases: self.biases.iter().map(|b| b.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
             cost: self.cost,
+            activation: self.activation,
         }
     }
 
@@ -201,6 +202,15 @@ impl<F: Real> Network<F> {
     /// Σ_l ‖w^l‖², the sum of squared weights that the L2 term multiplies.
     pub fn weight_norm_squared(&self) -> F {
         self.weights.iter().fold(F::zero(), |s, w| s + w.iter().fold(F::zero(), |t, &v| t + v * v))
+    }
+}
+
+/// f for a hidden layer, σ for the last of `depth` weight layers (index `l`, 0-based).
+pub(crate) fn layer_activation(hidden: Activation, l: usize, depth: usize) -> Activation {
+    if l + 1 == depth {
+        Activation::Sigmoid
+    } else {
+        hidden
     }
 }
 

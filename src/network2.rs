@@ -7,11 +7,15 @@
 //! backward pass of [`crate::backprop`] (a whole mini-batch as one matrix) and the sparse
 //! first layer of [`crate::train`]. The tests assert that those give these numbers.
 //!
+//! The hidden layers may use another activation than the sigmoid ([`Activation`]: tanh,
+//! ReLU, leaky ReLU), the book's Chapter 5 cure; the output layer stays sigmoid so that
+//! both costs and their `delta` keep network2's meaning.
+//!
 //! Indices are 0-based where network2's are negative: `weights[l]` is w^{l+1} of the
 //! book, `activations[l]` is a^l (a^0 = x), `zs[l]` is z^{l+1}.
 
 use crate::network::Network;
-use crate::real::{sigmoid, sigmoid_prime, Real};
+use crate::real::{sigmoid, sigmoid_prime, tanh, Real};
 use ndarray::{Array1, Array2, Zip};
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +77,105 @@ impl Cost {
     }
 }
 
+/// The activation f of the hidden layers, with its derivative f′: BP2 multiplies by
+/// f′(z^l) where the book writes σ′(z^l). The output layer is always the sigmoid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Activation {
+    /// σ(z) = 1/(1 + e^{−z}) (book eq. 3), σ′ = σ(1 − σ) ≤ 1/4: network2's only neuron.
+    #[default]
+    Sigmoid,
+    /// tanh(z) = 2σ(2z) − 1 (book ch. 3; computed so, [`crate::real::tanh`]), tanh′ = 1 − tanh² ≤ 1.
+    Tanh,
+    /// max(0, z) (book ch. 3 and 6): f′ = 1 for z > 0, so it passes gradients undamped.
+    Relu,
+    /// z for z > 0, else 0.01·z: ReLU with a small slope so that f′ is never 0.
+    LeakyRelu,
+}
+
+/// The slope of the leaky ReLU for z ≤ 0 (Maas, Hannun & Ng 2013 use 0.01).
+pub const LEAKY_SLOPE: f64 = 0.01;
+
+impl Activation {
+    pub const ALL: [Activation; 4] = [Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu];
+
+    /// The name on the command line and in network2 JSON files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky-relu",
+        }
+    }
+
+    /// The activation called `name` (as [`Activation::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// f(z).
+    #[inline]
+    pub fn f<F: Real>(self, z: F) -> F {
+        match self {
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Tanh => tanh(z),
+            Activation::Relu => z.max(F::zero()),
+            Activation::LeakyRelu => leaky_relu(z),
+        }
+    }
+
+    /// f′(z). At ReLU's kink z = 0 it takes the left slope (0, or 0.01), as f′ from a does.
+    #[inline]
+    pub fn prime<F: Real>(self, z: F) -> F {
+        match self {
+            Activation::Sigmoid => sigmoid_prime(z),
+            Activation::Tanh => F::one() - tanh(z) * tanh(z),
+            Activation::Relu => relu_prime_from_a(z),
+            Activation::LeakyRelu => leaky_prime_from_a(z),
+        }
+    }
+
+    /// f′(z) from a = f(z) alone, which is all the batched backward pass keeps:
+    /// σ′ = a(1 − a), tanh′ = 1 − a², and for both ReLUs a > 0 exactly where z > 0.
+    #[inline]
+    pub fn prime_from_a<F: Real>(self, a: F) -> F {
+        match self {
+            Activation::Sigmoid => a * (F::one() - a),
+            Activation::Tanh => F::one() - a * a,
+            Activation::Relu => relu_prime_from_a(a),
+            Activation::LeakyRelu => leaky_prime_from_a(a),
+        }
+    }
+}
+
+/// The leaky ReLU: z for z > 0, else 0.01·z.
+#[inline]
+pub fn leaky_relu<F: Real>(z: F) -> F {
+    if z > F::zero() {
+        z
+    } else {
+        F::from_f64_lossy(LEAKY_SLOPE) * z
+    }
+}
+
+#[inline]
+fn relu_prime_from_a<F: Real>(a: F) -> F {
+    if a > F::zero() {
+        F::one()
+    } else {
+        F::zero()
+    }
+}
+
+#[inline]
+fn leaky_prime_from_a<F: Real>(a: F) -> F {
+    if a > F::zero() {
+        F::one()
+    } else {
+        F::from_f64_lossy(LEAKY_SLOPE)
+    }
+}
+
 /// numpy's `nan_to_num`: NaN → 0, ±∞ → ±largest finite float.
 fn nan_to_num<F: Real>(x: F) -> F {
     if x.is_nan() {
@@ -88,11 +191,13 @@ fn nan_to_num<F: Real>(x: F) -> F {
     }
 }
 
-/// network2's `feedforward`: a ← σ(w a + b) layer by layer (book eq. 25).
+/// network2's `feedforward`: a ← f(w a + b) layer by layer (book eq. 25), f the hidden
+/// activation and σ at the output.
 pub fn feedforward<F: Real>(net: &Network<F>, a: &Array1<F>) -> Array1<F> {
     let mut a = a.clone();
-    for (b, w) in net.biases().iter().zip(net.weights()) {
-        a = (w.dot(&a) + b).mapv(sigmoid);
+    for (l, (b, w)) in net.biases().iter().zip(net.weights()).enumerate() {
+        let f = net.layer_activation(l);
+        a = (w.dot(&a) + b).mapv(|z| f.f(z));
     }
     a
 }
@@ -102,7 +207,7 @@ pub fn feedforward<F: Real>(net: &Network<F>, a: &Array1<F>) -> Array1<F> {
 ///
 /// * feedforward, keeping every z^l and a^l;
 /// * BP1  δ^L = ∇_a C ⊙ σ′(z^L), the cost's `delta`;
-/// * BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l), for l = L−1, …, 1;
+/// * BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ f′(z^l), for l = L−1, …, 1 (σ′ in the book);
 /// * BP3  ∂C/∂b^l = δ^l;
 /// * BP4  ∂C/∂w^l = δ^l (a^{l−1})ᵀ.
 pub fn backprop<F: Real>(net: &Network<F>, x: &Array1<F>, y: &Array1<F>) -> (Vec<Array1<F>>, Vec<Array2<F>>) {
@@ -114,9 +219,10 @@ pub fn backprop<F: Real>(net: &Network<F>, x: &Array1<F>, y: &Array1<F>) -> (Vec
     let mut activation = x.clone();
     let mut activations = vec![x.clone()]; // list to store all the activations, layer by layer
     let mut zs = Vec::new(); // list to store all the z vectors, layer by layer
-    for (b, w) in biases.iter().zip(weights) {
+    for (l, (b, w)) in biases.iter().zip(weights).enumerate() {
         let z = w.dot(&activation) + b;
-        activation = z.mapv(sigmoid);
+        let f = net.layer_activation(l);
+        activation = z.mapv(|z| f.f(z));
         zs.push(z);
         activations.push(activation.clone());
     }
@@ -128,7 +234,7 @@ pub fn backprop<F: Real>(net: &Network<F>, x: &Array1<F>, y: &Array1<F>) -> (Vec
     // network2's `for l in xrange(2, self.num_layers)`, with its index −l as `i`.
     for l in 2..num_layers {
         let i = num_layers - 1 - l;
-        let sp = zs[i].mapv(sigmoid_prime);
+        let sp = zs[i].mapv(|z| net.activation().prime(z)); // i < L − 1: a hidden layer
         delta = weights[i + 1].t().dot(&delta) * sp;
         nabla_w[i] = outer(&delta, &activations[i]);
         nabla_b[i] = delta.clone();

@@ -4,14 +4,19 @@
 //! {"sizes": [784, 30, 10],
 //!  "weights": [[[w_11, …, w_1x], …]],   // one y×x nested list per layer
 //!  "biases":  [[[b_1], …, [b_y]]],       // one y×1 nested list per layer
-//!  "cost": "CrossEntropyCost"}           // or "QuadraticCost"
+//!  "cost": "CrossEntropyCost",           // or "QuadraticCost"
+//!  "activation": "tanh"}                 // optional, gradlab's: absent = "sigmoid"
 //! ```
+//!
+//! network2 has sigmoid neurons only; the hidden layers' activation is gradlab's addition,
+//! written only when it is not the sigmoid, so a sigmoid network's file is network2's own
+//! (and network2.py, which reads the four keys it knows, loads any of them).
 //!
 //! so a network moves between this crate and `network2.py` both ways. Numbers are written
 //! in the shortest form that reads back to the same `f64` (serde_json uses ryu), so a
 //! round trip is exact.
 
-use crate::network::{validate_sizes, Cost, Network, NetworkError};
+use crate::network::{validate_sizes, Activation, Cost, Network, NetworkError};
 use crate::real::Real;
 use ndarray::{Array1, Array2};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -50,6 +55,8 @@ pub enum JsonError {
     Limit { what: String, max: usize, unit: &'static str },
     #[error("unknown cost \"{0}\"; network2 writes \"CrossEntropyCost\" or \"QuadraticCost\"")]
     Cost(String),
+    #[error("unknown activation \"{0}\"; gradlab writes \"sigmoid\", \"tanh\", \"relu\" or \"leaky-relu\"")]
+    Activation(String),
     #[error(
         "{what} of layer {layer}, row {row}: every bias must be a list of exactly one number (network2 stores biases as y×1 columns), found {found} numbers"
     )]
@@ -67,6 +74,8 @@ struct Network2File {
     weights: Vec<Vec<Vec<f64>>>,
     biases: Vec<Vec<Vec<f64>>>,
     cost: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activation: Option<&'static str>,
 }
 
 /// Parse a network2 JSON file.
@@ -94,6 +103,10 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
         "QuadraticCost" => Cost::Quadratic,
         other => return Err(JsonError::Cost(other.chars().take(80).collect())),
     };
+    let activation = match raw.activation.as_deref() {
+        None => Activation::Sigmoid,
+        Some(name) => Activation::from_name(name).ok_or_else(|| JsonError::Activation(name.chars().take(80).collect()))?,
+    };
     validate_sizes(&raw.sizes)?;
     let weights = raw
         .weights
@@ -102,7 +115,7 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
         .collect::<Result<Vec<_>, _>>()?;
     let biases = raw.biases.into_iter().map(|m| Array1::from_vec(m.data)).collect();
     // Casting to f32 can overflow a finite f64; from_parts reports any non-finite value.
-    Ok(Network::from_parts(raw.sizes, weights, biases, cost)?)
+    Ok(Network::from_parts(raw.sizes, weights, biases, cost)?.with_activation(activation))
 }
 
 /// A serde_json error in the reader's words: Python's `json` module writes `NaN` and
@@ -164,6 +177,7 @@ struct Raw<F> {
     weights: Vec<Matrix<F>>,
     biases: Vec<Matrix<F>>,
     cost: String,
+    activation: Option<String>,
 }
 
 /// One weight matrix (`rows × cols`, row-major) or bias column (`rows × 1`).
@@ -206,14 +220,15 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
         f.write_str("a network2 object {\"sizes\": …, \"weights\": …, \"biases\": …, \"cost\": …}")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<F>, A::Error> {
-        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost"];
-        let (mut sizes, mut weights, mut biases, mut cost) = (None, None, None, None);
+        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation"];
+        let (mut sizes, mut weights, mut biases, mut cost, mut activation) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "sizes" if sizes.is_none() => sizes = Some(map.next_value_seed(SizesSeed(self.ctx))?),
                 "weights" if weights.is_none() => weights = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Weights))?),
                 "biases" if biases.is_none() => biases = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Biases))?),
                 "cost" if cost.is_none() => cost = Some(map.next_value::<String>()?),
+                "activation" if activation.is_none() => activation = Some(map.next_value::<String>()?),
                 k if FIELDS.contains(&k) => return Err(de::Error::custom(format_args!("duplicate field `{k}`"))),
                 k => return Err(de::Error::unknown_field(&k.chars().take(80).collect::<String>(), FIELDS)),
             }
@@ -223,6 +238,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
             weights: weights.ok_or_else(|| de::Error::missing_field("weights"))?,
             biases: biases.ok_or_else(|| de::Error::missing_field("biases"))?,
             cost: cost.ok_or_else(|| de::Error::missing_field("cost"))?,
+            activation,
         })
     }
 }
@@ -423,6 +439,7 @@ pub fn to_json<F: Real>(net: &Network<F>) -> String {
         weights: net.weights().iter().map(|w| w.outer_iter().map(|r| r.iter().map(|v| v.to_f64_exact()).collect()).collect()).collect(),
         biases: net.biases().iter().map(|b| b.iter().map(|v| vec![v.to_f64_exact()]).collect()).collect(),
         cost: net.cost().network2_name().to_string(),
+        activation: Some(net.activation()).filter(|&f| f != Activation::Sigmoid).map(Activation::name),
     };
     serde_json::to_string(&file).expect("finite numbers and strings always serialise")
 }

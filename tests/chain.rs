@@ -2,22 +2,28 @@
 //! 1-1-…-1 network, and the book's z = 0 example.
 
 use gradlab::chain::{Chain, ChainBias, Regime};
-use gradlab::{Cost, Network};
+use gradlab::{Activation, Cost, Network};
 use ndarray::{array, Array1, Array2};
 
 fn as_network(c: &Chain, b: &[f64]) -> Network<f64> {
     let l = c.w.len();
     let weights: Vec<Array2<f64>> = c.w.iter().map(|&w| array![[w]]).collect();
     let biases: Vec<Array1<f64>> = b.iter().map(|&b| array![b]).collect();
-    Network::from_parts(vec![1; l + 1], weights, biases, c.cost).unwrap()
+    Network::from_parts(vec![1; l + 1], weights, biases, c.cost).unwrap().with_activation(c.activation)
 }
 
 #[test]
 fn closed_form_equals_backprop_on_the_one_one_network() {
-    for cost in [Cost::CrossEntropy, Cost::Quadratic] {
+    for (cost, f) in [Cost::CrossEntropy, Cost::Quadratic].into_iter().flat_map(|c| Activation::ALL.map(|f| (c, f))) {
         for (layers, seed) in [(1, 1), (2, 2), (4, 3), (7, 4), (10, 5)] {
             let mut chain = Chain::book_random(layers, seed);
             chain.cost = cost;
+            chain.activation = f;
+            // ReLU chains die where a z ≤ 0 (∂C/∂b = 0 on both sides); positive weights and
+            // biases keep every z > 0 so the comparison is between non-zero numbers.
+            if matches!(f, Activation::Relu | Activation::LeakyRelu) {
+                chain.w.iter_mut().chain(chain.b.iter_mut()).for_each(|v| *v = v.abs());
+            }
             chain.a0 = 0.7;
             chain.y = 0.25;
             let r = chain.report().unwrap();
@@ -26,7 +32,7 @@ fn closed_form_equals_backprop_on_the_one_one_network() {
             for j in 0..layers {
                 let bp = g.nabla_b[j][0];
                 let cf = r.dc_db[j];
-                assert!((bp - cf).abs() <= 1e-13 * bp.abs().max(1e-300), "{cost:?} L={layers} j={j}: {bp:e} vs {cf:e}");
+                assert!((bp - cf).abs() <= 1e-13 * bp.abs().max(1e-300), "{cost:?} {f:?} L={layers} j={j}: {bp:e} vs {cf:e}");
             }
             // The running product times ∂C/∂a_L is ∂C/∂b_1 (the book's formula).
             let via_product = r.running_product[layers - 1] * r.dc_da_last;

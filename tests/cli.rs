@@ -53,6 +53,28 @@ fn norms_table_sits_beside_the_books_numbers() {
     assert!(dir.join("norms-4.svg").exists());
 }
 
+/// Any activation, one initialisation, any depths up to 10: one row per depth, no book
+/// column (the book's numbers are for sigmoid, scaled, gain 1 only), and a ReLU network
+/// trained and saved keeps its activation in the file.
+#[test]
+fn norms_and_train_take_an_activation() {
+    let dir = tmp("norms-relu");
+    let (ok, out, err) = gradlab(&["norms", "--activation", "relu", "--init", "large", "--hidden", "2,10", "--seeds", "1", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("activation relu") && !out.contains("0.285") && out.contains("  large     10 "), "{out}");
+    let csv = std::fs::read_to_string(dir.join("norms.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 + 10);
+    let (ok, _, err) = gradlab(&["norms", "--hidden", "11", "--seeds", "1"]);
+    assert!(!ok && err.contains("11"), "{err}");
+    let net = dir.join("relu.json");
+    let (ok, _, err) =
+        gradlab(&["train", "--activation", "tanh", "--sizes", "784,10,10", "--limit", "100", "--save", net.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(std::fs::read_to_string(&net).unwrap().contains(r#""activation":"tanh""#));
+    let (ok, out, err) = gradlab(&["chain", "--activation", "relu", "--layers", "3", "--zero-z", "false", "--out", dir.to_str().unwrap()]);
+    assert!(ok && out.contains("neurons 1..2 relu"), "{err}");
+}
+
 #[test]
 fn train_then_probe_round_trips_through_network2_json() {
     let dir = tmp("train");

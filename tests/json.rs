@@ -1,7 +1,7 @@
 //! network2's JSON format: round trips and every error case.
 
 use gradlab::network2_json::{from_json, to_json};
-use gradlab::{Cost, Init, Network, Rng};
+use gradlab::{Activation, Cost, Init, Network, Rng};
 
 #[test]
 fn round_trip_is_exact_in_f64_and_keeps_the_cost() {
@@ -15,6 +15,32 @@ fn round_trip_is_exact_in_f64_and_keeps_the_cost() {
     // f32 through the file and back: exact as well (f32 → f64 → f32 is lossless).
     let net = Network::<f32>::new(&[4, 3, 2], Init::Large, 1.0, Cost::CrossEntropy, &mut Rng::new(1)).unwrap();
     assert_eq!(from_json::<f32>(&to_json(&net)).unwrap(), net);
+}
+
+/// The optional "activation" key: written for any hidden f but σ and read back; a sigmoid
+/// network's file has no such key (network2's own layout), and a file without it is sigmoid.
+#[test]
+fn round_trip_with_and_without_the_activation_key() {
+    for f in Activation::ALL {
+        let net = Network::<f64>::new(&[5, 4, 3, 2], Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(7)).unwrap().with_activation(f);
+        let text = to_json(&net);
+        assert_eq!(text.contains("\"activation\""), f != Activation::Sigmoid, "{f:?}");
+        if f != Activation::Sigmoid {
+            assert!(text.contains(&format!("\"activation\":\"{}\"", f.name())));
+        }
+        let back: Network<f64> = from_json(&text).unwrap();
+        assert_eq!(back.activation(), f);
+        assert_eq!(back, net);
+    }
+    let plain = r#"{"sizes": [1, 1], "weights": [[[0.5]]], "biases": [[[0.1]]], "cost": "CrossEntropyCost"}"#;
+    assert_eq!(from_json::<f64>(plain).unwrap().activation(), Activation::Sigmoid);
+    let explicit = plain.replace('}', r#", "activation": "sigmoid"}"#);
+    assert_eq!(from_json::<f64>(&explicit).unwrap(), from_json::<f64>(plain).unwrap());
+    let unknown = plain.replace('}', r#", "activation": "softplus"}"#);
+    let e = from_json::<f64>(&unknown).unwrap_err().to_string();
+    assert!(e.contains("unknown activation \"softplus\"") && e.contains("leaky-relu"), "{e}");
+    let twice = plain.replace('}', r#", "activation": "tanh", "activation": "relu"}"#);
+    assert!(from_json::<f64>(&twice).unwrap_err().to_string().contains("duplicate field `activation`"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use common::*;
 use gradlab::data::Dataset;
 use gradlab::network::Workspace;
 use gradlab::train::{sgd_step, sgd_step_sparse, to_matrices, SparseRows, TrainError, MAX_SPARSE_WIDTH};
-use gradlab::{network2, Cost, Network, Rng, TrainConfig, Trainer};
+use gradlab::{network2, Activation, Cost, Network, Rng, TrainConfig, Trainer};
 use ndarray::{array, Array1, Array2};
 
 /// A small synthetic image set: `n` images of `side×side` bytes, ~70 % zeros like MNIST.
@@ -20,9 +20,13 @@ fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
 
 #[test]
 fn trainer_matches_network2_update_without_shuffling() {
-    for (cost, m) in [(Cost::CrossEntropy, 5), (Cost::Quadratic, 4), (Cost::CrossEntropy, 30)] {
+    let sigmoid_cases =
+        [(Cost::CrossEntropy, 5, Activation::Sigmoid), (Cost::Quadratic, 4, Activation::Sigmoid), (Cost::CrossEntropy, 30, Activation::Sigmoid)];
+    let other_cases =
+        [Activation::Tanh, Activation::Relu, Activation::LeakyRelu].into_iter().flat_map(|f| [(Cost::CrossEntropy, 5, f), (Cost::Quadratic, 4, f)]);
+    for (cost, m, f) in sigmoid_cases.into_iter().chain(other_cases) {
         let data = synthetic(23, 4, 3, 9); // 23 = not a multiple of m: a short last batch
-        let net = random_net(&[16, 7, 5, 3], cost, 5);
+        let net = random_net(&[16, 7, 5, 3], cost, 5).with_activation(f);
         let (eta, lmbda) = (0.5, 2.0);
         let config = TrainConfig { mini_batch_size: m, eta, lambda: lmbda, shuffle: false };
         let mut trainer = Trainer::new(net.clone(), config, Rng::new(0), &data).unwrap();
@@ -49,9 +53,9 @@ fn trainer_matches_network2_update_without_shuffling() {
             let got: Vec<f64> = trainer.net.weights()[l].iter().copied().collect();
             let want: Vec<f64> = w[l].iter().copied().collect();
             let err = max_rel_diff(&got, &want, 1e-9);
-            assert!(err < 1e-11, "{cost:?} m={m} layer {l} weights: {err:e}");
+            assert!(err < 1e-11, "{cost:?} {f:?} m={m} layer {l} weights: {err:e}");
             let err = max_rel_diff(trainer.net.biases()[l].as_slice().unwrap(), b[l].as_slice().unwrap(), 1e-9);
-            assert!(err < 1e-11, "{cost:?} m={m} layer {l} biases: {err:e}");
+            assert!(err < 1e-11, "{cost:?} {f:?} m={m} layer {l} biases: {err:e}");
         }
         // The parameters did move: the comparison is not between two untouched networks.
         assert!(max_rel_diff(trainer.net.biases()[0].as_slice().unwrap(), net.biases()[0].as_slice().unwrap(), 1e-9) > 1e-3);
@@ -62,31 +66,33 @@ fn trainer_matches_network2_update_without_shuffling() {
 /// with fused multiply-adds where the CPU has them), so equal to rounding, 1e-12 in f64.
 #[test]
 fn sparse_and_dense_steps_agree() {
-    let data = synthetic(12, 5, 4, 2);
-    let net = random_net(&[25, 30, 4], Cost::CrossEntropy, 8); // width 30: the specialised kernel
-    let batch: Vec<usize> = vec![3, 0, 7, 11, 5];
-    let x = SparseRows::<f64>::from_dataset(&data);
-    let (xd, yd) = to_matrices::<f64>(&data, 4);
-    let mut y = Array2::zeros((5, 4));
-    let mut ws_dense = Workspace::new(net.sizes(), 5);
-    for (r, &i) in batch.iter().enumerate() {
-        y.row_mut(r).assign(&yd.row(i));
-        ws_dense.input_mut().row_mut(r).assign(&xd.row(i));
-    }
-    let mut dense = net.clone();
-    sgd_step(&mut dense, &mut ws_dense, &y, 5, 0.3, 1.5, 12);
-    let mut sparse = net.clone();
-    // The trainer's buffers: no dense a^0 at all.
-    let mut ws = Workspace::without_input(net.sizes(), 5);
-    sgd_step_sparse(&mut sparse, &mut ws, &x, &batch, &y, 0.3, 1.5, 12);
-    for l in 0..2 {
-        let a: Vec<f64> = dense.weights()[l].iter().copied().collect();
-        let b: Vec<f64> = sparse.weights()[l].iter().copied().collect();
-        assert!(max_rel_diff(&a, &b, 1e-9) < 1e-12, "layer {l}");
-        assert!(max_rel_diff(dense.biases()[l].as_slice().unwrap(), sparse.biases()[l].as_slice().unwrap(), 1e-9) < 1e-12);
-        // Not two untouched networks.
-        let before: Vec<f64> = net.weights()[l].iter().copied().collect();
-        assert!(max_rel_diff(&a, &before, 1e-9) > 1e-6, "layer {l} did not move");
+    for f in Activation::ALL {
+        let data = synthetic(12, 5, 4, 2);
+        let net = random_net(&[25, 30, 4], Cost::CrossEntropy, 8).with_activation(f); // width 30: the specialised kernel
+        let batch: Vec<usize> = vec![3, 0, 7, 11, 5];
+        let x = SparseRows::<f64>::from_dataset(&data);
+        let (xd, yd) = to_matrices::<f64>(&data, 4);
+        let mut y = Array2::zeros((5, 4));
+        let mut ws_dense = Workspace::new(net.sizes(), 5);
+        for (r, &i) in batch.iter().enumerate() {
+            y.row_mut(r).assign(&yd.row(i));
+            ws_dense.input_mut().row_mut(r).assign(&xd.row(i));
+        }
+        let mut dense = net.clone();
+        sgd_step(&mut dense, &mut ws_dense, &y, 5, 0.3, 1.5, 12);
+        let mut sparse = net.clone();
+        // The trainer's buffers: no dense a^0 at all.
+        let mut ws = Workspace::without_input(net.sizes(), 5);
+        sgd_step_sparse(&mut sparse, &mut ws, &x, &batch, &y, 0.3, 1.5, 12);
+        for l in 0..2 {
+            let a: Vec<f64> = dense.weights()[l].iter().copied().collect();
+            let b: Vec<f64> = sparse.weights()[l].iter().copied().collect();
+            assert!(max_rel_diff(&a, &b, 1e-9) < 1e-12, "{f:?} layer {l}");
+            assert!(max_rel_diff(dense.biases()[l].as_slice().unwrap(), sparse.biases()[l].as_slice().unwrap(), 1e-9) < 1e-12);
+            // Not two untouched networks.
+            let before: Vec<f64> = net.weights()[l].iter().copied().collect();
+            assert!(max_rel_diff(&a, &before, 1e-9) > 1e-6, "{f:?} layer {l} did not move");
+        }
     }
 }
 

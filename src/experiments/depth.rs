@@ -47,6 +47,8 @@ pub struct DepthExperiment<F: Real> {
     runs: usize,
     epochs: usize,
     config: TrainConfig,
+    /// f of the hidden layers (σ: the book's).
+    activation: Activation,
     trainer: Option<Trainer<F>>,
     /// The run under way: its depth's index in `rows`, its index, its accuracies so far.
     run: usize,
@@ -68,6 +70,7 @@ impl<F: Real> DepthExperiment<F> {
             runs,
             epochs,
             config,
+            activation: Activation::Sigmoid,
             trainer: None,
             run: 0,
             curve: Vec::new(),
@@ -75,6 +78,12 @@ impl<F: Real> DepthExperiment<F> {
             rows: Vec::new(),
             done: 0,
         })
+    }
+
+    /// The same runs with hidden activation `f`.
+    pub fn with_activation(mut self, f: Activation) -> Self {
+        self.activation = f;
+        self
     }
 
     /// The book's run (mini-batch 10, η = 0.1, λ = 5.0) for 1–4 hidden layers of 30.
@@ -108,7 +117,7 @@ impl<F: Real> DepthExperiment<F> {
             Some(t) => t,
             None => {
                 let (net, rng) = seeded_network::<F>(&book_sizes(hidden, self.width), Init::Scaled, 1.0, seed)?;
-                self.trainer.insert(Trainer::new(net, self.config, rng, &subset.training)?)
+                self.trainer.insert(Trainer::new(net.with_activation(self.activation), self.config, rng, &subset.training)?)
             }
         };
         if !trainer.train_batches(max_batches)?.epoch_ended {

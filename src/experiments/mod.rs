@@ -6,7 +6,7 @@
 
 use crate::chain::{Chain, ChainBias, ChainError, ChainReport};
 use crate::data::{Dataset, Subset};
-use crate::network::{Cost, Init, Network, NetworkError};
+use crate::network::{Activation, BiasInit, Cost, Init, Network, NetworkError};
 use crate::probe::{probe, Probe, SpeedRun, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use crate::real::Real;
 use crate::rng::Rng;
@@ -66,26 +66,55 @@ pub enum ExperimentError {
 /// The book's network for `sizes`, from `seed`: the generator that drew it is returned
 /// too, so training continues the same stream (as network2's global random state).
 pub fn seeded_network<F: Real>(sizes: &[usize], init: Init, gain: f64, seed: u64) -> Result<(Network<F>, Rng), NetworkError> {
+    seeded_network_with(sizes, init, BiasInit::Normal, gain, seed)
+}
+
+/// [`seeded_network`] with a choice of biases.
+pub fn seeded_network_with<F: Real>(sizes: &[usize], init: Init, biases: BiasInit, gain: f64, seed: u64) -> Result<(Network<F>, Rng), NetworkError> {
     let mut rng = Rng::new(seed);
-    let net = Network::new(sizes, init, gain, Cost::CrossEntropy, &mut rng)?;
+    let net = Network::new_with_biases(sizes, init, biases, gain, Cost::CrossEntropy, &mut rng)?;
     Ok((net, rng))
 }
 
 /// ‖δ^l‖ at initialisation for `hidden` hidden layers (the chapter's table), from `seed`.
 pub fn init_probe<F: Real>(training: &Dataset, hidden: usize, width: usize, init: Init, gain: f64, seed: u64) -> Result<Probe, ExperimentError> {
-    let (net, _) = seeded_network::<F>(&book_sizes(hidden, width), init, gain, seed)?;
-    Ok(probe(&net, training, BOOK_SAMPLE)?)
+    init_probe_with::<F>(training, hidden, width, (init, BiasInit::Normal), gain, Activation::Sigmoid, seed)
+}
+
+/// [`init_probe`] with a choice of biases and hidden activation `f` (the same draws:
+/// f does not change the weights).
+pub fn init_probe_with<F: Real>(
+    training: &Dataset,
+    hidden: usize,
+    width: usize,
+    init: (Init, BiasInit),
+    gain: f64,
+    f: Activation,
+    seed: u64,
+) -> Result<Probe, ExperimentError> {
+    let (net, _) = seeded_network_with::<F>(&book_sizes(hidden, width), init.0, init.1, gain, seed)?;
+    Ok(probe(&net.with_activation(f), training, BOOK_SAMPLE)?)
 }
 
 /// The learning-speed experiment for `hidden` hidden layers with the book's protocol.
 pub fn book_speed_run<F: Real>(training: &Dataset, hidden: usize, seed: u64) -> Result<SpeedRun<F>, ExperimentError> {
+    speed_run_with(training, hidden, Activation::Sigmoid, seed)
+}
+
+/// [`book_speed_run`] with hidden activation `f`.
+pub fn speed_run_with<F: Real>(training: &Dataset, hidden: usize, f: Activation, seed: u64) -> Result<SpeedRun<F>, ExperimentError> {
     let (net, rng) = seeded_network::<F>(&book_sizes(hidden, BOOK_WIDTH), Init::Scaled, 1.0, seed)?;
-    Ok(SpeedRun::new(net, training, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA, rng)?)
+    Ok(SpeedRun::new(net.with_activation(f), training, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA, rng)?)
 }
 
 /// The chain with every weight `w`, over a range of weights: one report per weight.
 pub fn chain_sweep(layers: usize, weights: &[f64], bias: ChainBias) -> Result<Vec<(f64, ChainReport)>, ExperimentError> {
-    weights.iter().map(|&w| Ok((w, Chain::uniform(layers, w, 0.0, bias).report()?))).collect()
+    chain_sweep_with(layers, weights, bias, Activation::Sigmoid)
+}
+
+/// [`chain_sweep`] with neurons 1..L−1 of activation `f` (terms w·f′(z)).
+pub fn chain_sweep_with(layers: usize, weights: &[f64], bias: ChainBias, f: Activation) -> Result<Vec<(f64, ChainReport)>, ExperimentError> {
+    weights.iter().map(|&w| Ok((w, Chain { activation: f, ..Chain::uniform(layers, w, 0.0, bias) }.report()?))).collect()
 }
 
 /// Mean and sample standard deviation (n − 1); the deviation is 0 for a single value.

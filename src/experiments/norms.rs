@@ -29,6 +29,9 @@ pub struct NormsRun {
     width: usize,
     init: Init,
     gain: f64,
+    /// f of the hidden layers (σ: the book's).
+    activation: Activation,
+    biases: BiasInit,
     first_seed: u64,
     seeds: usize,
     /// The finished depths.
@@ -40,7 +43,30 @@ pub struct NormsRun {
 impl NormsRun {
     pub fn new(hiddens: &[usize], width: usize, init: Init, gain: f64, first_seed: u64, seeds: usize) -> Result<Self, ExperimentError> {
         at_least_one("the number of seeds", seeds)?;
-        Ok(NormsRun { hiddens: hiddens.to_vec(), width, init, gain, first_seed, seeds, rows: Vec::new(), runs: Vec::new() })
+        Ok(NormsRun {
+            hiddens: hiddens.to_vec(),
+            width,
+            init,
+            gain,
+            activation: Activation::Sigmoid,
+            biases: BiasInit::Normal,
+            first_seed,
+            seeds,
+            rows: Vec::new(),
+            runs: Vec::new(),
+        })
+    }
+
+    /// The same networks with hidden activation `f` (the same draws for every f).
+    pub fn with_activation(mut self, f: Activation) -> Self {
+        self.activation = f;
+        self
+    }
+
+    /// The same networks with biases `biases` (zero: the same weights).
+    pub fn with_biases(mut self, biases: BiasInit) -> Self {
+        self.biases = biases;
+        self
     }
 
     /// The book's table: 2, 3 and 4 hidden layers of 30, gain 1.
@@ -66,7 +92,7 @@ impl NormsRun {
     pub fn step<F: Real>(&mut self, training: &Dataset) -> Result<Option<NormsProbe>, ExperimentError> {
         let Some(&hidden) = self.hiddens.get(self.rows.len()) else { return Ok(None) };
         let seed = self.first_seed + self.runs.len() as u64;
-        let norms = init_probe::<F>(training, hidden, self.width, self.init, self.gain, seed)?.norms();
+        let norms = init_probe_with::<F>(training, hidden, self.width, (self.init, self.biases), self.gain, self.activation, seed)?.norms();
         self.runs.push(norms.clone());
         if self.runs.len() == self.seeds {
             let runs = std::mem::take(&mut self.runs);

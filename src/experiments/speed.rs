@@ -13,7 +13,13 @@ pub struct SpeedExperiment<F: Real> {
 impl<F: Real> SpeedExperiment<F> {
     pub fn book(training: &Dataset, hidden: usize, seed: u64, epochs: usize) -> Result<Self, ExperimentError> {
         at_least_one("the number of epochs", epochs)?;
-        Ok(SpeedExperiment { run: book_speed_run(training, hidden, seed)?, epochs })
+        Self::with_activation(training, hidden, Activation::Sigmoid, seed, epochs)
+    }
+
+    /// The book's protocol with hidden activation `f`.
+    pub fn with_activation(training: &Dataset, hidden: usize, f: Activation, seed: u64, epochs: usize) -> Result<Self, ExperimentError> {
+        at_least_one("the number of epochs", epochs)?;
+        Ok(SpeedExperiment { run: speed_run_with(training, hidden, f, seed)?, epochs })
     }
 
     pub fn is_done(&self) -> bool {

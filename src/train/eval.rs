@@ -72,7 +72,7 @@ fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, mut e
             y = Array2::zeros((m, net.output_size()));
         }
         fill_batch(data, &idx, ws.activations[0].slice_mut(s![..m, ..]), y.view_mut());
-        forward(&net.weights, &net.biases, &mut rows_mut(&mut ws.activations, m), 0);
+        forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 0);
         each(start, &mut ws, &y);
         start = end;
     }

@@ -5,10 +5,13 @@
 use super::sparse::SparseRows;
 use crate::real::{sigmoid, Real};
 
-/// z_r = σ(b + Σ_p x_rp w_{·p}) for every row r of the batch; `z` is `m × n1`
-/// row-major, `w1` column-major (`n1` numbers per column).
+/// z_r = σ(b + Σ_p x_rp w_{·p}) for every row r of the batch (without σ unless `SIGMA`:
+/// another activation is applied by the caller); `z` is `m × n1` row-major, `w1`
+/// column-major (`n1` numbers per column). `SIGMA` is a constant, not an argument: a
+/// run-time flag cost the f64 sigmoid path ~10 % of its throughput (measured with
+/// benches/throughput.rs); only the sigmoid gets the fixed widths, which keeps the wasm small.
 #[inline(always)]
-fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+fn forward_generic<F: Real, const FMA: bool, const SIGMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
     macro_rules! fixed {
         ($($n:literal)*) => {
             match b1.len() {
@@ -17,15 +20,19 @@ fn forward_generic<F: Real, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<
             }
         };
     }
-    fixed!(10 20 30 40 50 60 80 100);
+    if SIGMA {
+        fixed!(10 20 30 40 50 60 80 100);
+    }
     let n1 = b1.len();
     for (zr, &i) in z.chunks_exact_mut(n1).zip(batch) {
         zr.copy_from_slice(b1);
         for (p, v) in x.row(i) {
             axpy::<F, FMA>(zr, v, &w1[p * n1..(p + 1) * n1]);
         }
-        for z in zr.iter_mut() {
-            *z = sigmoid(*z);
+        if SIGMA {
+            for z in zr.iter_mut() {
+                *z = sigmoid(*z);
+            }
         }
     }
 }
@@ -107,8 +114,8 @@ fn axpy<F: Real, const FMA: bool>(y: &mut [F], a: F, x: &[F]) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn forward_avx2<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
-    forward_generic::<F, true>(w1, b1, x, batch, z)
+fn forward_avx2<F: Real, const SIGMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+    forward_generic::<F, true, SIGMA>(w1, b1, x, batch, z)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -117,13 +124,23 @@ fn update_avx2<F: Real>(w1: &mut [F], decay: F, step: F, x: &SparseRows<F>, batc
     update_generic::<F, true>(w1, decay, step, x, batch, delta)
 }
 
-pub(crate) fn sparse_forward<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
+pub(crate) fn sparse_forward<F: Real>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F], sigma: bool) {
     #[cfg(target_arch = "x86_64")]
     if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
         // SAFETY: the CPU has just been checked for both features.
-        return unsafe { forward_avx2(w1, b1, x, batch, z) };
+        return unsafe {
+            if sigma {
+                forward_avx2::<F, true>(w1, b1, x, batch, z)
+            } else {
+                forward_avx2::<F, false>(w1, b1, x, batch, z)
+            }
+        };
     }
-    forward_generic::<F, false>(w1, b1, x, batch, z)
+    if sigma {
+        forward_generic::<F, false, true>(w1, b1, x, batch, z)
+    } else {
+        forward_generic::<F, false, false>(w1, b1, x, batch, z)
+    }
 }
 
 pub(crate) fn sparse_update<F: Real>(w1: &mut [F], decay: F, step: F, x: &SparseRows<F>, batch: &[usize], delta: &[F]) {

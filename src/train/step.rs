@@ -6,7 +6,8 @@
 
 use super::kernels;
 use super::sparse::SparseRows;
-use crate::backprop::{backward, forward, rows_mut};
+use crate::backprop::{apply_in_place, backward, forward, rows_mut};
+use crate::network::Activation;
 use crate::network::{Network, Workspace};
 use crate::real::Real;
 use ndarray::linalg::general_mat_mul;
@@ -17,7 +18,7 @@ use ndarray::{s, Array2, Axis, Zip};
 /// network2 update, fused. `n` is the training-set size. This is the reference path for
 /// any input; [`super::Trainer`] uses [`sgd_step_sparse`], which gives the same numbers faster.
 pub fn sgd_step<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize) {
-    forward(&net.weights, &net.biases, &mut rows_mut(&mut ws.activations, m), 0);
+    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 0);
     backward_and_update(net, ws, y, m, eta, lambda, n, None);
 }
 
@@ -44,9 +45,14 @@ pub fn sgd_step_sparse<F: Real>(
         let b1 = net.biases[0].as_slice().expect("biases are contiguous");
         let mut z1 = ws.activations[1].slice_mut(s![..m, ..]);
         let z1 = z1.as_slice_mut().expect("activation rows are contiguous");
-        kernels::sparse_forward(w1, b1, x, batch, z1);
+        // The kernel fuses σ into its last loop; any other f of layer 1 is applied after.
+        let f1 = net.layer_activation(0);
+        kernels::sparse_forward(w1, b1, x, batch, z1, f1 == Activation::Sigmoid);
+        if f1 != Activation::Sigmoid {
+            apply_in_place(z1, f1);
+        }
     }
-    forward(&net.weights, &net.biases, &mut rows_mut(&mut ws.activations, m), 1);
+    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 1);
     backward_and_update(net, ws, y, m, eta, lambda, n, Some((x, batch)));
 }
 
@@ -63,12 +69,12 @@ fn backward_and_update<F: Real>(
     n: usize,
     sparse: Option<(&SparseRows<F>, &[usize])>,
 ) {
-    let Network { weights, biases, cost, .. } = net;
+    let Network { weights, biases, cost, activation, .. } = net;
     let decay = F::from_f64_lossy(1.0 - eta * lambda / n as f64);
     let step = F::from_f64_lossy(eta / m as f64);
     let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
     let mut deltas = rows_mut(&mut ws.deltas, m);
-    backward(*cost, weights, &acts, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
+    backward(*cost, *activation, weights, &acts, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
         // b ← b − (η/m) Σ_x δ_x (BP3).
         let nabla_b = delta.sum_axis(Axis(0));
         Zip::from(&mut biases[l]).and(&nabla_b).for_each(|b, &g| *b = *b - step * g);

@@ -2,8 +2,9 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::experiments::BOOK_EPOCHS;
+use gradlab::init::BiasInit;
 use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
-use gradlab::Init;
+use gradlab::{Activation, Init};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -60,6 +61,31 @@ pub enum InitArg {
     Scaled,
     /// w ~ N(0, 1).
     Large,
+    /// w = 0.
+    Zero,
+    /// Glorot & Bengio's U(±√6/√(n_in + n_out)).
+    Glorot,
+    /// He's N(0, 2/n_in), for ReLU.
+    He,
+    /// Orthogonal (QR of a Gaussian matrix), singular values 1.
+    Orthogonal,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BiasArg {
+    /// b ~ N(0, 1), network2's.
+    Normal,
+    /// b = 0 (the weights are the same numbers).
+    Zero,
+}
+
+impl From<BiasArg> for BiasInit {
+    fn from(b: BiasArg) -> BiasInit {
+        match b {
+            BiasArg::Normal => BiasInit::Normal,
+            BiasArg::Zero => BiasInit::Zero,
+        }
+    }
 }
 
 impl From<InitArg> for Init {
@@ -67,6 +93,33 @@ impl From<InitArg> for Init {
         match i {
             InitArg::Scaled => Init::Scaled,
             InitArg::Large => Init::Large,
+            InitArg::Zero => Init::Zero,
+            InitArg::Glorot => Init::Glorot,
+            InitArg::He => Init::He,
+            InitArg::Orthogonal => Init::Orthogonal,
+        }
+    }
+}
+
+/// The hidden layers' activation (the output layer is always the sigmoid).
+#[derive(Clone, Copy, ValueEnum, Default)]
+pub enum ActivationArg {
+    /// σ(z), network2's.
+    #[default]
+    Sigmoid,
+    Tanh,
+    Relu,
+    /// max(0.01·z, z).
+    LeakyRelu,
+}
+
+impl From<ActivationArg> for Activation {
+    fn from(a: ActivationArg) -> Activation {
+        match a {
+            ActivationArg::Sigmoid => Activation::Sigmoid,
+            ActivationArg::Tanh => Activation::Tanh,
+            ActivationArg::Relu => Activation::Relu,
+            ActivationArg::LeakyRelu => Activation::LeakyRelu,
         }
     }
 }
@@ -83,11 +136,31 @@ pub enum Command {
         /// Largest number of hidden layers (1..=this).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
         max_hidden: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
-    /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers, over several seeds, both initialisations.
+    /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers (or --hidden), over several seeds, both initialisations (or --init), any --activation.
     Norms {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
+        /// One initialisation (default: scaled and large, the book's two).
+        #[arg(long, value_enum)]
+        init: Option<InitArg>,
+        /// Numbers of hidden layers of 30 neurons, e.g. 2,3,4 (each 1 to 10).
+        #[arg(long, value_delimiter = ',', default_value = "2,3,4", value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: Vec<u64>,
+        /// Neurons per hidden layer (the book's 30; up to 200).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
+        width: u64,
+        /// Multiply every initial weight by this.
+        #[arg(long, default_value_t = 1.0)]
+        gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
     },
     /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
     Speed {
@@ -98,6 +171,9 @@ pub enum Command {
         epochs: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
     /// The single-neuron chain: terms w·σ′(z) and their product across a range of w.
     Chain {
@@ -106,6 +182,9 @@ pub enum Command {
         /// Choose every bias so that z_j = 0 (σ′ = 1/4: the book's exploding example); otherwise b = 0.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         zero_z: bool,
+        /// The activation of neurons 1..L−1 (the last is the output, σ). At z = 0 the ReLUs' f′ is their left slope (0 or 0.01).
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
     },
     /// Load a network2 JSON file and print the mean ∂C/∂b and ‖δ^l‖ per layer over the first N training images, as JSON.
     Probe {
@@ -124,9 +203,14 @@ pub enum Command {
         sizes: Vec<usize>,
         #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
         weights: InitArg,
+        /// The hidden layers' activation of a fresh network (a file's own with --init).
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
         /// Multiply every initial weight by this (small: vanishing; large: exploding).
         #[arg(long, default_value_t = 1.0)]
         gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
         #[arg(long, default_value_t = 1)]
         epochs: usize,
         #[arg(long, default_value_t = 10)]

@@ -6,11 +6,12 @@ use clap::Parser;
 use gradlab::chain::ChainBias;
 use gradlab::charts::{self, ChartText};
 use gradlab::data::{parse_idx, Dataset, Subset, SUBSET_FILES};
-use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOOK_WIDTH};
+use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOOK_NORMS_HIDDEN, BOOK_WIDTH};
+use gradlab::init::BiasInit;
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
 use gradlab::train::{accuracy, total_cost};
-use gradlab::{Init, Network, Real, Rng, TrainConfig, Trainer};
+use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -37,14 +38,33 @@ pub fn main() -> ExitCode {
 fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
-        Command::Depth { seeds, epochs, max_hidden } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize),
-        Command::Norms { seeds } => norms::<F>(c, *seeds),
-        Command::Speed { hidden, epochs, seed } => speed::<F>(c, *hidden as usize, *epochs, *seed),
-        Command::Chain { layers, zero_z } => chain(c, *layers as usize, *zero_z),
+        Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
+        Command::Norms { seeds, activation, init, hidden, width, gain, biases } => {
+            let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
+            let inits = match init {
+                Some(i) => vec![(*i).into()],
+                None => vec![Init::Scaled, Init::Large],
+            };
+            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), (&hidden, *width as usize), *gain)
+        }
+        Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
+        Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, gain, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
+        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
-            train::<F>(c, init.as_deref(), sizes, (*weights).into(), *gain, *epochs, config, *limit, *seed, save.as_deref())
+            train::<F>(
+                c,
+                init.as_deref(),
+                sizes,
+                ((*weights).into(), (*biases).into()),
+                (*activation).into(),
+                *gain,
+                *epochs,
+                config,
+                *limit,
+                *seed,
+                save.as_deref(),
+            )
         }
     }
 }
@@ -125,9 +145,9 @@ fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -
     write_out(c, name, &svg)
 }
 
-fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> Result<(), BoxError> {
+fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize, f: Activation) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let mut run = ex::DepthExperiment::<F>::new(max_hidden, BOOK_WIDTH, 0, seeds as usize, epochs, TrainConfig::default())?;
+    let mut run = ex::DepthExperiment::<F>::new(max_hidden, BOOK_WIDTH, 0, seeds as usize, epochs, TrainConfig::default())?.with_activation(f);
     let bar = progress(run.progress().1 as u64, "training");
     let mut csv = String::from("hidden_layers,seed,epoch,validation_accuracy\n");
     println!("Accuracy on {} validation images after {epochs} epochs ({} training images), {seeds} seed(s):", subset.validation.len(), subset.training.len());
@@ -154,27 +174,45 @@ fn depth<F: Real>(c: &Common, seeds: u64, epochs: usize, max_hidden: usize) -> R
     svg_out(c, "depth.svg", 800, 500, |a| charts::depth_chart(a, &rows, &BOOK_DEPTH_ACCURACY, &ChartText::default(), &Default::default()))
 }
 
-fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
+fn norms<F: Real>(
+    c: &Common,
+    seeds: u64,
+    f: Activation,
+    inits: &[Init],
+    biases: BiasInit,
+    (hiddens, width): (&[usize], usize),
+    gain: f64,
+) -> Result<(), BoxError> {
     let subset = load(c)?;
     let mut csv = String::from("init,hidden_layers,seed,layer,norm\n");
-    let bar = progress(seeds * 6, "probing");
+    let bar = progress(seeds * (hiddens.len() * inits.len()) as u64, "probing");
     let mut lines = Vec::new();
     let mut chart_rows = Vec::new();
-    for init in [Init::Scaled, Init::Large] {
-        let mut run = ex::NormsRun::book(init, 0, seeds as usize)?;
+    // The book's numbers compare only with its own networks: sigmoid, scaled, gain 1, 2–4 hidden.
+    let book_of = |init: Init, hidden: usize| {
+        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal && width == BOOK_WIDTH)
+            .then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden))
+            .flatten()
+    };
+    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal || width != BOOK_WIDTH {
+        println!("activation {}, gain {gain}, biases {biases:?}, width {width}", f.name());
+    }
+    for &init in inits {
+        let mut run = ex::NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
         while let Some(p) = run.step::<F>(&subset.training)? {
             for (l, n) in p.norms.iter().enumerate() {
                 writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;
             }
             bar.inc(1);
         }
-        for (k, row) in run.rows().iter().enumerate() {
+        for row in run.rows() {
             let hidden = row.hidden;
             let ours = row.mean.iter().zip(&row.std).map(|(m, s)| format!("{m:.4}±{s:.4}")).collect::<Vec<_>>().join(", ");
-            let book = if init == Init::Scaled { BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", ") } else { "—".into() };
+            let k = book_of(init, hidden);
+            let book = k.map_or("—".into(), |k| BOOK_INIT_NORMS[k].iter().map(|b| book_norm(*b, k)).collect::<Vec<_>>().join(", "));
             lines.push(format!("{:>7} {hidden:>6}   {ours:<60} {book}", format!("{init:?}").to_lowercase()));
-            if init == Init::Scaled {
-                chart_rows.push((hidden, row.mean.clone()));
+            if init == inits[0] {
+                chart_rows.push((hidden, row.mean.clone(), k.map(|k| BOOK_INIT_NORMS[k])));
             }
         }
     }
@@ -185,16 +223,18 @@ fn norms<F: Real>(c: &Common, seeds: u64) -> Result<(), BoxError> {
         println!("{l}");
     }
     write_out(c, "norms.csv", &csv)?;
-    for (hidden, means) in &chart_rows {
-        let book = BOOK_INIT_NORMS[hidden - 2];
-        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, Some(book), &ChartText::default(), &Default::default()))?;
+    for (hidden, means, book) in &chart_rows {
+        svg_out(c, &format!("norms-{hidden}.svg"), 700, 450, |a| charts::norm_bars(a, means, *book, &ChartText::default(), &Default::default()))?;
     }
     Ok(())
 }
 
-fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result<(), BoxError> {
+fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64, f: Activation) -> Result<(), BoxError> {
     let subset = load(c)?;
-    let mut run = ex::SpeedExperiment::<F>::book(&subset.training, hidden, seed, epochs)?;
+    let mut run = ex::SpeedExperiment::<F>::with_activation(&subset.training, hidden, f, seed, epochs)?;
+    if f != Activation::Sigmoid {
+        println!("hidden activation {}", f.name());
+    }
     let bar = progress(epochs as u64, "epochs");
     while run.step()? {
         bar.inc(1);
@@ -223,11 +263,14 @@ fn speed<F: Real>(c: &Common, hidden: usize, epochs: usize, seed: u64) -> Result
     svg_out(c, &format!("speed-{hidden}.svg"), 800, 500, |a| charts::speed_chart(a, h, &ChartText::default(), &Default::default()))
 }
 
-fn chain(c: &Common, layers: usize, zero_z: bool) -> Result<(), BoxError> {
+fn chain(c: &Common, layers: usize, zero_z: bool, f: Activation) -> Result<(), BoxError> {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
     // From 0.01 to 200, 8 steps per decade: the page's slider range.
     let weights: Vec<f64> = (0..=35).map(|k| 10f64.powf(-2.0 + k as f64 / 8.0)).filter(|&w| w <= 200.0).collect();
-    let sweep = ex::chain_sweep(layers, &weights, bias)?;
+    let sweep = ex::chain_sweep_with(layers, &weights, bias, f)?;
+    if f != Activation::Sigmoid {
+        println!("neurons 1..{} {}, the last σ; the columns' σ′ is f′", layers.saturating_sub(1), f.name());
+    }
     println!("Chain of {layers} neurons, every w_j = w, {}:", if zero_z { "biases chosen so z_j = 0 (σ′ = 1/4)" } else { "b_j = 0" });
     println!("{:>10} {:>12} {:>14} {:>14}  regime", "w", "w·σ′(z_2)", "product", "∂C/∂b_1");
     let mut csv = String::from("w,term,product,dc_db1,regime\n");
@@ -258,7 +301,8 @@ fn train<F: Real>(
     c: &Common,
     init: Option<&Path>,
     sizes: &[usize],
-    weights: Init,
+    weights: (Init, BiasInit),
+    activation: Activation,
     gain: f64,
     epochs: usize,
     config: TrainConfig,
@@ -272,7 +316,7 @@ fn train<F: Real>(
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
             from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
-        None => Network::new(sizes, weights, gain, gradlab::Cost::CrossEntropy, &mut rng)?,
+        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
     };
     let subset = load(c)?;
     let training = match limit {
