@@ -29,8 +29,9 @@ lints() {
 step "format and lints (rustfmt, clippy native and wasm)" lints
 step "native tests" cargo test --release
 step "network2 reference (numpy)" python3 tests/reference/network2_check.py
-step "JavaScript unit tests" node --test tests/js/
 step "build the page" bash scripts/build.sh
+# After the build: tests/js/core.test.mjs reads the core's facts from www/pkg.
+step "JavaScript unit tests" node --test tests/js/
 export CARGO_TARGET_DIR=target/wasm-test
 step "wasm-bindgen tests (Node)" cargo test --target wasm32-unknown-unknown --test wasm_node
 step "wasm-bindgen tests (headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_browser
