@@ -87,7 +87,8 @@ test('full screen: a section fills the screen, its type and charts scaled for th
   const canvasBefore = await page.$eval('#chain-canvas', (c) => ({ css: c.getBoundingClientRect().width, px: c.width }));
   await page.click('#chain > .fullscreen-button');
   await page.waitForFunction(() => document.fullscreenElement?.id === 'chain');
-  assert.equal(await page.getAttribute('#chain > .fullscreen-button', 'aria-pressed'), 'true');
+  // document.fullscreenElement is set a frame before the fullscreenchange event the button listens to.
+  await page.waitForFunction(() => document.querySelector('#chain > .fullscreen-button').getAttribute('aria-pressed') === 'true');
   assert.equal(await page.textContent('#chain > .fullscreen-button'), 'Leave full screen');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '24px');
   // The chain is drawn for its width ÷ 1.5 at 1.5× the pixels: its height follows the smaller layout.
@@ -99,7 +100,12 @@ test('full screen: a section fills the screen, its type and charts scaled for th
   await shot(page, 'fullscreen-chain');
   await page.click('#chain > .fullscreen-button');
   await page.waitForFunction(() => document.fullscreenElement === null);
+  await page.waitForFunction(() => document.querySelector('#chain > .fullscreen-button').getAttribute('aria-pressed') === 'false');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '16px');
+  // The canvas is resized by a ResizeObserver and redrawn in a later frame: wait for it, then compare.
+  await page
+    .waitForFunction((b) => { const c = document.querySelector('#chain-canvas'); return c.getBoundingClientRect().width === b.css && c.width === b.px; }, canvasBefore, { timeout: 3000 })
+    .catch(() => {});
   const canvasAfter = await page.$eval('#chain-canvas', (c) => ({ css: c.getBoundingClientRect().width, px: c.width }));
   assert.deepEqual(canvasAfter, canvasBefore);
   // In an embed the button fills the screen with the widget.
