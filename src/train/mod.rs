@@ -153,6 +153,11 @@ impl<F: Real> Trainer<F> {
     pub fn epochs_done(&self) -> usize {
         self.epochs_done
     }
+    /// The order of the training examples in the current epoch (the last one's right
+    /// after an epoch ends: the next is shuffled when it begins).
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
     /// Examples already used in the current (unfinished) epoch.
     pub fn position(&self) -> usize {
         self.cursor
