@@ -126,6 +126,29 @@ impl From<ActivationArg> for Activation {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Train two configurations, A and B, on the same data in the same order from the same seed; print a table per epoch, write CSV and SVG charts.
+    #[command(after_help = "Presets: sigmoid-relu (σ vs ReLU + He, 8 hidden layers), large-scaled (the book's N(0,1) vs N(0,1/n_in) weights, Chapter 3), \
+                            sigmoid-tanh (4 hidden layers), gain (gain 1 vs 4, 4 hidden layers).\n\
+                            Settings: --a and --b take KEY=VALUE pairs separated by commas, applied to the preset's side (or to the book's \
+                            [784, 30, 10] network2): activation=sigmoid|tanh|relu|leaky-relu, init=scaled|large|zero|glorot|he|orthogonal, \
+                            biases=normal|zero, gain=G, hidden=N, width=N, eta=η, lambda=λ, mini-batch=m.\n\
+                            Example: gradlab compare --preset sigmoid-relu --b eta=0.01")]
+    Compare {
+        /// A named comparison (see below); --a and --b change it.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Settings of A, e.g. activation=relu,init=he,hidden=8,eta=0.03.
+        #[arg(long, value_name = "KEY=VALUE,…", default_value = "")]
+        a: String,
+        /// Settings of B.
+        #[arg(long, value_name = "KEY=VALUE,…", default_value = "")]
+        b: String,
+        /// Epochs (default: the preset's, else 10).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        epochs: Option<u64>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
     Depth {
         /// Number of seeds per depth.
