@@ -164,15 +164,21 @@ pub enum Command {
         activation: ActivationArg,
     },
     /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers (or --hidden), over several seeds, both initialisations (or --init), any --activation.
+    #[command(after_help = "With --summary, one table of ‖δ^1‖/‖δ^L‖ (first over last hidden layer, mean ± std over the seeds) for every \
+                            --activation × --init (each may list several) and every --hidden, e.g. the README's:\n  \
+                            gradlab norms --summary --activation sigmoid,tanh,relu --init scaled,glorot,he --hidden 2,5,10")]
     Norms {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// The hidden layers' activation.
-        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
-        activation: ActivationArg,
-        /// One initialisation (default: scaled and large, the book's two).
-        #[arg(long, value_enum)]
-        init: Option<InitArg>,
+        /// The hidden layers' activation (several, comma-separated, with --summary).
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "sigmoid")]
+        activation: Vec<ActivationArg>,
+        /// The initialisation (default: scaled and large, the book's two); several, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        init: Vec<InitArg>,
+        /// Print only the ratio ‖δ^1‖/‖δ^L‖ per activation, initialisation and depth, as a Markdown table.
+        #[arg(long)]
+        summary: bool,
         /// Numbers of hidden layers of 30 neurons, e.g. 2,3,4 (each 1 to 10).
         #[arg(long, value_delimiter = ',', default_value = "2,3,4", value_parser = clap::value_parser!(u64).range(1..=10))]
         hidden: Vec<u64>,

@@ -20,3 +20,5 @@ mod cli;
 mod compare;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
+#[cfg(not(target_arch = "wasm32"))]
+mod ratios;

@@ -39,13 +39,18 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
         Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
-        Command::Norms { seeds, activation, init, hidden, width, gain, biases } => {
+        Command::Norms { seeds, activation, init, summary, hidden, width, gain, biases } => {
             let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
-            let inits = match init {
-                Some(i) => vec![(*i).into()],
-                None => vec![Init::Scaled, Init::Large],
-            };
-            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), (&hidden, *width as usize), *gain)
+            let mut inits: Vec<Init> = init.iter().map(|&i| i.into()).collect();
+            if inits.is_empty() {
+                inits = vec![Init::Scaled, Init::Large];
+            }
+            let fs: Vec<Activation> = activation.iter().map(|&a| a.into()).collect();
+            if *summary {
+                return crate::ratios::summary::<F>(c, *seeds, (&fs, &inits), (*biases).into(), (&hidden, *width as usize), *gain);
+            }
+            let [f] = fs[..] else { return Err("several activations make one table only with --summary".into()) };
+            norms::<F>(c, *seeds, f, &inits, (*biases).into(), (&hidden, *width as usize), *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
