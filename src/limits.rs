@@ -42,6 +42,8 @@ pub struct Limits {
     pub max_depth_runs: usize,
     pub max_norm_seeds: usize,
     pub max_network_bytes: usize,
+    /// The bound on a data file's inflated size, which the worker applies in wasm's stead.
+    pub max_decompressed_bytes: usize,
 }
 
 pub fn limits() -> Limits {
@@ -57,6 +59,7 @@ pub fn limits() -> Limits {
         max_depth_runs: MAX_DEPTH_RUNS,
         max_norm_seeds: MAX_NORM_SEEDS,
         max_network_bytes: MAX_NETWORK_BYTES,
+        max_decompressed_bytes: crate::data::MAX_DECOMPRESSED_BYTES,
     }
 }
 
