@@ -49,6 +49,10 @@ export const SETTINGS = {
   'book.depthEpochs': { kind: 'int', def: 30, min: 1, max: 30 },
   'book.depthRuns': { kind: 'int', def: 2, min: 1, max: 5 },
   'book.normSeeds': { kind: 'int', def: 5, min: 1, max: 20 },
+  // A and B side by side (section 4): a preset (the core's `compare_presets`, whose names
+  // tests/js/compare.test.mjs checks against these) and the seed of both networks and the order.
+  'cmp.preset': { kind: 'enum', def: 'sigmoid-relu', values: ['sigmoid-relu', 'large-scaled', 'sigmoid-tanh', 'gain'] },
+  'cmp.seed': { kind: 'int', def: 0, min: 0, max: 4294967295 },
   // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
   // chosen on the page is kept in links, so a shared link opens in the sharer's language.
   lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },
