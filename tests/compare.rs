@@ -134,6 +134,23 @@ fn every_preset_is_valid_named_once_and_differs_only_where_it_says() {
     assert_eq!(Preset::from_name("nope"), None);
 }
 
+/// The comparison's measurement: the probe and the cost from one feedforward are the
+/// probe and network2's `total_cost` computed apart, bit for bit.
+#[test]
+fn probe_with_cost_is_the_probe_and_the_cost_of_the_same_images() {
+    let data = small();
+    let s = Setup { activation: Activation::Tanh, hidden: 3, width: 20, ..Setup::default() };
+    let net = s.network::<f64>(4).unwrap();
+    for count in [1, 250, 251, 600] {
+        let (p, c) = gradlab::probe::probe_with_cost(&net, &data.training, count, 5.0).unwrap();
+        assert_eq!(p, gradlab::probe::probe(&net, &data.training, count).unwrap());
+        assert_eq!(c.to_bits(), gradlab::train::total_cost(&net, &data.training.take(count), 5.0).unwrap().to_bits(), "{count} images");
+    }
+    let net32 = s.network::<f32>(4).unwrap();
+    let (_, c) = gradlab::probe::probe_with_cost(&net32, &data.training, 300, 0.0).unwrap();
+    assert_eq!(c.to_bits(), gradlab::train::total_cost(&net32, &data.training.take(300), 0.0).unwrap().to_bits());
+}
+
 #[test]
 fn bad_setups_are_refused_naming_the_value() {
     let data = small();

@@ -17,7 +17,7 @@ mod sparse;
 mod step;
 
 pub use eval::{accuracy, check_data, fill_batch, to_matrices, total_cost};
-pub(crate) use eval::{bias_gradient_sum, check_first};
+pub(crate) use eval::{bias_gradient_sum, bias_gradient_sum_and_cost, check_first};
 pub use sparse::{SparseRows, MAX_SPARSE_WIDTH};
 pub use step::{sgd_step, sgd_step_sparse};
 
