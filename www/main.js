@@ -212,6 +212,7 @@ function applyLink() {
   if (changed(['lang'])) applyLanguage();
   if (changed(['theme'])) applyTheme();
   network.onLink(changed);
+  compare.onLink();
 }
 window.addEventListener('hashchange', applyLink);
 

@@ -95,3 +95,20 @@ test('embed=compare shows the section alone and trains from its link', async () 
   await page.click('#cmp-run');
   assert.deepEqual(errors, []);
 });
+
+test('a worker that crashes mid-comparison: the run is said interrupted, and after the restart it trains again', async () => {
+  const { page } = lab;
+  await page.goto(`${lab.url}#cmp.preset=sigmoid-tanh`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true && !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  await page.click('#cmp-run');
+  await page.waitForFunction(() => window.gradlab.compare.running && window.gradlab.compare.history !== null);
+  await page.evaluate(() => window.gradlab.debugPanic());
+  await page.waitForFunction(() => /^Interrupted/.test(document.getElementById('cmp-status').textContent));
+  assert.equal(await page.evaluate(() => window.gradlab.compare.running), false);
+  // The new worker is ready: the buttons work again, and a run finishes its first epoch.
+  await page.waitForFunction(() => !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  assert.equal(await page.textContent('#cmp-run'), 'Train A and B');
+  await page.click('#cmp-run');
+  await epochsDone(page, 1);
+  await page.click('#cmp-run');
+});

@@ -137,6 +137,11 @@ export function createCompare(app) {
       ui.seed(state['cmp.seed']);
       if (usable) describeSetups();
     },
+    /** A link applied (its hash typed or followed): show its preset and seed. */
+    onLink() {
+      ui.seed(state['cmp.seed']);
+      if (cmp.presets) describeSetups();
+    },
     applyLanguage() {
       ui.running(cmp.running, t(cmp.running ? 'book.cancel' : 'cmp.run'));
       if (cmp.presets) describeSetups();
