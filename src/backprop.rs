@@ -233,8 +233,14 @@ impl<F: Real> Network<F> {
     /// Adds Σ_x ∂C_x/∂b^l (BP3) to `sums` for the batch whose inputs are in the first
     /// `y.nrows()` rows of `ws`'s a^0.
     pub(crate) fn add_bias_gradient(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
+        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, y.nrows()), 0);
+        self.add_bias_gradient_forwarded(ws, y, sums);
+    }
+
+    /// [`Network::add_bias_gradient`] for a batch whose feedforward is already in `ws`
+    /// (a^0 … a^L of its rows): the backward pass alone.
+    pub(crate) fn add_bias_gradient_forwarded(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
         let m = y.nrows();
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
         let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
         backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
