@@ -208,7 +208,8 @@ impl<F: Real> CompareExperiment<F> {
 
     /// Train each side on up to `max_batches` mini-batches of the current epoch; when both
     /// have ended it (a side with a larger m gets there in fewer batches and waits), measure
-    /// both and return the epoch. `None` otherwise, or when done.
+    /// both and return the epoch. `None` otherwise, or when done. `subset` is the one
+    /// given to [`CompareExperiment::new`] (its validation set is measured here).
     pub fn step(&mut self, subset: &Subset, max_batches: usize) -> Result<Option<CompareEpoch>, ExperimentError> {
         let mut diverged: [Option<Diverged>; 2] = [None, None];
         for (side, d) in self.sides.iter_mut().zip(&mut diverged) {
