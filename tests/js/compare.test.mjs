@@ -57,3 +57,12 @@ test('the tables hold both sides, every layer and epoch; a side that stopped rea
   assert.deepEqual(data.describe.training(history).accuracyA, [10.5, 10.7]);
   assert.deepEqual(data.describe.norms(history), { a: [2e-7, 2e-4, 0.02], b: [0.2, null, 0.07] });
 });
+
+test('a link with a preset that does not exist gets the default and a notice naming it', async () => {
+  const { readLink } = await import(new URL('www/url.js', root));
+  const r = readLink('?embed=compare', '#cmp.preset=softmax&cmp.seed=7');
+  assert.equal(r.widget, 'compare');
+  assert.equal(r.state['cmp.preset'], SETTINGS['cmp.preset'].def);
+  assert.equal(r.state['cmp.seed'], 7);
+  assert.match(r.notice, /ignored “cmp\.preset”/);
+});
