@@ -92,7 +92,12 @@ test('embed=compare shows the section alone and trains from its link', async () 
   await page.click('#cmp-run');
   await epochsDone(page, 1);
   assert.match(await page.textContent('#cmp-b'), /× 4/);
-  await page.click('#cmp-run');
+  // The preset's ten epochs to the end: the status says so, with the rate.
+  await page.waitForFunction(() => !window.gradlab.compare.running, null, { timeout: 120_000 });
+  assert.match(await page.textContent('#cmp-status'), /^Done: 10 epochs; the two networks trained side by side, each at [\d,]+ examples\/s\.$/);
+  assert.equal(await page.textContent('#cmp-run'), 'Train A and B');
+  const h = await page.evaluate(() => window.gradlab.compare.history);
+  assert.deepEqual([h.a.length, h.b.length], [11, 11]);
   assert.deepEqual(errors, []);
 });
 

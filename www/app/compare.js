@@ -5,7 +5,7 @@
 
 import { compare_presets } from '../pkg/gradlab.js';
 import { t } from '../i18n.js';
-import { num, percent } from '../format.js';
+import { int, percent } from '../format.js';
 import { workerError } from './report.js';
 import { createCompareUI } from '../ui/compare.js';
 import * as data from './compare-data.js';
@@ -63,7 +63,6 @@ export function createCompare(app) {
   /** `restart`: a preset button was clicked (always start); else the run button (start or cancel). */
   function run(restart) {
     if (!app.ready()) return;
-    hooks.compareRuns = (hooks.compareRuns ?? 0) + 1;
     if (cmp.running && !restart) {
       client.post({ type: 'compare-cancel', id: cmp.id });
       return;
@@ -110,7 +109,7 @@ export function createCompare(app) {
     const done = msg.event === 'done';
     if (done) stopped();
     const total = cmp.epochs;
-    status(() => (done ? t('cmp.done', { epochs: total, rate: num(cmp.rate, 3) }) : data.epochText(h, total)));
+    status(() => (done ? t('cmp.done', { epochs: total, rate: int(cmp.rate) }) : data.epochText(h, total)));
     describeSetups();
     for (const id of CMP_CHARTS) app.ui.showFigure(id);
     if (done) {

@@ -166,7 +166,7 @@ export default {
     'cmp.init.Orthogonal': 'orthogonal',
     'cmp.epoch': 'Epoch {e} of {total}: A {a}, B {b}.',
     'cmp.stopped': 'stopped',
-    'cmp.done': 'Done: {epochs} epochs; each network advanced {rate} examples/s.',
+    'cmp.done': 'Done: {epochs} epochs; the two networks trained side by side, each at {rate} examples/s.',
     'cmp.diverged': '— {side} stopped in epoch {epoch}: {message}',
     'cmp.bookInit': 'The book (Chapter 3, 50,000 full-MNIST images): under {a} % after the first epoch with the large weights (A), almost {b} % with the scaled ones (B); both end a little over {end} %.{ours}',
     'cmp.bookOurs': ' Here, on the 8,000-image subset: {a1} and {b1} after epoch 1{later}.',

@@ -299,7 +299,7 @@ export default {
     'cmp.init.Orthogonal': '正交',
     'cmp.epoch': '第 {e} 个迭代期，共 {total} 个：A {a}，B {b}。',
     'cmp.stopped': '已停止',
-    'cmp.done': '完成：{epochs} 个迭代期；每个网络每秒前进 {rate} 个样本。',
+    'cmp.done': '完成：{epochs} 个迭代期；两个网络并排训练，每个每秒 {rate} 个样本。',
     'cmp.diverged': '——{side} 在第 {epoch} 个迭代期停止：{message}',
     'cmp.bookInit': '书中（第 3 章，完整 MNIST 的 50,000 张图像）：第一个迭代期后，大权重（A）低于 {a}%，缩放权重（B）接近 {b}%；两者最终都略高于 {end}%。{ours}',
     'cmp.bookOurs': '这里，在 8,000 张图像的子集上：第 1 个迭代期后 {a1} 和 {b1}{later}。',

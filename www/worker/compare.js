@@ -6,7 +6,8 @@
 // presets write them) · {type: 'compare-cancel', id}. Worker → {type: 'compare', id, event:
 // 'epoch' | 'done' | 'cancelled' | 'error', history?, epoch?, rate?, …}, where `history` is
 // everything measured so far (the core's JSON, overflow as null) and `rate` the examples per
-// second of each network (both train the same examples, one after the other).
+// second each network trains while both do (they train the same examples, one slice after
+// the other; the measuring after each epoch is not counted).
 
 import { Comparison } from '../pkg/gradlab.js';
 import { adapt, now, post, failure } from './slices.js';
