@@ -66,3 +66,31 @@ test('a link with a preset that does not exist gets the default and a notice nam
   assert.equal(r.state['cmp.seed'], 7);
   assert.match(r.notice, /ignored “cmp\.preset”/);
 });
+
+test('the wasm boundary: a side that overflows crosses as null and stops alone, the other trains on', { skip: !built && 'www/pkg is not built' }, async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const files = JSON.parse(core.subset_files()).map((f) => gunzipSync(readFileSync(new URL(`www/data/${f}`, root))));
+  const lab = new core.Lab(...files);
+  const book = JSON.parse(core.compare_presets()).find((p) => p.name === 'large-scaled').b;
+  // Eight ReLU layers with N(0, 1) weights: ∞ cost at initialisation, NaN weights within epoch 1.
+  const b = { ...book, activation: 'Relu', init: 'Large', hidden: 8, eta: 0.03 };
+  const run = new core.Comparison(lab, JSON.stringify(book), JSON.stringify(b), 0, 2);
+  const first = JSON.parse(run.history());
+  assert.equal(first.b[0].cost, null, 'an infinite cost crosses as null');
+  assert.ok(first.a[0].cost > 0);
+  const events = [];
+  while (!run.is_done()) {
+    const e = run.step(1000);
+    if (e !== undefined) events.push(JSON.parse(e));
+  }
+  const h = JSON.parse(run.history());
+  assert.equal(h.bDiverged.epoch, 1);
+  assert.match(h.bDiverged.message, /diverged in epoch 1/);
+  assert.deepEqual([h.a.length, h.b.length], [3, 1]);
+  assert.equal(events.filter((e) => e.bDiverged).length, 1);
+  assert.deepEqual(events.at(-1).b, null);
+  assert.throws(() => new core.Comparison(lab, JSON.stringify({ ...book, hidden: 11 }), JSON.stringify(book), 0, 1), /between 1 and 10, but is 11/);
+  assert.throws(() => new core.Comparison(lab, '{"activation":"Softmax"}', JSON.stringify(book), 0, 1), (e) => e.code === 'setting' && /A/.test(e.message));
+  run.free();
+  lab.free();
+});
