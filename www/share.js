@@ -32,7 +32,7 @@ const LAYOUT = {
   'chapter-norms': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-norms'], row: '#exp-norms' },
   'chapter-speed': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-speed'], row: '#exp-speed' },
   'chapter-depth': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-depth'], row: '#exp-depth' },
-  compare: { section: 'compare', keep: ['#cmp-controls', '#cmp-setups', '#cmp-book', 'figure'], row: '#cmp-training' },
+  compare: { section: 'compare', keep: ['#cmp-controls', '#cmp-setups', '#cmp-custom', '#cmp-book', 'figure'], row: '#cmp-training' },
 };
 
 /** The words of each widget's "Copy embed code" row on the whole page. */

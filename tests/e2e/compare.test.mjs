@@ -117,3 +117,30 @@ test('a worker that crashes mid-comparison: the run is said interrupted, and aft
   await epochsDone(page, 1);
   await page.click('#cmp-run');
 });
+
+test("a reader changes A or B: the setups say so, the link keeps it, and a preset's button clears it", async () => {
+  const { page } = lab;
+  await page.goto(`${lab.url}?embed=compare#cmp.preset=sigmoid-relu&cmp.bEta=0.1`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true && !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  assert.match(await page.textContent('#cmp-b'), /ReLU, He .* 8 hidden layers of 30, η = 0\.1,/);
+  assert.match(await page.textContent('#cmp-a'), /η = 0\.03,/);
+  await page.click('#cmp-custom summary');
+  assert.equal(await page.inputValue('#cmp-bEta'), '0.1');
+  await page.selectOption('#cmp-aActivation', 'Tanh');
+  await page.fill('#cmp-aHidden', '3');
+  await page.press('#cmp-aHidden', 'Enter');
+  assert.match(await page.textContent('#cmp-a'), /^tanh, scaled .* 3 hidden layers of 30, η = 0\.03/);
+  await page.waitForFunction(() => location.hash.includes('cmp.aActivation=Tanh') && location.hash.includes('cmp.aHidden=3'));
+  await page.click('#cmp-run');
+  await epochsDone(page, 1);
+  const h = await page.evaluate(() => window.gradlab.compare.history);
+  assert.equal(h.a[1].norms.length, 3, 'A trained with its 3 hidden layers');
+  await page.click('#cmp-run'); // cancel
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  // A preset's button: the core's A and B again.
+  await page.click('[data-preset="sigmoid-relu"]');
+  assert.match(await page.textContent('#cmp-a'), /^sigmoid, .* 8 hidden layers/);
+  assert.equal(await page.inputValue('#cmp-aActivation'), '');
+  await page.waitForFunction(() => !location.hash.includes('cmp.aActivation') && !location.hash.includes('cmp.bEta'));
+  await page.click('#cmp-run'); // cancel
+});

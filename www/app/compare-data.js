@@ -79,6 +79,20 @@ export const describe = {
   }),
 };
 
+/**
+ * A preset's side `s` with a reader's changes `c` ({Activation, Init, Hidden, Eta}, from the
+ * settings): '' and 0 keep the preset's value. The core validates the result.
+ */
+export function withChanges(s, c) {
+  return {
+    ...s,
+    ...(c.Activation ? { activation: c.Activation } : {}),
+    ...(c.Init ? { init: c.Init } : {}),
+    ...(c.Hidden ? { hidden: c.Hidden } : {}),
+    ...(c.Eta ? { eta: c.Eta } : {}),
+  };
+}
+
 /** One side's setup in words ("ReLU, He, 8 hidden layers of 30, η = 0.03"). */
 export function setupText(s) {
   const gain = s.gain === 1 ? '' : t('cmp.setup.gain', { gain: s.gain });

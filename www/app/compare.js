@@ -7,7 +7,8 @@ import { compare_presets } from '../pkg/gradlab.js';
 import { t } from '../i18n.js';
 import { int, percent } from '../format.js';
 import { workerError } from './report.js';
-import { createCompareUI } from '../ui/compare.js';
+import { SETTINGS } from '../state.js';
+import { createCompareUI, CHANGES } from '../ui/compare.js';
 import * as data from './compare-data.js';
 
 export const CMP_CHARTS = ['cmp-norms', 'cmp-speed', 'cmp-training'];
@@ -24,7 +25,12 @@ export function createCompare(app) {
     },
     run: () => run(false),
     seed: (v) => app.set('cmp.seed', v),
+    change: (key, v) => {
+      app.set(key, v);
+      if (cmp.presets) describeSetups();
+    },
   });
+  ui.applyLanguage();
   ui.running(false, t('cmp.run'));
   const status = (compose, failed = false) => say('cmp-status', compose, (s) => ui.status(s, failed));
   const kinds = { 'cmp-norms': 'compareNorms', 'cmp-speed': 'compareSpeed', 'cmp-training': 'compareTraining' };
@@ -43,10 +49,17 @@ export function createCompare(app) {
     return cmp.presets;
   }
 
-  function describeSetups() {
+  /** A and B: the preset's, with the reader's changes (state.js `cmp.aEta` …; '' and 0 keep the preset's). */
+  function setups() {
     const p = presets()[state['cmp.preset']];
+    const changes = Object.fromEntries(['a', 'b'].map((side) => [side, Object.fromEntries(CHANGES.map((w) => [w, state[`cmp.${side}${w}`]]))]));
+    return { p, a: data.withChanges(p.a, changes.a), b: data.withChanges(p.b, changes.b) };
+  }
+
+  function describeSetups() {
+    const { p, a, b } = setups();
     ui.selected(p.name);
-    ui.setups(data.setupText(p.a), data.setupText(p.b));
+    ui.setups(data.setupText(a), data.setupText(b));
     ui.book(p.book ? t('cmp.bookInit', { a: p.book.firstEpochABelow, b: p.book.firstEpochBAbout, end: p.book.finalAbove, ours: ours(p) }) : '');
   }
 
@@ -60,14 +73,18 @@ export function createCompare(app) {
     return t('cmp.bookOurs', { a1: acc('a', 1), b1: acc('b', 1), later });
   }
 
-  /** `restart`: a preset button was clicked (always start); else the run button (start or cancel). */
+  /**
+   * `restart`: a preset button was clicked (its A and B as the core defines them, the
+   * reader's changes cleared; always start); else the run button (start or cancel).
+   */
   function run(restart) {
     if (!app.ready()) return;
     if (cmp.running && !restart) {
       client.post({ type: 'compare-cancel', id: cmp.id });
       return;
     }
-    const p = presets()[state['cmp.preset']];
+    if (restart) for (const side of ['a', 'b']) for (const w of CHANGES) app.set(`cmp.${side}${w}`, SETTINGS[`cmp.${side}${w}`].def);
+    const { p, a, b } = setups();
     cmp.id += 1;
     cmp.running = true;
     cmp.preset = p.name;
@@ -78,7 +95,7 @@ export function createCompare(app) {
     ui.diverged('b', '');
     ui.running(true, t('book.cancel'));
     status(() => t('book.starting'));
-    client.post({ type: 'compare', id: cmp.id, a: p.a, b: p.b, seed: state['cmp.seed'], epochs: p.epochs });
+    client.post({ type: 'compare', id: cmp.id, a, b, seed: state['cmp.seed'], epochs: p.epochs });
   }
 
   function stopped() {
@@ -142,6 +159,7 @@ export function createCompare(app) {
       if (cmp.presets) describeSetups();
     },
     applyLanguage() {
+      ui.applyLanguage();
       ui.running(cmp.running, t(cmp.running ? 'book.cancel' : 'cmp.run'));
       if (cmp.presets) describeSetups();
     },

@@ -4,7 +4,12 @@
 
 const $ = (id) => document.getElementById(id);
 
-/** `on`: {preset(name), run(), seed(value)}. */
+import { t } from '../i18n.js';
+
+/** The settings of A and B the page lets a reader change (state.js `cmp.aActivation` …). */
+export const CHANGES = ['Activation', 'Init', 'Hidden', 'Eta'];
+
+/** `on`: {preset(name), run(), seed(value), change(key, value)}. */
 export function createCompareUI(on) {
   const buttons = [...document.querySelectorAll('#cmp-presets button[data-preset]')];
   for (const b of buttons) b.addEventListener('click', () => on.preset(b.dataset.preset));
@@ -14,7 +19,22 @@ export function createCompareUI(on) {
     seed.value = String(on.seed(seed.value));
   });
 
+  for (const side of ['a', 'b']) {
+    for (const what of CHANGES) {
+      const el = $(`cmp-${side}${what}`);
+      el.addEventListener('change', () => on.change(`cmp.${side}${what}`, el.value));
+    }
+  }
+
   return {
+    /** The options' words in the page's language (their values are the core's names). */
+    applyLanguage() {
+      for (const side of ['a', 'b']) {
+        for (const [what, prefix] of [['Activation', 'cmp.f.'], ['Init', 'cmp.init.']]) {
+          for (const o of $(`cmp-${side}${what}`).options) if (o.value) o.textContent = t(`${prefix}${o.value}`);
+        }
+      }
+    },
     /** Every button of a preset the core does not know is a bug of the page: say so in tests. */
     presetNames: () => buttons.map((b) => b.dataset.preset),
     enabled(on) {
