@@ -58,6 +58,18 @@ fn compare_takes_settings_and_reports_the_books_numbers_beside_ours() {
 }
 
 #[test]
+fn help_lists_compare_its_presets_and_the_summary() {
+    let (ok, out, _) = gradlab(&["--help"]);
+    assert!(ok && out.contains("compare"), "{out}");
+    let (ok, out, _) = gradlab(&["compare", "--help"]);
+    for p in gradlab::experiments::PRESETS {
+        assert!(ok && out.contains(p.name), "compare --help lacks {}:\n{out}", p.name);
+    }
+    let (ok, out, _) = gradlab(&["norms", "--help"]);
+    assert!(ok && out.contains("--summary") && out.contains("--init scaled,glorot,he --hidden 2,5,10"), "{out}");
+}
+
+#[test]
 fn compare_names_what_is_wrong() {
     for (args, says) in [
         (&["compare", "--preset", "nope"][..], "no preset named \"nope\"; the presets are sigmoid-relu, large-scaled"),
