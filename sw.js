@@ -46,6 +46,7 @@ const PRECACHE = [
   'www/worker/chapter.js',
   'www/ui/canvas.js',
   'www/ui/chain.js',
+  'www/ui/choices.js',
   'www/ui/tables.js',
   'www/app/report.js',
   'www/app/charts.js',
