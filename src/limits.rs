@@ -101,6 +101,10 @@ pub fn check_panel_sizes(sizes: &[usize]) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn book_sizes_of(hidden: usize, width: usize) -> Vec<usize> {
+        [784].into_iter().chain(std::iter::repeat_n(width, hidden)).chain([10]).collect()
+    }
+
     #[test]
     fn widths_fit_the_maximum() {
         assert!(PANEL_WIDTHS.iter().all(|w| (1..=MAX_WIDTH).contains(w)));
@@ -108,5 +112,10 @@ mod tests {
         assert!(check_panel_sizes(&[784, 30, 10]).is_ok());
         assert!(check_panel_sizes(&[784, 201, 10]).is_err());
         assert!(check_panel_sizes(&[784, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 10]).is_ok());
+        // The network file reader's own bound lets in the panel's deepest network, no deeper.
+        assert_eq!(crate::network2_json::MAX_LAYERS, MAX_HIDDEN + 2);
+        // And its bound on numbers, the panel's widest (network2 writes ~24 bytes a number).
+        let largest: usize = book_sizes_of(MAX_HIDDEN, MAX_WIDTH).windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+        assert!(largest <= crate::network2_json::MAX_NUMBERS && 24 * largest <= MAX_NETWORK_BYTES, "{largest} numbers");
     }
 }

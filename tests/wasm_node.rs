@@ -147,7 +147,10 @@ fn load_network_checks_the_architecture() {
     assert_eq!(err(lab.load_network(&file(&[784, 30, 5]))), "networkShape");
     assert_eq!(err(lab.load_network(&file(&[784, 10]))), "networkShape");
     assert_eq!(err(lab.load_network(&file(&[784, 201, 10]))), "networkShape");
-    assert_eq!(err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]))), "networkShape");
+    // 11 hidden layers: 13 sizes, past the reader's own bound (network2_json::MAX_LAYERS,
+    // 12 sizes), which is the panel's 10 hidden layers.
+    assert_eq!(err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]))), "networkFile");
+    assert_eq!(gradlab::network2_json::MAX_LAYERS, gradlab::limits::MAX_HIDDEN + 2);
     assert_eq!(err(lab.load_network("{\"sizes\": [3, 2]}")), "networkFile");
     assert_eq!(err(lab.load_network(&" ".repeat(gradlab::limits::MAX_NETWORK_BYTES + 1))), "networkTooBig");
     assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved, "the network is unchanged");
