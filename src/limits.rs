@@ -52,6 +52,8 @@ pub struct Limits {
     pub max_depth_runs: usize,
     pub max_norm_seeds: usize,
     pub max_network_bytes: usize,
+    /// The bound on a data file's inflated size, which the worker applies in wasm's stead.
+    pub max_decompressed_bytes: usize,
     /// The names the page's settings take (`net.activation`, `net.init`, `net.biases`, `chain.act`).
     pub activations: Vec<&'static str>,
     pub inits: Vec<&'static str>,
@@ -71,6 +73,7 @@ pub fn limits() -> Limits {
         max_depth_runs: MAX_DEPTH_RUNS,
         max_norm_seeds: MAX_NORM_SEEDS,
         max_network_bytes: MAX_NETWORK_BYTES,
+        max_decompressed_bytes: crate::data::MAX_DECOMPRESSED_BYTES,
         activations: Activation::ALL.map(Activation::name).to_vec(),
         inits: Init::ALL.map(Init::name).to_vec(),
         biases: BiasInit::ALL.map(BiasInit::name).to_vec(),

@@ -5,14 +5,22 @@
 use gradlab::web::{book_random_chain, chain_report, Lab};
 use wasm_bindgen_test::*;
 
+/// The shipped file, inflated as the worker does before it calls the core.
+fn inflated(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out).unwrap_or_else(|_| panic!("the shipped data inflates"));
+    out
+}
+
 fn lab() -> Lab {
     Lab::new(
-        include_bytes!("../www/data/train-images-idx3-ubyte.gz"),
-        include_bytes!("../www/data/train-labels-idx1-ubyte.gz"),
-        include_bytes!("../www/data/validation-images-idx3-ubyte.gz"),
-        include_bytes!("../www/data/validation-labels-idx1-ubyte.gz"),
-        include_bytes!("../www/data/test-images-idx3-ubyte.gz"),
-        include_bytes!("../www/data/test-labels-idx1-ubyte.gz"),
+        &inflated(include_bytes!("../www/data/train-images-idx3-ubyte.gz")),
+        &inflated(include_bytes!("../www/data/train-labels-idx1-ubyte.gz")),
+        &inflated(include_bytes!("../www/data/validation-images-idx3-ubyte.gz")),
+        &inflated(include_bytes!("../www/data/validation-labels-idx1-ubyte.gz")),
+        &inflated(include_bytes!("../www/data/test-images-idx3-ubyte.gz")),
+        &inflated(include_bytes!("../www/data/test-labels-idx1-ubyte.gz")),
     )
     .unwrap_or_else(|_| panic!("the shipped data loads"))
 }
@@ -63,6 +71,10 @@ fn bad_settings_and_bad_data_are_errors_not_panics() {
     assert_eq!(lab.reset(&SETTINGS.replace("scaled", "gaussian")).err().map(|e| e.code), Some("setting"));
     assert!(lab.train(1).is_err(), "no network yet");
     assert!(Lab::new(b"junk", b"", b"", b"", b"", b"").is_err());
+    // gzip bytes the worker forgot to inflate: a data error that says so, not a panic.
+    let gz = include_bytes!("../www/data/train-labels-idx1-ubyte.gz");
+    let e = Lab::new(gz, gz, gz, gz, gz, gz).err().unwrap_or_else(|| panic!("gzip reaches the core"));
+    assert_eq!(e.code, "data");
     assert!(lab.load_network("{\"sizes\": [3, 2]}").is_err());
 }
 

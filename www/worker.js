@@ -15,7 +15,7 @@
 // epochs} · 'ping' · 'memory' · 'debug-panic' (tests only); worker → 'checkpoint' {json,
 // epochs} after epochs (at most one a second) · 'pong' · 'memory' {bytes}.
 
-import init, { Lab, debug_panic, subset_files } from './pkg/gradlab.js';
+import init, { Lab, debug_panic, limits, subset_files } from './pkg/gradlab.js';
 import { post, describe, failure, createScheduler } from './worker/slices.js';
 import { fetchAll } from './worker/data.js';
 import { createPanel } from './worker/panel.js';
@@ -90,7 +90,7 @@ async function boot() {
   }
   let bytes;
   try {
-    bytes = await fetchAll(JSON.parse(subset_files()), assets?.files);
+    bytes = await fetchAll(JSON.parse(subset_files()), assets?.files, JSON.parse(limits()).maxDecompressedBytes);
   } catch (e) {
     post({ type: 'data-error', code: e.code ?? 'other', params: e.params ?? { message: describe(e) } });
     return;

@@ -74,6 +74,9 @@ pub enum DataError {
     /// The gzip stream is malformed.
     #[error("corrupt gzip stream: {0}")]
     CorruptGzip(String),
+    /// gzip bytes reached the wasm core, which has no inflater (the worker inflates them).
+    #[error("gzip-compressed data reached the core: in the browser the worker inflates it first")]
+    NotInflated,
     /// Decompression would produce more bytes than allowed.
     #[error("decompressed data exceeds the limit of {limit} bytes")]
     TooLarge { limit: usize },

@@ -186,7 +186,7 @@ test('damaged data files: a clear message naming the file, and the chain still w
   const labels = readFileSync(join(ROOT, 'www', 'data', 'train-labels-idx1-ubyte.gz'));
   const cases = [
     // A download cut short.
-    ['train-labels-idx1-ubyte.gz', labels.subarray(0, labels.length >> 1), /^The MNIST files could not be read: train-labels-idx1-ubyte\.gz: truncated gzip stream\. The chain above still works/],
+    ['train-labels-idx1-ubyte.gz', labels.subarray(0, labels.length >> 1), /^The MNIST files could not be read: train-labels-idx1-ubyte\.gz: corrupt or truncated gzip data \(.+\)\. The chain above still works/],
     // Garbage in place of a file (here: text, as a misconfigured server might send).
     ['test-images-idx3-ubyte.gz', Buffer.from('this is not an IDX file\n'.repeat(20)), /^The MNIST files could not be read: test-images-idx3-ubyte\.gz: IDX magic number 0x74686973 does not start with two zero bytes, so this is not an IDX file\./],
   ];
