@@ -47,7 +47,7 @@ export function chainTable(r, w, act = 'sigmoid') {
       : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dcDb1)), gL: num(orInf(r.dcDb[L - 1])) });
   const f = act === 'sigmoid' ? 'σ' : 'f';
   return {
-    title: act === 'sigmoid' ? t('cd.chain.title') : t('cd.chain.titleWith', { f: act }),
+    title: act === 'sigmoid' ? t('cd.chain.title') : t('cd.chain.titleWith', { f: t(`act.${act}`) }),
     columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', `${f}′(z_j)`, `w_j·${f}′(z_j)`, t('cd.col.product'), '∂C/∂b_j'],
     rows,
     summary,

