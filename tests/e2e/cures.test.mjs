@@ -218,6 +218,13 @@ test('the chain with tanh and ReLU: f′ and its peak, every active ReLU term ex
   const json = JSON.parse(await download(page, 'chain-canvas', 'json'));
   assert.equal(json.settings.activation, 'relu');
   assert.ok(json.columns.includes('f′(z_j)'));
+  // The chain's widget alone keeps the note on its f, and its link keeps the f.
+  await page.goto(`${lab.url}?embed=chain#chain.act=relu`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true);
+  assert.equal(await page.isVisible('#chain-act-note'), true);
+  assert.equal(await page.inputValue('#chain-act'), 'relu');
+  await page.selectOption('#chain-act', 'sigmoid');
+  assert.equal(await page.isVisible('#chain-act-note'), false);
   assert.deepEqual(errors, []);
 });
 
