@@ -47,6 +47,7 @@ const PRECACHE = [
   'www/worker/compare.js',
   'www/ui/canvas.js',
   'www/ui/chain.js',
+  'www/ui/choices.js',
   'www/ui/tables.js',
   'www/ui/compare.js',
   'www/app/report.js',

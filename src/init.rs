@@ -35,6 +35,23 @@ pub enum Init {
 
 impl Init {
     pub const ALL: [Init; 6] = [Init::Scaled, Init::Large, Init::Zero, Init::Glorot, Init::He, Init::Orthogonal];
+
+    /// The name on the command line (`--init`) and in the page's settings and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::Scaled => "scaled",
+            Init::Large => "large",
+            Init::Zero => "zero",
+            Init::Glorot => "glorot",
+            Init::He => "he",
+            Init::Orthogonal => "orthogonal",
+        }
+    }
+
+    /// The initialisation called `name` (as [`Init::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.name() == name)
+    }
 }
 
 /// How the initial biases are drawn.
@@ -46,6 +63,23 @@ pub enum BiasInit {
     /// b = 0. The normals are still drawn (and dropped), so the weights are the same
     /// numbers as with [`BiasInit::Normal`]: a comparison isolates the biases.
     Zero,
+}
+
+impl BiasInit {
+    pub const ALL: [BiasInit; 2] = [BiasInit::Normal, BiasInit::Zero];
+
+    /// The name on the command line (`--biases`) and in the page's settings and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            BiasInit::Normal => "normal",
+            BiasInit::Zero => "zero",
+        }
+    }
+
+    /// The bias initialisation called `name` (as [`BiasInit::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.name() == name)
+    }
 }
 
 /// The biases of every layer after the first, drawn first as network2 does.

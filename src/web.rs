@@ -13,7 +13,7 @@ use crate::chain::{Chain, ChainBias};
 use crate::data::SUBSET_FILES;
 use crate::experiments as ex;
 use crate::limits;
-use crate::Cost;
+use crate::{Activation, Cost};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -72,15 +72,37 @@ pub fn subset_files() -> String {
 
 // ---------------------------------------------------------------- the chain (main thread)
 
-/// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0.
+/// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0;
+/// `activation` names f of neurons 1..L−1 ([`Activation::name`]; the last stays σ).
 #[wasm_bindgen]
-pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Result<String> {
-    Ok(serde_json::to_string(&chain_of(w, b, zero_z, a0).report()?)?)
+pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str) -> Result<String> {
+    Ok(serde_json::to_string(&chain_of(w, b, zero_z, a0, activation)?.report()?)?)
 }
 
-pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Chain {
+pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str) -> Result<Chain> {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
-    Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation: crate::network::Activation::Sigmoid }
+    let activation = activation_named("activation", activation)?;
+    Ok(Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation })
+}
+
+/// The index of `name` in `names` (the names of a core enum's `ALL`, by [`Activation::name`]
+/// and the like), or a `setting` error naming the bad value and the good ones: never the
+/// default in silence. One function for every enum, not one per type: the module's size.
+fn named(setting: &str, what: &str, name: &str, names: &[&'static str]) -> Result<usize> {
+    names.iter().position(|&n| n == name).ok_or_else(|| {
+        let mut message = format!("unknown {what} \"{name}\" (one of");
+        for (i, n) in names.iter().enumerate() {
+            message.push_str(if i == 0 { " " } else { ", " });
+            message.push_str(n);
+        }
+        message.push(')');
+        WebError::setting(setting, name, message)
+    })
+}
+
+/// The activation called `name`, for the setting `setting` ([`named`]).
+fn activation_named(setting: &str, name: &str) -> Result<Activation> {
+    Ok(Activation::ALL[named(setting, "activation", name, &Activation::ALL.map(Activation::name))?])
 }
 
 /// The seed note's random chain: w_j, b_j ~ N(0, 1), as JSON `{"w": [...], "b": [...]}`.

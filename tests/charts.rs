@@ -8,6 +8,7 @@ use gradlab::chain::{Chain, ChainBias, ChainReport};
 use gradlab::charts::{self, ChartText, Theme, OKABE_ITO};
 use gradlab::experiments::{chain_sweep, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS};
 use gradlab::probe::{LayerProbe, Probe};
+use gradlab::Activation;
 use plotters::prelude::*;
 
 const W: u32 = 900;
@@ -359,7 +360,7 @@ fn training_chart_two_panels() {
 fn chain_chart_exploding_chain_overflows_visibly() {
     let r = Chain::book_exploding(300).report().unwrap();
     assert!(r.running_product.iter().any(|v| v.is_infinite()));
-    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap();
+    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &r, Activation::Sigmoid, &t(), &th())).unwrap();
     save("chain_exploding", &svg);
     non_trivial(&svg);
     assert!(has_text(&svg, "overflow → ∞"));
@@ -370,9 +371,26 @@ fn chain_chart_exploding_chain_overflows_visibly() {
 }
 
 #[test]
+fn chain_chart_draws_f_prime_and_its_peak_for_every_activation() {
+    for f in Activation::ALL {
+        let mut chain = Chain::uniform(5, 1.0, 0.0, ChainBias::Given);
+        chain.activation = f;
+        let r = chain.report().unwrap();
+        let svg = charts::svg(1500, 480, |a| charts::chain_chart(a, &r, f, &t(), &th())).unwrap();
+        non_trivial(&svg);
+        // The y axis reaches the peak: 1/4 for σ′, 1 for tanh′ and the ReLUs′.
+        let top = if f == Activation::Sigmoid { "0.25" } else { "1" };
+        assert!(has_text(&svg, top), "{f:?}: a tick at {top}");
+        assert_eq!(has_text(&svg, "0.75"), f != Activation::Sigmoid, "{f:?}");
+        // The output neuron stays σ: named beside another f′ only.
+        assert_eq!(has_text(&svg, &t().output_sigma), f != Activation::Sigmoid, "{f:?}");
+    }
+}
+
+#[test]
 fn chain_chart_vanishing_chain_has_no_overflow_label_and_bars_fall_below_one() {
     let r = Chain::uniform(5, 1.0, 0.0, ChainBias::ZeroZ).report().unwrap();
-    let svg = charts::svg(1500, 480, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap();
+    let svg = charts::svg(1500, 480, |a| charts::chain_chart(a, &r, Activation::Sigmoid, &t(), &th())).unwrap();
     save("chain_vanishing", &svg);
     non_trivial(&svg);
     assert!(!svg.contains("overflow"));
@@ -390,7 +408,7 @@ fn chain_chart_signs_are_coloured_and_extremes_pinned() {
     chain.w[2] = -3.0;
     chain.w[4] = 200.0;
     let r = chain.report().unwrap();
-    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap();
+    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &r, Activation::Sigmoid, &t(), &th())).unwrap();
     save("chain_random", &svg);
     let neg = r.terms.iter().filter(|v| **v < 0.0).count();
     let pos = r.terms.iter().filter(|v| **v > 0.0).count();
@@ -412,7 +430,7 @@ fn chain_chart_survives_hostile_reports() {
     let empty = report_with(vec![], vec![]);
     for (name, r) in [("one", one), ("1000", thousand), ("weird", weird), ("empty", empty)] {
         for (w, h) in [(W, 900), (1500, 480), (120, 90)] {
-            let svg = charts::svg(w, h, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let svg = charts::svg(w, h, |a| charts::chain_chart(a, &r, Activation::Sigmoid, &t(), &th())).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(svg.starts_with("<svg"));
             if w > 200 {
                 non_trivial(&svg);
@@ -421,7 +439,7 @@ fn chain_chart_survives_hostile_reports() {
         }
     }
     let underflow = report_with(vec![0.25, 0.0, 0.25], vec![0.25, 0.0, 0.0]);
-    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &underflow, &t(), &th())).unwrap();
+    let svg = charts::svg(W, 900, |a| charts::chain_chart(a, &underflow, Activation::Sigmoid, &t(), &th())).unwrap();
     assert!(has_text(&svg, "underflow (0)"));
 }
 
@@ -601,7 +619,7 @@ fn tiny_and_degenerate_areas_do_not_panic() {
         charts::svg(w, h, |a| charts::norm_bars(a, &[0.1, 0.2], Some(&[0.1]), &t(), &th())).unwrap();
         charts::svg(w, h, |a| charts::speed_chart(a, &speed_history(5, 2), &t(), &th())).unwrap();
         charts::svg(w, h, |a| charts::training_chart(a, &[1.0, 2.0], &[1.0, 0.5], &t(), &th())).unwrap();
-        charts::svg(w, h, |a| charts::chain_chart(a, &r, &t(), &th())).unwrap();
+        charts::svg(w, h, |a| charts::chain_chart(a, &r, Activation::Sigmoid, &t(), &th())).unwrap();
         charts::svg(w, h, |a| charts::depth_chart(a, &[(1, 90.0, 1.0)], &[], &t(), &th())).unwrap();
     }
     let odd = Theme { scale: f64::NAN, font_scale: -1.0, series: vec![], font_family: String::new(), ..Theme::default() };

@@ -25,7 +25,8 @@ fn lab() -> Lab {
     .unwrap_or_else(|_| panic!("the shipped data loads"))
 }
 
-const SETTINGS: &str = r#"{"hidden":3,"width":30,"init":"scaled","gain":1,"eta":0.1,"lambda":5,"miniBatch":10,"seed":7}"#;
+const SETTINGS: &str =
+    r#"{"hidden":3,"width":30,"activation":"sigmoid","init":"scaled","biases":"normal","gain":1,"eta":0.1,"lambda":5,"miniBatch":10,"seed":7}"#;
 
 #[wasm_bindgen_test]
 fn lab_trains_an_epoch_and_reports_a_snapshot() {
@@ -79,12 +80,63 @@ fn bad_settings_and_bad_data_are_errors_not_panics() {
 
 #[wasm_bindgen_test]
 fn chain_bindings_agree_with_the_book() {
-    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![100.0; 4], vec![0.0; 4], true, 1.0).unwrap_or_else(|_| panic!())).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![100.0; 4], vec![0.0; 4], true, 1.0, "sigmoid").unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(r["terms"], serde_json::json!([25.0, 25.0, 25.0, 25.0]));
     assert_eq!(r["regime"], "Exploding");
     let c: serde_json::Value = serde_json::from_str(&book_random_chain(5, 3)).unwrap();
     assert_eq!(c["w"].as_array().unwrap().len(), 5);
-    assert!(chain_report(vec![], vec![], true, 1.0).is_err());
+    assert!(chain_report(vec![], vec![], true, 1.0, "sigmoid").is_err());
+    // tanh′(0) = 1: with w = 1 and every z = 0 the terms of neurons 2..L−1 are exactly 1;
+    // the output neuron stays σ (1/4).
+    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "tanh").unwrap_or_else(|_| panic!())).unwrap();
+    assert_eq!(r["terms"], serde_json::json!([1.0, 1.0, 1.0, 0.25]));
+    let e = chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "swish").err().expect("an unknown activation is an error");
+    assert_eq!((e.code, e.message.contains("swish") && e.message.contains("leaky-relu")), ("setting", true));
+}
+
+/// Every activation, initialisation and bias choice the page offers makes a network whose
+/// ‖δ^l‖ are finite and positive (zero weights aside), with the activation asked for; the
+/// default is the book's network, the same numbers as before the choices existed.
+#[wasm_bindgen_test]
+fn reset_takes_every_activation_and_initialisation() {
+    let mut lab = lab();
+    let norms = |lab: &Lab| -> Vec<f64> {
+        let s: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
+        s["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect()
+    };
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    let book = norms(&lab);
+    for f in gradlab::Activation::ALL {
+        for init in gradlab::Init::ALL {
+            for biases in gradlab::init::BiasInit::ALL {
+                let s = SETTINGS.replace("sigmoid", f.name()).replace("scaled", init.name()).replace("normal", biases.name());
+                lab.reset(&s).unwrap_or_else(|_| panic!("valid settings {s}"));
+                assert_eq!(lab.network_activation().unwrap_or_else(|_| panic!()), f.name());
+                let n = norms(&lab);
+                assert_eq!(n.len(), 3);
+                assert!(n.iter().all(|v| v.is_finite() && *v >= 0.0), "{s}: {n:?}");
+                // The network file says which f (and a sigmoid file has no key, as network2's).
+                let json = lab.network_json().unwrap_or_else(|_| panic!());
+                assert_eq!(json.contains("\"activation\""), f != gradlab::Activation::Sigmoid, "{s}");
+            }
+        }
+    }
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    assert_eq!(norms(&lab), book, "the book's network is the same after the others");
+}
+
+/// An unknown name is a `setting` error naming the setting and the value, never the default.
+#[wasm_bindgen_test]
+fn reset_refuses_unknown_names_by_name() {
+    let mut lab = lab();
+    for (field, good, bad) in [("activation", "sigmoid", "softplus"), ("init", "scaled", "gaussian"), ("biases", "normal", "uniform")] {
+        let e = lab.reset(&SETTINGS.replace(&format!("\"{good}\""), &format!("\"{bad}\""))).err().unwrap_or_else(|| panic!("{bad} refused"));
+        assert_eq!(e.code, "setting");
+        let detail = |k: &str| e.details.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.as_string());
+        assert_eq!((detail("name").as_deref(), detail("value").as_deref()), (Some(field), Some(bad)));
+        assert!(e.message.contains(bad) && e.message.contains(good), "{}", e.message);
+    }
+    assert!(lab.train(1).is_err(), "no network was made");
 }
 
 /// A network2 file of another architecture loads, within the panel's limits; anything
@@ -106,12 +158,16 @@ fn load_network_checks_the_architecture() {
     assert_eq!(err(lab.load_network(&file(&[100, 30, 10]))), "networkShape");
     assert_eq!(err(lab.load_network(&file(&[784, 30, 5]))), "networkShape");
     assert_eq!(err(lab.load_network(&file(&[784, 10]))), "networkShape");
-    assert_eq!(err(lab.load_network(&file(&[784, 101, 10]))), "networkShape");
-    assert_eq!(err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10]))), "networkShape");
+    assert_eq!(err(lab.load_network(&file(&[784, 201, 10]))), "networkShape");
+    // 11 hidden layers: 13 sizes, past the reader's own bound (network2_json::MAX_LAYERS,
+    // 12 sizes), which is the panel's 10 hidden layers.
+    assert_eq!(err(lab.load_network(&file(&[784, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]))), "networkFile");
+    assert_eq!(gradlab::network2_json::MAX_LAYERS, gradlab::limits::MAX_HIDDEN + 2);
     assert_eq!(err(lab.load_network("{\"sizes\": [3, 2]}")), "networkFile");
     assert_eq!(err(lab.load_network(&" ".repeat(gradlab::limits::MAX_NETWORK_BYTES + 1))), "networkTooBig");
     assert_eq!(lab.network_json().unwrap_or_else(|_| panic!()), saved, "the network is unchanged");
     assert_eq!(lab.load_network(&file(&[784, 20, 25, 10])).unwrap_or_else(|_| panic!("loads")), vec![784, 20, 25, 10]);
+    assert_eq!(lab.network_activation().unwrap_or_else(|_| panic!()), "sigmoid", "a file without the key is sigmoid");
     let snap: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(snap["probe"]["layers"].as_array().unwrap().len(), 2);
 }

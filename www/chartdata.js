@@ -28,8 +28,11 @@ export function speedSentence(norms) {
 
 const list = (xs) => xs.map((v, i) => t('cd.layerValue', { l: i + 1, v: num(v) })).join(t('cd.sep'));
 
-/** The single-neuron chain (a `ChainReport` from the core, and the weights used). */
-export function chainTable(r, w) {
+/**
+ * The single-neuron chain (a `ChainReport` from the core, the weights used, and f of
+ * neurons 1..L−1: its derivative's column is named f′ when f is not σ).
+ */
+export function chainTable(r, w, act = 'sigmoid') {
   const L = r ? r.terms.length : 0;
   const rows = [];
   for (let j = 0; j < L; j++) {
@@ -42,9 +45,10 @@ export function chainTable(r, w) {
     : L === 1
       ? t('cd.chain.single', { g: num(orInf(r.dcDb1)) })
       : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dcDb1)), gL: num(orInf(r.dcDb[L - 1])) });
+  const f = act === 'sigmoid' ? 'σ' : 'f';
   return {
-    title: t('cd.chain.title'),
-    columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', 'σ′(z_j)', 'w_j·σ′(z_j)', t('cd.col.product'), '∂C/∂b_j'],
+    title: act === 'sigmoid' ? t('cd.chain.title') : t('cd.chain.titleWith', { f: t(`act.${act}`) }),
+    columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', `${f}′(z_j)`, `w_j·${f}′(z_j)`, t('cd.col.product'), '∂C/∂b_j'],
     rows,
     summary,
   };
@@ -146,8 +150,13 @@ export function toCSV(table) {
   return [table.columns, ...table.rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** JSON of the table. JSON has no ∞ or NaN: they are written as null, as the core does. */
+/**
+ * JSON of the table, with the settings it was made with when it has them (`table.settings`:
+ * the network's activation, initialisation…). JSON has no ∞ or NaN: they are written as
+ * null, as the core does.
+ */
 export function toJSON(table, chart) {
   const clean = (v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
-  return JSON.stringify({ chart, title: table.title, columns: table.columns, rows: table.rows.map((r) => r.map(clean)) }, null, 1);
+  const settings = table.settings ? { settings: table.settings } : {};
+  return JSON.stringify({ chart, title: table.title, ...settings, columns: table.columns, rows: table.rows.map((r) => r.map(clean)) }, null, 1);
 }

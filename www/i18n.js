@@ -63,6 +63,24 @@ export function chartLabels() {
   return chartJson.get(current);
 }
 
+/**
+ * The chain chart's labels when neurons 1..L−1 have activation `act` (a core name): the
+ * language's chart labels with σ′ said f′ and f's peak (`chainF` of the language file);
+ * the sigmoid's are `chartLabels()`.
+ */
+export function chainLabels(act) {
+  const key = `${current}:${act}`;
+  if (act === 'sigmoid') return chartLabels();
+  if (!chartJson.has(key)) {
+    const f = LANGUAGES[current].chainF ?? en.chainF;
+    const name = f.names[act] ?? act;
+    const c = { ...LANGUAGES[current].charts, sigma: { ...f.sigma, title: f.sigma.title.replace('{f}', name) }, terms: f.terms, product: f.product };
+    Object.assign(c, { peak: f.peak[act] ?? '', boundary: f.boundary, positive: f.positive, negative: f.negative });
+    chartJson.set(key, JSON.stringify(c));
+  }
+  return chartJson.get(key);
+}
+
 /** Translate every `data-i18n`/`data-i18n-attr` element under `root` into the current language. */
 export function applyPage(root = document) {
   const page = LANGUAGES[current].page;

@@ -5,7 +5,7 @@
 // The main thread never trains.
 
 import init, { book_numbers, limits as coreLimits, set_theme } from './pkg/gradlab.js';
-import { clamp } from './state.js';
+import { clamp, networkSettings } from './state.js';
 import { createUI } from './ui.js';
 import { readLink, describe as describeLink, WIDGETS } from './url.js';
 import { createShare } from './share.js';
@@ -96,19 +96,22 @@ client.connect({ network, chapter, compare });
 const withSvg = (sources) => Object.fromEntries(Object.entries(sources).map(([id, src]) => [id, { ...src, svg: charts.asSvg[id] }]));
 const { net } = network;
 const { book } = chapter;
+/** The settings a chart's JSON download carries: the network's (a loaded file's sizes), or the chain's. */
+const netSettings = (table) => ({ ...table, settings: net.loaded ? { sizes: net.loaded.sizes, activation: state['net.activation'], file: net.loaded.name } : networkSettings(state) });
+const chainSettings = (table) => ({ ...table, settings: { activation: state['chain.act'], layers: state['chain.layers'], bias: state['chain.bias'], a0: state['chain.a0'], seed: state['chain.seed'] } });
 charts.setTools(
   createChartTools(
     withSvg({
       'chain-canvas': {
         numbers: false, // the chain has its own table, "Every neuron's numbers"
-        table: () => tables.chainTable(hooks.chainReport, chain.inputs().w),
+        table: () => chainSettings(tables.chainTable(hooks.chainReport, chain.inputs().w, state['chain.act'])),
       },
-      'net-bars': { table: () => tables.barsTable(hooks.snapshot?.probe) },
+      'net-bars': { table: () => netSettings(tables.barsTable(hooks.snapshot?.probe)) },
       'net-normchart': {
-        table: () => tables.normsTable(hooks.snapshot ? network.normsOf(hooks.snapshot) : [], hooks.snapshot ? network.bookNormsFor(hooks.snapshot.epoch) : []),
+        table: () => netSettings(tables.normsTable(hooks.snapshot ? network.normsOf(hooks.snapshot) : [], hooks.snapshot ? network.bookNormsFor(hooks.snapshot.epoch) : [])),
       },
-      'net-speed': { table: () => tables.speedTable(net.history) },
-      'net-training': { table: () => tables.trainingTable(net.accuracy, net.cost) },
+      'net-speed': { table: () => netSettings(tables.speedTable(net.history)) },
+      'net-training': { table: () => netSettings(tables.trainingTable(net.accuracy, net.cost)) },
       'book-bars': { table: () => tables.barsTable(book.results.bars, t('cd.bookBars.title')) },
       'book-norms': { table: () => tables.bookNormsTable(book.results.norms ?? [], bookNumbers) },
       'book-speed': { table: () => tables.speedTable(book.results.speed ?? [], t('cd.bookSpeed.title')) },

@@ -11,7 +11,14 @@ import { LANGUAGES } from './i18n.js';
  * The widths the panel offers. The ranges below are the core's (src/limits.rs), kept here
  * because a link is read before the wasm is up; tests/js/core.test.mjs checks they agree.
  */
-export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100];
+export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100, 150, 200];
+/**
+ * The core's names (`Activation::name`, `Init::name`, `BiasInit::name`, which `limits()`
+ * carries), kept here for the same reason and checked by the same test; the book's first.
+ */
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu'];
+export const INITS = ['scaled', 'large', 'zero', 'glorot', 'he', 'orthogonal'];
+export const BIASES = ['normal', 'zero'];
 
 /**
  * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers (and `minAbs` their
@@ -32,10 +39,15 @@ export const SETTINGS = {
   // The seed of the "book's N(0,1) weights" preset, so a link reproduces the same random
   // chain; −1 means no preset (the slider's weight and the bias field are in use).
   'chain.seed': { kind: 'int', def: -1, min: -1, max: 4294967295 },
-  // The network trained in the tab (section 2); names as `Settings` in src/web.rs.
-  'net.hidden': { arch: true, kind: 'int', def: 3, min: 1, max: 6 },
+  // f of neurons 1..L−1 (the last, the output, stays σ): terms w·f′(z).
+  'chain.act': { kind: 'enum', def: 'sigmoid', values: ACTIVATIONS },
+  // The network trained in the tab (section 2); names as `Settings` in src/web/lab.rs.
+  'net.hidden': { arch: true, kind: 'int', def: 3, min: 1, max: 10 },
   'net.width': { arch: true, kind: 'enum', def: 30, values: WIDTHS },
-  'net.init': { arch: true, kind: 'enum', def: 'scaled', values: ['scaled', 'large'] },
+  // The hidden layers' f; the output layer stays σ with the cross-entropy cost, as network2.
+  'net.activation': { arch: true, kind: 'enum', def: 'sigmoid', values: ACTIVATIONS },
+  'net.init': { arch: true, kind: 'enum', def: 'scaled', values: INITS },
+  'net.biases': { arch: true, kind: 'enum', def: 'normal', values: BIASES },
   'net.gainPos': { arch: true, kind: 'num', def: 0.5, min: 0, max: 1 }, // gain = 1
   'net.eta': { kind: 'num', def: 0.1, min: 0.0001, max: 100 },
   'net.lambda': { kind: 'num', def: 5, min: 0, max: 1000 },
@@ -157,8 +169,11 @@ export function parse(query) {
       if (state[key] !== v) clamped.push({ key, from: raw, to: state[key] });
     } else {
       const v = clamp(key, raw); // the default when `raw` is not one of the values
-      if (String(v) !== raw) ignored.push({ key, reason: 'not allowed' });
-      else state[key] = v;
+      if (String(v) === raw) state[key] = v;
+      else if (s.values.every((x) => typeof x === 'string' && x !== '') && typeof s.def === 'string') {
+        // A name (an activation, an initialisation…): say which names there are, and the one used.
+        ignored.push({ key, reason: 'not one of', value: raw, values: s.values.join(', '), def: s.def });
+      } else ignored.push({ key, reason: 'not allowed' });
     }
   }
   return { state, ignored, clamped };
@@ -198,7 +213,9 @@ export function networkSettings(state) {
   return {
     hidden: state['net.hidden'],
     width: state['net.width'],
+    activation: state['net.activation'],
     init: state['net.init'],
+    biases: state['net.biases'],
     gain: gainOf(state['net.gainPos']),
     eta: state['net.eta'],
     lambda: state['net.lambda'],

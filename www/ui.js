@@ -9,6 +9,7 @@ import { t, tn, language, applyPage } from './i18n.js';
 import { regimeHtml, chainTableHtml } from './ui/chain.js';
 import { normsTableHtml, depthTableHtml } from './ui/tables.js';
 import { createCanvases } from './ui/canvas.js';
+import { labelChoices, reflectChoice, CHOICES } from './ui/choices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,9 +24,11 @@ export function createUI(state) {
   // ------------------------------------------------------------ initial values
   const widthSelect = $('net-width');
   for (const w of WIDTHS) widthSelect.add(new Option(String(w), String(w)));
+  labelChoices();
 
   function reflect(key) {
     const v = state[key];
+    if (reflectChoice(key, v)) return;
     switch (key) {
       // aria-valuetext: a screen reader announces the value the page shows, not the
       // slider's internal position (the weight and gain sliders are logarithmic).
@@ -120,7 +123,7 @@ export function createUI(state) {
   on('net-hidden', 'input', (e) => call('setting', 'net.hidden', Number(e.target.value)));
   on('net-gain', 'input', (e) => call('setting', 'net.gainPos', Number(e.target.value)));
   on('net-width', 'change', (e) => call('setting', 'net.width', Number(e.target.value)));
-  on('net-init', 'change', (e) => call('setting', 'net.init', e.target.value));
+  for (const [id, key] of Object.entries(CHOICES)) on(id, 'change', (e) => call('setting', key, e.target.value));
   for (const key of ['net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed']) {
     const el = $(key.replace('.', '-'));
     el.addEventListener('change', () => {
@@ -181,7 +184,7 @@ export function createUI(state) {
   }
 
   function chainTable(r, ctx) {
-    $('chain-table').innerHTML = chainTableHtml(r, ctx.w);
+    $('chain-table').innerHTML = chainTableHtml(r, ctx.w, ctx.act);
   }
 
   /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */
@@ -345,6 +348,7 @@ export function createUI(state) {
    */
   function applyLanguage() {
     applyPage(document);
+    labelChoices();
     all();
     running(runningNow);
     for (const kind of ['bars', 'norms', 'speed', 'depth']) bookRunning(kind, !!bookBusy[kind]);

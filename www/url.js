@@ -118,7 +118,8 @@ const quote = (s) => {
 /** One sentence on what a link's settings needed, or '' when nothing did. */
 export function describe(ignored, clamped) {
   // In the page's language (www/i18n.js); a reason without a translation is shown as is.
-  const reason = (i) => (hasString(`link.why.${i.reason}`) ? t(`link.why.${i.reason}`, i) : i.reason);
+  // A quoted value is cut like a key: a hostile link may hold megabytes.
+  const reason = (i) => (hasString(`link.why.${i.reason}`) ? t(`link.why.${i.reason}`, { ...i, value: quote(i.value ?? '') }) : i.reason);
   const items = [
     ...ignored.map((i) => t('link.ignored', { key: quote(i.key), why: reason(i) })),
     ...clamped.map((c) => t('link.clamped', { key: quote(c.key), to: c.to, from: quote(c.from) })),

@@ -1,10 +1,12 @@
-//! The single-neuron chain: σ′(z), the terms w·σ′(z) and their running product.
+//! The single-neuron chain: σ′(z) (or f′(z) of another activation), the terms w·f′(z) and
+//! their running product.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::chain::ChainReport;
+use crate::network::Activation;
 
 use super::axes::{decade_range, fit, lg, Axis};
 use super::draw::{boxed_text, dashed, hatch, item, line, marker, rect, text, Px, Shape, Swatch};
@@ -24,7 +26,19 @@ pub const SIGMA_Z_RANGE: f64 = 8.0;
 /// sign; (c) the running product |σ′(z₁)·w₂σ′(z₂)⋯wⱼσ′(zⱼ)| on a log axis with the line
 /// y = 1. Overflow (∞/NaN) and underflow (0) are hatched bands along the edge, labelled
 /// with `t.overflow` / `t.underflow`.
-pub fn chain_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &ChainReport, t: &ChartText, theme: &Theme) -> Result<(), ChartError> {
+///
+/// With another activation `f` for neurons 1..L−1 (the report's `sigma_prime` is then f′)
+/// the first panel draws f′ and its peak (1 for tanh and the ReLUs, against σ′'s 1/4) and
+/// the output neuron's σ′ faintly beside it. The words are the caller's: `t` then says f′
+/// where the sigmoid's say σ′ (the page's language files hold both; relabelling here
+/// would cost the wasm module a copy of every label).
+pub fn chain_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &ChainReport,
+    f: Activation,
+    t: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     area.fill(&theme.background).map_err(de)?;
     let (w, h) = area.dim_in_pixel();
     let side_by_side = w as f64 >= 1.8 * h as f64;
@@ -45,12 +59,19 @@ pub fn chain_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &C
             top = top.max(header(p, title, &theme.panel_title_font(), &one, theme, false)?);
         }
     }
-    sigma_panel(&panels[0], report, t, theme, top)?;
+    sigma_panel(&panels[0], report, f, t, theme, top)?;
     terms_panel(&panels[1], &report.terms, t, theme, top)?;
     product_panel(&panels[2], &report.running_product, t, theme, top)
 }
 
-fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &ChainReport, t: &ChartText, theme: &Theme, top: i32) -> Result<(), ChartError> {
+fn sigma_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &ChainReport,
+    f: Activation,
+    t: &ChartText,
+    theme: &Theme,
+    top: i32,
+) -> Result<(), ChartError> {
     let zr = SIGMA_Z_RANGE;
     let pinned = report.z.iter().any(|z| z.is_infinite() || z.abs() > zr);
     let dot = theme.color(1);
@@ -58,36 +79,50 @@ fn sigma_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Chain
     if pinned {
         legend.push(item(&t.off_scale, Swatch::Marker(dot, Shape::Right)));
     }
+    // The last neuron is the output, always σ: with another f, its σ′ is drawn too.
+    let output_sigma = f != Activation::Sigmoid && report.z.len() > 1;
+    if output_sigma {
+        legend.push(item(&t.output_sigma, Swatch::Bar(theme.muted)));
+    }
     let body = frame(area, &t.sigma.title, &theme.panel_title_font(), &legend, theme, top)?;
     let (bw, _) = body.dim_in_pixel();
     let step = if (bw as f64) < 640.0 * theme.k() { 4 } else { 2 };
     let x = Axis::fixed(-zr, zr, (-(zr as i32)..=zr as i32).step_by(step).map(|z| (z as f64, minus(z.to_string()))).collect());
-    let y = Axis::fixed(0.0, 0.3, [0.0, 0.05, 0.1, 0.15, 0.2, 0.25].iter().map(|v| (*v, minus(trim_zeros(&format!("{v:.2}"))))).collect());
+    // σ′ peaks at 1/4; tanh′ and the ReLUs′ reach 1.
+    let peak_value = if f == Activation::Sigmoid { 0.25 } else { 1.0 };
+    let ticks: &[f64] = if f == Activation::Sigmoid { &[0.0, 0.05, 0.1, 0.15, 0.2, 0.25] } else { &[0.0, 0.25, 0.5, 0.75, 1.0] };
+    let y = Axis::fixed(0.0, peak_value * 1.2, ticks.iter().map(|v| (*v, minus(trim_zeros(&format!("{v:.2}"))))).collect());
     let Some(p) = panel(&body, x, y, &t.sigma.x, &t.sigma.y, true, 0, theme)? else { return Ok(()) };
     let curve_color = theme.color(0);
-    let sp = |z: f64| {
-        let s = 1.0 / (1.0 + (-z).exp());
-        s * (1.0 - s)
-    };
-    let curve: Vec<(f64, f64)> = (0..=320).map(|i| -zr + 2.0 * zr * i as f64 / 320.0).map(|z| (z, sp(z))).collect();
+    let curve_of = |g: Activation| -> Vec<(f64, f64)> { (0..=320).map(|i| -zr + 2.0 * zr * i as f64 / 320.0).map(|z| (z, g.prime(z))).collect() };
+    if output_sigma {
+        let s = curve_of(Activation::Sigmoid);
+        line(&p.pa, s.iter().map(|&(x, y)| p.at(x, y)).collect(), theme.muted.mix(0.8), theme.px(1.4))?;
+    }
+    let curve = curve_of(f);
     let mut poly: Vec<Px> = curve.iter().map(|&(x, y)| p.at(x, y)).collect();
     poly.push(p.at(zr, 0.0));
     poly.push(p.at(-zr, 0.0));
     p.pa.draw(&Polygon::new(poly, curve_color.mix(0.12).filled())).map_err(de)?;
     line(&p.pa, curve.iter().map(|&(x, y)| p.at(x, y)).collect(), curve_color, theme.px(2.2))?;
     // The peak.
-    let peak = p.at(0.0, 0.25);
-    dashed(&p.pa, p.at(-zr, 0.25), p.at(zr, 0.25), theme.muted.mix(0.6), theme)?;
+    let peak = p.at(0.0, peak_value);
+    dashed(&p.pa, p.at(-zr, peak_value), p.at(zr, peak_value), theme.muted.mix(0.6), theme)?;
     let style = theme.note_font(theme.text);
-    text(&p.pa, &t.peak, (peak.0 + theme.px(12.0), peak.1 - theme.px(4.0)), &style, HPos::Left, VPos::Bottom)?;
+    // The ReLUs' plateau fills the right half: their label sits left of z = 0.
+    let (at, anchor) =
+        if matches!(f, Activation::Relu | Activation::LeakyRelu) { (peak.0 - theme.px(8.0), HPos::Right) } else { (peak.0 + theme.px(12.0), HPos::Left) };
+    text(&p.pa, &t.peak, (at, peak.1 - theme.px(4.0)), &style, anchor, VPos::Bottom)?;
     // The neurons; many of them: smaller, translucent dots.
     let r = if report.z.len() > 50 { theme.px(3.0) } else { theme.px(4.5) };
     let c = if report.z.len() > 50 { dot.mix(0.6) } else { dot.to_rgba() };
+    let last = report.z.len().saturating_sub(1);
     for (j, &z) in report.z.iter().enumerate() {
         if z.is_nan() {
             continue;
         }
-        let s = report.sigma_prime.get(j).copied().filter(|v| v.is_finite()).unwrap_or_else(|| sp(z));
+        let g = if j == last { Activation::Sigmoid } else { f };
+        let s = report.sigma_prime.get(j).copied().filter(|v| v.is_finite()).unwrap_or_else(|| g.prime(z));
         if z.abs() <= zr {
             marker(&p.pa, p.at(z, s), Shape::Circle, r, c, theme.background)?;
         } else {

@@ -65,6 +65,8 @@ pub struct ChartText {
     pub off_scale: String,
     /// Label of the σ′ curve's peak.
     pub peak: String,
+    /// Legend entry of the output neuron's σ′ curve, drawn beside another f′.
+    pub output_sigma: String,
     /// Label of the line |w σ′| = 1.
     pub boundary: String,
     pub positive: String,
@@ -105,6 +107,7 @@ impl Default for ChartText {
             neurons: "neurons".into(),
             off_scale: "beyond the axis (pinned)".into(),
             peak: "σ′(0) = 1/4".into(),
+            output_sigma: "σ′ of the output neuron".into(),
             boundary: "|w σ′| = 1".into(),
             positive: "w σ′ > 0".into(),
             negative: "w σ′ < 0".into(),

@@ -38,8 +38,10 @@ fn forward_generic<F: Real, const FMA: bool, const SIGMA: bool>(w1: &[F], b1: &[
 }
 
 /// The same for a layer width `N` known at compile time: the row of z stays in
-/// registers while the columns stream past (the widths the page offers, the book's 30
-/// among them, take this path; it is ~2× the speed of the general loop).
+/// registers while the columns stream past (the widths the page offers up to 100, the
+/// book's 30 among them, take this path; it is ~2× the speed of the general loop). The
+/// page's 150 and 200 take the general loop: two more widths would be four more copies
+/// of these loops in a wasm module at its size budget, for the two widest networks only.
 #[inline(always)]
 fn forward_fixed<F: Real, const N: usize, const FMA: bool>(w1: &[F], b1: &[F], x: &SparseRows<F>, batch: &[usize], z: &mut [F]) {
     let b: &[F; N] = b1.try_into().expect("width N");

@@ -19,12 +19,15 @@ use web_sys::HtmlCanvasElement;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 enum Chart {
-    /// The chain's three panels; `zero_z` picks b_j so z_j = 0.
+    /// The chain's three panels; `zero_z` picks b_j so z_j = 0; `activation` names f of
+    /// neurons 1..L−1 (absent: the sigmoid, the book's chain).
     Chain {
         w: Series,
         b: Series,
         zero_z: bool,
         a0: f64,
+        #[serde(default)]
+        activation: Option<String>,
     },
     /// The book's bar chart: ∂C/∂b of six neurons per layer.
     Bars {
@@ -96,10 +99,11 @@ impl Chart {
     /// Draw on `area`; returns the chain's report as JSON (the page's text needs it).
     fn render<DB: DrawingBackend>(self, area: &DrawingArea<DB, plotters::coord::Shift>, t: &ChartText, theme: &Theme) -> Result<Option<String>> {
         match self {
-            Chart::Chain { w, b, zero_z, a0 } => {
+            Chart::Chain { w, b, zero_z, a0, activation } => {
                 // A missing weight reads as NaN, which the chain refuses by name.
-                let report = chain_of(or(w, f64::NAN), or(b, f64::NAN), zero_z, a0).report()?;
-                charts::chain_chart(area, &report, t, theme)?;
+                let chain = chain_of(or(w, f64::NAN), or(b, f64::NAN), zero_z, a0, activation.as_deref().unwrap_or("sigmoid"))?;
+                let report = chain.report()?;
+                charts::chain_chart(area, &report, chain.activation, t, theme)?;
                 return Ok(Some(serde_json::to_string(&report)?));
             }
             Chart::Bars { probe } => charts::gradient_bars(area, &probe.into(), t, theme)?,

@@ -2,26 +2,19 @@
 //! stepped by JavaScript a little at a time; numbers through plain methods, structured
 //! results as camelCase JSON.
 
-use super::{Result, WebError};
+use super::{activation_named, named, Result, WebError};
 use crate::data::Subset;
 use crate::experiments::{self as ex, book_sizes, DepthExperiment, NormsRun, SpeedExperiment};
+use crate::init::BiasInit;
 use crate::limits::{self, MAX_HIDDEN, MAX_MINI_BATCH, MAX_NETWORK_BYTES, MAX_WIDTH};
 use crate::network2_json;
 use crate::probe::{probe, BOOK_SAMPLE};
 use crate::train::{accuracy, total_cost, TrainConfig, Trainer};
-use crate::{Cost, Init, Network, Rng};
+use crate::{Activation, Cost, Init, Network, Rng};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-
-fn init_named(name: &str) -> Result<Init> {
-    match name {
-        "scaled" => Ok(Init::Scaled),
-        "large" => Ok(Init::Large),
-        other => Err(WebError::setting("init", other, format!("unknown initialisation \"{other}\" (scaled or large)"))),
-    }
-}
 
 /// The settings of the network panel, as the page sends them.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -29,8 +22,12 @@ fn init_named(name: &str) -> Result<Init> {
 pub struct Settings {
     pub hidden: usize,
     pub width: usize,
-    /// "scaled" or "large".
+    /// The hidden layers' f: an [`Activation::name`] ("sigmoid", the book's, …).
+    pub activation: String,
+    /// An [`Init::name`] ("scaled", the book's default, …).
     pub init: String,
+    /// A [`BiasInit::name`]: "normal" (N(0, 1), the book's) or "zero".
+    pub biases: String,
     pub gain: f64,
     pub eta: f64,
     pub lambda: f64,
@@ -46,7 +43,7 @@ fn check_mini_batch(m: usize) -> Result<()> {
 }
 
 impl Settings {
-    fn validate(&self) -> Result<(Vec<usize>, Init, TrainConfig)> {
+    fn validate(&self) -> Result<(Vec<usize>, Choice, TrainConfig)> {
         if !(1..=MAX_HIDDEN).contains(&self.hidden) {
             return Err(WebError::setting("hidden", self.hidden as u32, format!("hidden layers must be between 1 and {MAX_HIDDEN}, but is {}", self.hidden)));
         }
@@ -54,14 +51,25 @@ impl Settings {
             return Err(WebError::setting("width", self.width as u32, format!("the layer width must be between 1 and {MAX_WIDTH}, but is {}", self.width)));
         }
         check_mini_batch(self.mini_batch)?;
-        let init = init_named(&self.init)?;
+        let choice = Choice {
+            activation: activation_named("activation", &self.activation)?,
+            init: Init::ALL[named("init", "initialisation", &self.init, &Init::ALL.map(Init::name))?],
+            biases: BiasInit::ALL[named("biases", "bias initialisation", &self.biases, &BiasInit::ALL.map(BiasInit::name))?],
+        };
         if !(self.gain.is_finite() && self.gain > 0.0) {
             return Err(WebError::setting("gain", self.gain, format!("the gain must be a positive number, but is {}", self.gain)));
         }
         let config = TrainConfig { mini_batch_size: self.mini_batch, eta: self.eta, lambda: self.lambda, shuffle: true };
         config.validate()?;
-        Ok((book_sizes(self.hidden, self.width), init, config))
+        Ok((book_sizes(self.hidden, self.width), choice, config))
     }
+}
+
+/// The named choices of [`Settings`], read.
+struct Choice {
+    activation: Activation,
+    init: Init,
+    biases: BiasInit,
 }
 
 /// serde_json writes ∞ and NaN as `null`: a probe crosses with nulls for the non-finite
@@ -194,9 +202,9 @@ impl Lab {
     /// A fresh network from the settings (JSON), replacing the current one.
     pub fn reset(&mut self, settings_json: &str) -> Result<()> {
         let settings: Settings = serde_json::from_str(settings_json).map_err(|e| WebError::new("setting", format!("bad settings: {e}")))?;
-        let (sizes, init, config) = settings.validate()?;
+        let (sizes, c, config) = settings.validate()?;
         let mut rng = Rng::new(settings.seed as u64);
-        let net = Network::<f32>::new(&sizes, init, settings.gain, Cost::CrossEntropy, &mut rng)?;
+        let net = Network::<f32>::new_with_biases(&sizes, c.init, c.biases, settings.gain, Cost::CrossEntropy, &mut rng)?.with_activation(c.activation);
         // The old trainer goes first, so that two copies of its training rows never
         // coexist (wasm memory never shrinks): the settings were checked above.
         self.trainer = None;
@@ -252,6 +260,12 @@ impl Lab {
     /// The current network in network2's JSON format.
     pub fn network_json(&self) -> Result<String> {
         Ok(network2_json::to_json(&self.trainer()?.net))
+    }
+
+    /// The current network's hidden activation, by [`Activation::name`] (a loaded file's
+    /// `"activation"` key, or the settings').
+    pub fn network_activation(&self) -> Result<String> {
+        Ok(self.trainer()?.net.activation().name().into())
     }
 
     /// The current network's sizes, [784, …, 10].

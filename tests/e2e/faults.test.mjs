@@ -161,9 +161,9 @@ test('a reset the worker refuses (no panic): the error is shown, the network sta
   await page.waitForFunction(() => !document.getElementById('banner').hidden);
   assert.match(await page.textContent('#banner-text'), /The network: .*refused on purpose/);
   assert.equal(await page.evaluate(() => window.gradlab.snapshot.probe.layers.length), before, 'the network from before stays');
-  // The page does not wait for that reset's answer forever: the next one counts.
+  // The page does not wait for that reset's answer forever: the next one counts (End: the most hidden layers, 10).
   await page.keyboard.press('End');
-  await page.waitForFunction(() => window.gradlab.snapshot?.probe.layers.length === 6 && window.gradlab.snapshot.epoch === 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.gradlab.snapshot?.probe.layers.length === 10 && window.gradlab.snapshot.epoch === 0, null, { timeout: 30_000 });
   await page.click('#net-step');
   await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => window.gradlab.restarts), 2, 'no restart: the worker was fine');

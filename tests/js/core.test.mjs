@@ -11,7 +11,7 @@ const wasm = new URL('www/pkg/gradlab_bg.wasm', root);
 const built = existsSync(wasm);
 const core = built ? await import(new URL('www/pkg/gradlab.js', root)) : null;
 if (built) core.initSync({ module: readFileSync(wasm) });
-const { SETTINGS, WIDTHS } = await import(new URL('www/state.js', root));
+const { SETTINGS, WIDTHS, ACTIVATIONS, INITS, BIASES } = await import(new URL('www/state.js', root));
 
 test('the settings table has the core\'s limits', { skip: !built && 'www/pkg is not built' }, () => {
   const l = JSON.parse(core.limits());
@@ -26,6 +26,27 @@ test('the settings table has the core\'s limits', { skip: !built && 'www/pkg is 
   assert.equal(max('book.depthEpochs'), l.maxDepthEpochs);
   assert.equal(max('book.depthRuns'), l.maxDepthRuns);
   assert.equal(max('book.normSeeds'), l.maxNormSeeds);
+  // The names of the core's enums (Activation, Init, BiasInit), the book's first.
+  assert.deepEqual(ACTIVATIONS, l.activations);
+  assert.deepEqual(INITS, l.inits);
+  assert.deepEqual(BIASES, l.biases);
+  for (const key of ['net.activation', 'chain.act']) assert.deepEqual(SETTINGS[key].values, l.activations, key);
+  assert.deepEqual(SETTINGS['net.init'].values, l.inits);
+  assert.deepEqual(SETTINGS['net.biases'].values, l.biases);
+  assert.deepEqual([SETTINGS['net.activation'].def, SETTINGS['net.init'].def, SETTINGS['net.biases'].def], [l.activations[0], l.inits[0], l.biases[0]]);
+});
+
+test('the chain takes every activation by name, and refuses an unknown one by name', { skip: !built && 'www/pkg is not built' }, () => {
+  for (const f of ACTIVATIONS) {
+    const r = JSON.parse(core.chain_report(new Float64Array([1, 1, 1]), new Float64Array([0, 0, 0]), true, 1, f));
+    // z = 0 everywhere: f′(0) is 1/4 for σ, 1 for tanh; the ReLUs take their left slope (0, 0.01).
+    assert.equal(r.sigmaPrime[0], { sigmoid: 0.25, tanh: 1, relu: 0, 'leaky-relu': 0.01 }[f], f);
+    assert.equal(r.sigmaPrime[2], 0.25, 'the output neuron stays σ');
+  }
+  assert.throws(
+    () => core.chain_report(new Float64Array([1]), new Float64Array([0]), false, 1, 'swish'),
+    (e) => e.code === 'setting' && e.details.name === 'activation' && e.details.value === 'swish',
+  );
 });
 
 test('the settings\' defaults are the book\'s protocol', { skip: !built && 'www/pkg is not built' }, () => {
@@ -49,7 +70,7 @@ test('the service worker precaches the core\'s subset files', { skip: !built && 
 });
 
 test('an error crosses as a code with details', { skip: !built && 'www/pkg is not built' }, () => {
-  assert.throws(() => core.chain_report(new Float64Array([1]), new Float64Array([1, 2]), false, 1), (e) => e instanceof Error && e.code === 'chain');
+  assert.throws(() => core.chain_report(new Float64Array([1]), new Float64Array([1, 2]), false, 1, 'sigmoid'), (e) => e instanceof Error && e.code === 'chain');
   // (Drawing itself measures text on a canvas: tests/wasm_browser.rs draws in a browser.)
   assert.throws(() => core.svg('{"pie": {}}', 100, 100, ''), (e) => e.code === 'chart');
 });

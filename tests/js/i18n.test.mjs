@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LANGUAGES, pickLanguage, setLanguage, t, tn, chartLabels } from '../../www/i18n.js';
+import { LANGUAGES, pickLanguage, setLanguage, t, tn, chartLabels, chainLabels } from '../../www/i18n.js';
 
 const html = readFileSync(new URL('../../index.html', import.meta.url), 'utf8');
 const pageKeys = new Set([
@@ -63,6 +63,27 @@ for (const [code, lang] of Object.entries(LANGUAGES)) {
       assert.ok(p && typeof p.title === 'string' && typeof p.x === 'string' && typeof p.y === 'string', `${code}.charts.${f}`);
     }
     assert.match(lang.charts.layer, /\{\}/, 'the layer legend keeps {} for its number');
+  });
+  test(`${code}: the chain's labels for another activation say f′, for every activation`, () => {
+    const en = LANGUAGES.en.chainF;
+    const f = lang.chainF;
+    assert.ok(f, `${code}.chainF`);
+    for (const part of ['sigma', 'terms', 'product']) {
+      for (const k of ['title', 'x', 'y']) assert.equal(typeof f[part][k], 'string', `${code}.chainF.${part}.${k}`);
+      assert.doesNotMatch(f[part].title + f[part].y, /σ/, `${code}.chainF.${part} says f′, not σ′`);
+    }
+    assert.match(f.sigma.title, /\{f\}/);
+    assert.deepEqual(Object.keys(f.peak).sort(), Object.keys(en.peak).sort());
+    assert.deepEqual(Object.keys(f.names).sort(), Object.keys(en.names).sort());
+    setLanguage(code);
+    try {
+      const c = JSON.parse(chainLabels('tanh'));
+      assert.equal(c.peak, f.peak.tanh);
+      assert.match(c.sigma.title, /tanh/);
+      assert.equal(c.layer, lang.charts.layer, 'the other labels stay the language\'s');
+    } finally {
+      setLanguage('en');
+    }
   });
 }
 

@@ -35,7 +35,7 @@ test('parse says what it ignored and clamped, and never throws', () => {
   assert.deepEqual(ignored.map((i) => [i.key, i.reason]), [
     ['net.hidden', 'repeated'],
     ['bogus', 'unknown'],
-    ['net.init', 'not allowed'],
+    ['net.init', 'not one of'],
     ['__proto__', 'unknown'],
     ['net.eta', 'not a number'],
   ]);
@@ -43,7 +43,7 @@ test('parse says what it ignored and clamped, and never throws', () => {
 });
 
 test('the architecture settings come from the table', () => {
-  assert.deepEqual(ARCHITECTURE, ['net.hidden', 'net.width', 'net.init', 'net.gainPos', 'net.seed']);
+  assert.deepEqual(ARCHITECTURE, ['net.hidden', 'net.width', 'net.activation', 'net.init', 'net.biases', 'net.gainPos', 'net.seed']);
   assert.ok(ARCHITECTURE.every((k) => SETTINGS[k].arch));
 });
 
@@ -52,6 +52,42 @@ test('the sliders map back and forth', () => {
   assert.equal(gainOf(0.5), 1);
   assert.ok(Math.abs(gainPos(gainOf(0.8)) - 0.8) < 1e-12);
   const n = networkSettings(defaults());
-  assert.deepEqual(Object.keys(n), ['hidden', 'width', 'init', 'gain', 'eta', 'lambda', 'miniBatch', 'seed']);
+  assert.deepEqual(Object.keys(n), ['hidden', 'width', 'activation', 'init', 'biases', 'gain', 'eta', 'lambda', 'miniBatch', 'seed']);
   assert.equal(n.gain, 1);
+  // The book's network by default: sigmoid, scaled weights, N(0, 1) biases.
+  assert.deepEqual([n.activation, n.init, n.biases], ['sigmoid', 'scaled', 'normal']);
+});
+
+test('the activations, initialisations and biases are settings with the book\'s as default', () => {
+  const d = defaults();
+  assert.deepEqual([d['net.activation'], d['net.init'], d['net.biases'], d['chain.act']], ['sigmoid', 'scaled', 'normal', 'sigmoid']);
+  const s = { ...d, 'net.activation': 'relu', 'net.init': 'he', 'net.biases': 'zero', 'net.hidden': 8, 'chain.act': 'tanh' };
+  assert.deepEqual(decode(encode(s)), s);
+  assert.equal(encode(s), 'chain.act=tanh&net.hidden=8&net.activation=relu&net.init=he&net.biases=zero');
+  const n = networkSettings(s);
+  assert.deepEqual([n.activation, n.init, n.biases, n.hidden], ['relu', 'he', 'zero', 8]);
+  for (const f of ['sigmoid', 'tanh', 'relu', 'leaky-relu']) assert.equal(clamp('net.activation', f), f);
+  for (const i of ['scaled', 'large', 'zero', 'glorot', 'he', 'orthogonal']) assert.equal(clamp('net.init', i), i);
+  // 10 hidden layers of 200: the deepest and widest network the page trains.
+  assert.equal(clamp('net.hidden', 10), 10);
+  assert.equal(clamp('net.hidden', 11), 10);
+  assert.equal(clamp('net.width', '200'), 200);
+  assert.equal(clamp('net.width', '150'), 150);
+});
+
+test('a bad name in a link gives the default and a notice naming the names', () => {
+  const { state, ignored } = parse('net.activation=swish&net.init=xavier&net.biases=uniform&chain.act=RELU&net.width=250');
+  assert.deepEqual([state['net.activation'], state['net.init'], state['net.biases'], state['chain.act'], state['net.width']], ['sigmoid', 'scaled', 'normal', 'sigmoid', 30]);
+  assert.deepEqual(
+    ignored.map((i) => [i.key, i.reason, i.value, i.def]),
+    [
+      ['net.activation', 'not one of', 'swish', 'sigmoid'],
+      ['net.init', 'not one of', 'xavier', 'scaled'],
+      ['net.biases', 'not one of', 'uniform', 'normal'],
+      ['chain.act', 'not one of', 'RELU', 'sigmoid'],
+      ['net.width', 'not allowed', undefined, undefined],
+    ],
+  );
+  assert.equal(ignored[0].values, 'sigmoid, tanh, relu, leaky-relu');
+  assert.equal(ignored[1].values, 'scaled, large, zero, glorot, he, orthogonal');
 });

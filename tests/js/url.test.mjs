@@ -39,3 +39,21 @@ test('a hostile link never throws', () => {
   }
   assert.equal(readLink('', '#net.hidden=1e400').state['net.hidden'], SETTINGS['net.hidden'].max);
 });
+
+test('a link naming an activation or initialisation that does not exist says which names there are, in each language', async () => {
+  const { setLanguage } = await import('../../www/i18n.js');
+  const hostile = `#net.activation=${'x'.repeat(5000)}&net.init=xavier`;
+  try {
+    const en = readLink('', hostile);
+    assert.equal(en.state['net.activation'], 'sigmoid');
+    assert.equal(en.state['net.init'], 'scaled');
+    assert.match(en.notice, /ignored “net\.init” \(“xavier” is not one of scaled, large, zero, glorot, he, orthogonal; using scaled\)/);
+    assert.match(en.notice, /“x{32}…” is not one of sigmoid, tanh, relu, leaky-relu; using sigmoid/, 'a long value is cut');
+    assert.ok(en.notice.length < 400, en.notice);
+    setLanguage('zh');
+    const zh = readLink('', hostile);
+    assert.match(zh.notice, /“xavier”不在 scaled, large, zero, glorot, he, orthogonal 之中；改用 scaled/);
+  } finally {
+    setLanguage('en');
+  }
+});

@@ -43,15 +43,16 @@ export function createCharts({ ui, safe, hooks, ready }) {
   /**
    * Chart `id` is a `kind` of the core's `Chart` drawn from `data()`, the data it shows
    * now. `data()` null: nothing to draw yet (a chapter chart before its run): the canvas is
-   * left alone, and the SVG draws `empty()`.
+   * left alone, and the SVG draws `empty()`. `labels()`: its words (the chain's depend on
+   * its activation).
    */
-  function chart(id, kind, data, empty = data) {
+  function chart(id, kind, data, empty = data, labels = chartLabels) {
     const describe = (d) => JSON.stringify({ [kind]: d });
     onCanvas[id] = (canvas, dpr) => {
       const d = data();
-      return d ? drawChart(canvas, describe(d), dpr, chartLabels()) : undefined;
+      return d ? drawChart(canvas, describe(d), dpr, labels()) : undefined;
     };
-    asSvg[id] = (w, h) => svgChart(describe(data() ?? empty()), w, h, chartLabels());
+    asSvg[id] = (w, h) => svgChart(describe(data() ?? empty()), w, h, labels());
   }
 
   function invalidate(...ids) {

@@ -40,8 +40,11 @@ export function createNetworkFile(app, net, requestReset) {
     client.post({ type: 'load', id: net.resetSent, json });
   }
 
-  /** The worker took the file: the panel's controls show the loaded architecture. */
-  function onLoaded(sizes) {
+  /**
+   * The worker took the file: the panel's controls show the loaded architecture and its
+   * hidden activation (the file's "activation" key; none is sigmoid, as network2.py).
+   */
+  function onLoaded(sizes, activation = 'sigmoid') {
     const name = net.loadPending?.name ?? t('load.theFile');
     net.loadPending = null;
     net.loaded = { sizes, name };
@@ -49,6 +52,7 @@ export function createNetworkFile(app, net, requestReset) {
     ui.running(false);
     const hidden = sizes.slice(1, -1);
     set('net.hidden', hidden.length);
+    set('net.activation', activation);
     if (hidden.every((w) => w === hidden[0]) && app.limits()?.widths.includes(hidden[0])) set('net.width', hidden[0]);
     ui.loadedArchitecture(hidden);
     loadMessage(() => t('load.done', { name, sizes: sizes.join(', ') }));

@@ -100,7 +100,8 @@ export function createNetwork(app) {
     const s = networkSettings(state);
     const book = app.book();
     const k = book ? book.normsHidden.indexOf(s.hidden) : -1;
-    const isBook = !net.loaded && epoch === 0 && s.width === book?.width && s.init === 'scaled' && Math.abs(s.gain - 1) < 1e-9 && k >= 0;
+    const bookNet = s.activation === 'sigmoid' && s.init === 'scaled' && s.biases === 'normal' && Math.abs(s.gain - 1) < 1e-9;
+    const isBook = !net.loaded && epoch === 0 && s.width === book?.width && bookNet && k >= 0;
     return isBook ? book.initNorms[k] : [];
   }
 
@@ -122,7 +123,7 @@ export function createNetwork(app) {
       if (msg.id !== net.resetSent) return; // an older reset, superseded
       net.resetAcked = msg.id;
       net.checkpoint = null; // a new network: the old one's checkpoint no longer applies
-      if (msg.loaded) file.onLoaded(msg.loaded);
+      if (msg.loaded) file.onLoaded(msg.loaded, msg.activation);
       net.history = [];
       net.accuracy = [];
       net.cost = [];
@@ -154,7 +155,9 @@ export function createNetwork(app) {
   function showStatus() {
     const p = net.progress;
     const target = state['net.epochs'];
-    const arch = net.loaded ? t('status.loadedArch', { sizes: net.loaded.sizes.join(', ') }) : `[784, ${Array(state['net.hidden']).fill(state['net.width']).join(', ')}, 10]`;
+    const sizes = net.loaded ? t('status.loadedArch', { sizes: net.loaded.sizes.join(', ') }) : `[784, ${Array(state['net.hidden']).fill(state['net.width']).join(', ')}, 10]`;
+    // Which hidden neurons, when not the book's sigmoid.
+    const arch = state['net.activation'] === 'sigmoid' ? sizes : `${sizes} ${t(`act.${state['net.activation']}`)}`;
     const acc = net.accuracy.length ? t('status.accuracy', { acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
     const done = p ? p.epochs : 0;
     ui.progress(p && p.n ? (p.epochs + p.position / p.n) / target : 0);

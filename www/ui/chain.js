@@ -3,11 +3,19 @@
 
 import { num, finite, sub } from '../format.js';
 import { t, tn } from '../i18n.js';
+import { fPrime } from './choices.js';
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** The regime in words: `r` the core's report, `ctx.random`/`ctx.seed` the preset's. */
+/**
+ * The regime in words: `r` the core's report, `ctx.random`/`ctx.seed` the preset's,
+ * `ctx.act` f of neurons 1..L−1 (σ′ is then said f′).
+ */
 export function regimeHtml(r, ctx) {
+  return fPrime(regimeSigma(r, ctx), ctx.act ?? 'sigmoid');
+}
+
+function regimeSigma(r, ctx) {
   const L = r.terms.length;
   const last = r.dcDb[L - 1];
   const ratio = finite(r.dcDb1) && finite(last) && last !== 0 ? Math.abs(r.dcDb1 / last) : null;
@@ -17,7 +25,8 @@ export function regimeHtml(r, ctx) {
   switch (r.regime) {
     case 'Vanishing':
       html = t('regime.vanishing', { mean: num(mean, 2), terms });
-      if (ratio === null) html += t('regime.end');
+      // A ratio that rounds to 1 (tanh's terms of 1 before a σ output) is no "1 times more slowly".
+      if (ratio === null || num(ratio, 2) === '1') html += t('regime.end');
       else if (ratio > 0) html += t('regime.vanishing.ratio', { ratio: num(ratio, 2), last: sub(L), slower: num(1 / ratio, 2) });
       else html += t('regime.vanishing.zero');
       break;
@@ -38,16 +47,16 @@ export function regimeHtml(r, ctx) {
   return html;
 }
 
-/** The chain's numbers, one column per neuron: `r` the core's report, `w` the weights. */
-export function chainTableHtml(r, w) {
+/** The chain's numbers, one column per neuron: `r` the core's report, `w` the weights, `act` f. */
+export function chainTableHtml(r, w, act = 'sigmoid') {
   const L = r.terms.length;
   const rows = [
     [t('table.neuron'), (j) => String(j + 1), true],
     [t('table.weight'), (j) => num(w[j])],
     [t('table.bias'), (j) => num(r.b[j])],
     [t('table.z'), (j) => num(r.z[j])],
-    [t('table.sigma'), (j) => num(r.sigmaPrime[j])],
-    [t('table.term'), (j) => (j === 0 ? '—' : num(r.terms[j]))],
+    [fPrime(t('table.sigma'), act), (j) => num(r.sigmaPrime[j])],
+    [fPrime(t('table.term'), act), (j) => (j === 0 ? '—' : num(r.terms[j]))],
     [t('table.dcdb'), (j) => num(r.dcDb[j])],
   ];
   let html = '';

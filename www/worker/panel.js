@@ -150,7 +150,8 @@ export function createPanel(lab, schedule) {
       panel.running = false;
       panel.offset = 0;
       restartCounts();
-      postSnapshot(false, { initial: true, id, loaded: sizes });
+      // The file's "activation" key (none: sigmoid) sets the panel's hidden activation.
+      postSnapshot(false, { initial: true, id, loaded: sizes, activation: lab.network_activation() });
       postProgress(true);
     },
     /** The panel's network in network2's JSON format, for "Download network". */

@@ -290,7 +290,7 @@ fn chain(c: &Common, layers: usize, zero_z: bool, f: Activation) -> Result<(), B
     write_out(c, "chain.csv", &csv)?;
     svg_out(c, "chain-sweep.svg", 800, 500, |a| charts::chain_sweep_chart(a, &sweep, &ChartText::default(), &Default::default()))?;
     let example = gradlab::Chain::book_exploding(layers).report()?;
-    svg_out(c, "chain-exploding.svg", 900, 700, |a| charts::chain_chart(a, &example, &ChartText::default(), &Default::default()))
+    svg_out(c, "chain-exploding.svg", 900, 700, |a| charts::chain_chart(a, &example, Activation::Sigmoid, &ChartText::default(), &Default::default()))
 }
 
 fn probe_cmd<F: Real>(c: &Common, network: &Path, count: usize) -> Result<(), BoxError> {
