@@ -13,11 +13,13 @@
 
 mod eval;
 mod kernels;
+mod momentum;
 mod sparse;
 mod step;
 
 pub use eval::{accuracy, check_data, fill_batch, to_matrices, total_cost};
 pub(crate) use eval::{bias_gradient_sum, check_first};
+pub use momentum::{Momentum, MomentumError, Velocity};
 pub use sparse::{SparseRows, MAX_SPARSE_WIDTH};
 pub use step::{sgd_step, sgd_step_sparse};
 
@@ -103,6 +105,8 @@ pub struct Trainer<F: Real> {
     x: SparseRows<F>,
     labels: Vec<u8>,
     y: Array2<F>,
+    /// Momentum's velocities, when set ([`Trainer::set_momentum`]); plain SGD without.
+    velocity: Option<Velocity<F>>,
 }
 
 /// How far a call to [`Trainer::train_batches`] got.
@@ -139,6 +143,7 @@ impl<F: Real> Trainer<F> {
             x: SparseRows::from_dataset(training),
             labels: training.labels().to_vec(),
             y,
+            velocity: None,
         })
     }
 
@@ -169,6 +174,18 @@ impl<F: Real> Trainer<F> {
         Ok(())
     }
 
+    /// Train with momentum from now on, from zero velocity (μ = 0 gives plain SGD's numbers).
+    pub fn set_momentum(&mut self, momentum: Momentum) -> Result<(), MomentumError> {
+        momentum.validate()?;
+        self.velocity = Some(Velocity::new(&self.net, momentum));
+        Ok(())
+    }
+
+    /// The momentum settings, if any.
+    pub fn momentum(&self) -> Option<Momentum> {
+        self.velocity.as_ref().map(|v| v.momentum)
+    }
+
     /// Train on up to `max_batches` mini-batches, stopping early at the end of an epoch.
     /// On divergence (a non-finite weight or bias) the error names the epoch.
     pub fn train_batches(&mut self, max_batches: usize) -> Result<Progress, TrainError> {
@@ -186,7 +203,13 @@ impl<F: Real> Trainer<F> {
             for (r, &i) in batch.iter().enumerate() {
                 self.y[[r, self.labels[i] as usize]] = F::one();
             }
+            if let Some(v) = &mut self.velocity {
+                v.remember(&self.net);
+            }
             sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
+            if let Some(v) = &mut self.velocity {
+                v.apply(&mut self.net);
+            }
             self.cursor = end;
             if self.cursor == n {
                 self.cursor = 0;

@@ -10,7 +10,7 @@ use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOO
 use gradlab::init::BiasInit;
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
-use gradlab::train::{accuracy, total_cost};
+use gradlab::train::{accuracy, total_cost, Momentum};
 use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
@@ -50,7 +50,7 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
+        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, momentum, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
             train::<F>(
                 c,
@@ -60,7 +60,7 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
                 (*activation).into(),
                 *gain,
                 *epochs,
-                config,
+                (config, momentum.get()),
                 *limit,
                 *seed,
                 save.as_deref(),
@@ -305,7 +305,7 @@ fn train<F: Real>(
     activation: Activation,
     gain: f64,
     epochs: usize,
-    config: TrainConfig,
+    (config, momentum): (TrainConfig, Option<Momentum>),
     limit: Option<usize>,
     seed: u64,
     save: Option<&Path>,
@@ -324,6 +324,9 @@ fn train<F: Real>(
         None => subset.training.clone(),
     };
     let mut trainer = Trainer::new(net, config, rng, &training)?;
+    if let Some(m) = momentum {
+        trainer.set_momentum(m)?;
+    }
     let bar = progress(epochs as u64, "epochs");
     println!("{:>6} {:>12} {:>12}", "epoch", "accuracy", "cost");
     for e in 1..=epochs {
