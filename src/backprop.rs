@@ -34,6 +34,10 @@ pub struct Workspace<F: Real> {
     pub(crate) activations: Vec<Array2<F>>,
     /// `deltas[l]` is δ^{l+1}, `rows × sizes[l+1]`.
     pub(crate) deltas: Vec<Array2<F>>,
+    /// Residual networks only (empty otherwise, see [`Workspace::for_residual`]): for a layer
+    /// with a skip connection, f(z^{l+1}) after the forward pass, then ∂C/∂a^{l+1} in the
+    /// backward pass (`rows × sizes[l+1]`).
+    pub(crate) skips: Vec<Array2<F>>,
     rows: usize,
 }
 
@@ -42,8 +46,16 @@ impl<F: Real> Workspace<F> {
         Workspace {
             activations: sizes.iter().map(|&n| Array2::zeros((rows, n))).collect(),
             deltas: sizes[1..].iter().map(|&n| Array2::zeros((rows, n))).collect(),
+            skips: Vec::new(),
             rows,
         }
+    }
+    /// The same buffers and, when `residual`, those of the skip connections.
+    pub fn for_residual(mut self, residual: bool) -> Self {
+        if residual && self.skips.is_empty() {
+            self.skips = self.deltas.iter().map(|d| Array2::zeros(d.raw_dim())).collect();
+        }
+        self
     }
     /// Buffers for inputs that are never dense: a^0 has no columns. The sparse first
     /// layer reads its inputs from [`crate::train::SparseRows`] instead, and a dense a^0
@@ -68,10 +80,38 @@ pub(crate) fn rows_mut<F>(buffers: &mut [Array2<F>], m: usize) -> Vec<ArrayViewM
     buffers.iter_mut().map(|a| a.slice_mut(s![..m, ..])).collect()
 }
 
+/// What the passes need to know of a network's shape besides its matrices: the hidden
+/// activation f, and whether equal-width hidden layers are joined by skip connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Arch {
+    pub f: Activation,
+    pub residual: bool,
+}
+
+impl Arch {
+    /// Whether weight layer `l` (0-based, of `depth`) adds its input to its output:
+    /// a^{l+1} = a^l + f(z^{l+1}). Only between hidden layers of one width: never the
+    /// first layer (the pixels) nor the output layer.
+    pub fn skip<W: Weights<F>, F>(&self, l: usize, weights: &[W]) -> bool {
+        self.residual && l >= 1 && l + 1 < weights.len() && {
+            let w = weights[l].w();
+            w.nrows() == w.ncols()
+        }
+    }
+}
+
 /// Feedforward (book eq. 25, transposed): a^l = f(a^{l−1} (w^l)ᵀ + b^l) for l > `from`,
-/// from the activations already in `acts[from]` (0: from the input); f is `hidden` for
-/// the hidden layers and σ for the output layer.
-pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidden: Activation, acts: &mut [ArrayViewMut2<F>], from: usize) {
+/// from the activations already in `acts[from]` (0: from the input); f is `arch.f` for
+/// the hidden layers and σ for the output layer. With skip connections a^l = a^{l−1} + f(z^l),
+/// and f(z^l) is kept in `skips[l−1]` for the backward pass (when `skips` has buffers).
+pub(crate) fn forward<F: Real>(
+    weights: &[Array2<F>],
+    biases: &[Array1<F>],
+    arch: Arch,
+    acts: &mut [ArrayViewMut2<F>],
+    skips: &mut [ArrayViewMut2<F>],
+    from: usize,
+) {
     for l in from..weights.len() {
         let (lo, hi) = acts.split_at_mut(l + 1);
         let mut z = hi[0].view_mut();
@@ -79,7 +119,7 @@ pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidd
         general_mat_mul(F::one(), &lo[l].view(), &weights[l].t(), F::zero(), &mut z);
         let b = &biases[l];
         // Matched once per layer, so each loop below is compiled for its own f.
-        match layer_activation(hidden, l, weights.len()) {
+        match layer_activation(arch.f, l, weights.len()) {
             // σ through ndarray's Zip, as it always was (the same bits).
             Activation::Sigmoid => {
                 for mut row in z.outer_iter_mut() {
@@ -96,6 +136,12 @@ pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidd
                 }
                 apply_in_place(z, f);
             }
+        }
+        if arch.skip(l, weights) {
+            if let Some(kept) = skips.get_mut(l) {
+                kept.assign(&z);
+            }
+            Zip::from(&mut z).and(&lo[l]).for_each(|z, &a| *z = *z + a);
         }
     }
 }
@@ -128,15 +174,21 @@ impl<F> Weights<F> for ArrayView2<'_, F> {
 }
 
 /// The backward pass over a batch whose activations a^0 … a^L are in `acts` and whose
-/// targets are `y`, hidden activation `hidden`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
+/// targets are `y`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
 /// `visit(l − 1, δ^l, a^{l−1}, w^l)` (0-based layer index) — in that order, so that
 /// `visit` may update w^l in place: δ^{l−1} has already been taken from the old w^l,
 /// as network2 computes the whole gradient before it changes any weight.
+///
+/// With skip connections (a^{l} = a^{l−1} + f(z^{l})) the gradient reaching a^{l−1} has two
+/// paths: ∂C/∂a^{l−1} = δ^l w^l + ∂C/∂a^l. `skips` holds f(z^l) from [`forward`] and is
+/// overwritten with ∂C/∂a^l on the way down.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn backward<F: Real, W: Weights<F>>(
     cost: Cost,
-    hidden: Activation,
+    arch: Arch,
     weights: &mut [W],
     acts: &[ArrayView2<F>],
+    skips: &mut [ArrayViewMut2<F>],
     y: ArrayView2<F>,
     deltas: &mut [ArrayViewMut2<F>],
     mut visit: impl FnMut(usize, ArrayView2<F>, ArrayView2<F>, &mut W),
@@ -146,9 +198,44 @@ pub(crate) fn backward<F: Real, W: Weights<F>>(
     for l in (0..big_l).rev() {
         if l > 0 {
             let (lo, hi) = deltas.split_at_mut(l);
-            propagate_delta(hidden, weights[l].w(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
+            if !arch.residual {
+                propagate_delta(arch.f, weights[l].w(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
+            } else {
+                let (from_skip, to_skip) = (arch.skip(l, weights), arch.skip(l - 1, weights));
+                propagate_residual(arch.f, weights[l].w(), hi[0].view(), acts[l].view(), skips, l, (from_skip, to_skip), lo[l - 1].view_mut());
+            }
         }
         visit(l, deltas[l].view(), acts[l].view(), &mut weights[l]);
+    }
+}
+
+/// BP2 with skip connections, for weight layer `l` (0-based) whose δ is `delta`:
+/// g = ∂C/∂a^l = δ w^l (+ ∂C/∂a^{l+1}, kept in `skips[l]`, when layer l skips), then
+/// δ^{l−1} = g ⊙ f′(z^l) with f(z^l) from `skips[l − 1]` when layer l − 1 skips (and g
+/// kept there in its place), else from a^l.
+#[allow(clippy::too_many_arguments)]
+fn propagate_residual<F: Real>(
+    f: Activation,
+    w: ArrayView2<F>,
+    delta: ArrayView2<F>,
+    a: ArrayView2<F>,
+    skips: &mut [ArrayViewMut2<F>],
+    l: usize,
+    (from_skip, to_skip): (bool, bool),
+    mut delta_prev: ArrayViewMut2<F>,
+) {
+    general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
+    if from_skip {
+        Zip::from(&mut delta_prev).and(&skips[l]).for_each(|d, &g| *d = *d + g);
+    }
+    if to_skip {
+        Zip::from(&mut delta_prev).and(&mut skips[l - 1]).for_each(|d, k| {
+            let (g, fz) = (*d, *k);
+            *k = g;
+            *d = g * f.prime_from_a(fz);
+        });
+    } else {
+        Zip::from(&mut delta_prev).and(&a).for_each(|d, &a| *d = *d * f.prime_from_a(a));
     }
 }
 
@@ -184,7 +271,7 @@ impl<F: Real> Network<F> {
         self.check_input(x)?;
         let mut ws = Workspace::new(&self.sizes, x.nrows());
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, x.nrows()), 0);
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(&mut ws.activations, x.nrows()), &mut [], 0);
         Ok(ws.activations.pop().expect("at least one layer"))
     }
 
@@ -193,14 +280,14 @@ impl<F: Real> Network<F> {
     pub fn gradient(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<Gradient<F>, NetworkError> {
         self.check_input(x)?;
         let m = x.nrows();
-        let mut ws = Workspace::new(&self.sizes, m);
+        let mut ws = Workspace::new(&self.sizes, m).for_residual(self.residual);
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(&mut ws.activations, m), &mut rows_mut(&mut ws.skips, m), 0);
         let mut nabla_b = vec![Array1::zeros(0); self.depth()];
         let mut nabla_w = vec![Array2::zeros((0, 0)); self.depth()];
         let acts: Vec<_> = ws.activations.iter().map(|a| a.view()).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, a_prev, _| {
+        backward(self.cost, self.arch(), &mut weights, &acts, &mut rows_mut(&mut ws.skips, m), y, &mut rows_mut(&mut ws.deltas, m), |l, delta, a_prev, _| {
             nabla_b[l] = delta.sum_axis(Axis(0)); // BP3
             nabla_w[l] = delta.t().dot(&a_prev); // BP4
         });
@@ -214,7 +301,7 @@ impl<F: Real> Network<F> {
         self.check_input(x)?;
         let chunk = chunk.max(1);
         let mut sums = self.zero_biases();
-        let mut ws = Workspace::new(&self.sizes, chunk.min(x.nrows()).max(1));
+        let mut ws = Workspace::new(&self.sizes, chunk.min(x.nrows()).max(1)).for_residual(self.residual);
         let mut start = 0;
         while start < x.nrows() {
             let end = (start + chunk).min(x.nrows());
@@ -234,10 +321,10 @@ impl<F: Real> Network<F> {
     /// `y.nrows()` rows of `ws`'s a^0.
     pub(crate) fn add_bias_gradient(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
         let m = y.nrows();
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(&mut ws.activations, m), &mut rows_mut(&mut ws.skips, m), 0);
         let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
+        backward(self.cost, self.arch(), &mut weights, &acts, &mut rows_mut(&mut ws.skips, m), y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
             let part = delta.sum_axis(Axis(0));
             Zip::from(&mut sums[l]).and(&part).for_each(|s, &p| *s = *s + p);
         });

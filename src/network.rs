@@ -49,6 +49,8 @@ pub struct Network<F: Real> {
     pub(crate) cost: Cost,
     /// f of the hidden layers; the output layer is always σ.
     pub(crate) activation: Activation,
+    /// Skip connections between hidden layers of equal width: a^{l} = a^{l−1} + f(z^l).
+    pub(crate) residual: bool,
 }
 
 /// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
@@ -101,7 +103,7 @@ impl<F: Real> Network<F> {
         }
         let biases = crate::init::draw_biases(sizes, biases, rng);
         let weights = sizes.windows(2).map(|w| col_major(crate::init::draw_weights(w[0], w[1], init, gain, rng))).collect();
-        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid })
+        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid, residual: false })
     }
 
     /// A network from given weights and biases, checked for shape and finiteness.
@@ -123,7 +125,7 @@ impl<F: Real> Network<F> {
             }
         }
         let weights = weights.into_iter().map(col_major).collect();
-        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid };
+        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid, residual: false };
         net.check_finite()?;
         Ok(net)
     }
@@ -159,6 +161,22 @@ impl<F: Real> Network<F> {
         self.activation = activation;
         self
     }
+    /// Whether equal-width hidden layers are joined by skip connections.
+    pub fn residual(&self) -> bool {
+        self.residual
+    }
+    /// The same network with (or without) skip connections (the weights are untouched).
+    pub fn with_residual(mut self, residual: bool) -> Self {
+        self.residual = residual;
+        self
+    }
+    /// Whether weight layer `l` (0-based) adds its input to its output.
+    pub fn skips(&self, l: usize) -> bool {
+        self.arch().skip(l, &self.weights)
+    }
+    pub(crate) fn arch(&self) -> crate::backprop::Arch {
+        crate::backprop::Arch { f: self.activation, residual: self.residual }
+    }
     /// The activation of weight layer `l` (0-based): f for the hidden layers, σ for the output.
     pub fn layer_activation(&self, l: usize) -> Activation {
         layer_activation(self.activation, l, self.depth())
@@ -189,6 +207,7 @@ impl<F: Real> Network<F> {
             biases: self.biases.iter().map(|b| b.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
             cost: self.cost,
             activation: self.activation,
+            residual: self.residual,
         }
     }
 

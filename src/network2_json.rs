@@ -5,12 +5,14 @@
 //!  "weights": [[[w_11, …, w_1x], …]],   // one y×x nested list per layer
 //!  "biases":  [[[b_1], …, [b_y]]],       // one y×1 nested list per layer
 //!  "cost": "CrossEntropyCost",           // or "QuadraticCost"
-//!  "activation": "tanh"}                 // optional, gradlab's: absent = "sigmoid"
+//!  "activation": "tanh",                 // optional, gradlab's: absent = "sigmoid"
+//!  "residual": true}                     // optional, gradlab's: absent = false
 //! ```
 //!
 //! network2 has sigmoid neurons only; the hidden layers' activation is gradlab's addition,
 //! written only when it is not the sigmoid, so a sigmoid network's file is network2's own
-//! (and network2.py, which reads the four keys it knows, loads any of them).
+//! (and network2.py, which reads the four keys it knows, loads any of them). Likewise the
+//! skip connections (`"residual": true`), which network2.py would silently drop.
 //!
 //! so a network moves between this crate and `network2.py` both ways. Numbers are written
 //! in the shortest form that reads back to the same `f64` (serde_json uses ryu), so a
@@ -76,6 +78,8 @@ struct Network2File {
     cost: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     activation: Option<&'static str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    residual: bool,
 }
 
 /// Parse a network2 JSON file.
@@ -115,7 +119,7 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
         .collect::<Result<Vec<_>, _>>()?;
     let biases = raw.biases.into_iter().map(|m| Array1::from_vec(m.data)).collect();
     // Casting to f32 can overflow a finite f64; from_parts reports any non-finite value.
-    Ok(Network::from_parts(raw.sizes, weights, biases, cost)?.with_activation(activation))
+    Ok(Network::from_parts(raw.sizes, weights, biases, cost)?.with_activation(activation).with_residual(raw.residual.unwrap_or(false)))
 }
 
 /// A serde_json error in the reader's words: Python's `json` module writes `NaN` and
@@ -178,6 +182,7 @@ struct Raw<F> {
     biases: Vec<Matrix<F>>,
     cost: String,
     activation: Option<String>,
+    residual: Option<bool>,
 }
 
 /// One weight matrix (`rows × cols`, row-major) or bias column (`rows × 1`).
@@ -220,8 +225,8 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
         f.write_str("a network2 object {\"sizes\": …, \"weights\": …, \"biases\": …, \"cost\": …}")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<F>, A::Error> {
-        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation"];
-        let (mut sizes, mut weights, mut biases, mut cost, mut activation) = (None, None, None, None, None);
+        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation", "residual"];
+        let (mut sizes, mut weights, mut biases, mut cost, mut activation, mut residual) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "sizes" if sizes.is_none() => sizes = Some(map.next_value_seed(SizesSeed(self.ctx))?),
@@ -229,6 +234,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
                 "biases" if biases.is_none() => biases = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Biases))?),
                 "cost" if cost.is_none() => cost = Some(map.next_value::<String>()?),
                 "activation" if activation.is_none() => activation = Some(map.next_value::<String>()?),
+                "residual" if residual.is_none() => residual = Some(map.next_value::<bool>()?),
                 k if FIELDS.contains(&k) => return Err(de::Error::custom(format_args!("duplicate field `{k}`"))),
                 k => return Err(de::Error::unknown_field(&k.chars().take(80).collect::<String>(), FIELDS)),
             }
@@ -239,6 +245,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
             biases: biases.ok_or_else(|| de::Error::missing_field("biases"))?,
             cost: cost.ok_or_else(|| de::Error::missing_field("cost"))?,
             activation,
+            residual,
         })
     }
 }
@@ -440,6 +447,7 @@ pub fn to_json<F: Real>(net: &Network<F>) -> String {
         biases: net.biases().iter().map(|b| b.iter().map(|v| vec![v.to_f64_exact()]).collect()).collect(),
         cost: net.cost().network2_name().to_string(),
         activation: Some(net.activation()).filter(|&f| f != Activation::Sigmoid).map(Activation::name),
+        residual: net.residual(),
     };
     serde_json::to_string(&file).expect("finite numbers and strings always serialise")
 }

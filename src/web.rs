@@ -78,7 +78,7 @@ pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Result<S
 
 pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64) -> Chain {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
-    Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation: crate::network::Activation::Sigmoid }
+    Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation: crate::network::Activation::Sigmoid, residual: false }
 }
 
 /// The seed note's random chain: w_j, b_j ~ N(0, 1), as JSON `{"w": [...], "b": [...]}`.

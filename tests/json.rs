@@ -43,6 +43,28 @@ fn round_trip_with_and_without_the_activation_key() {
     assert!(from_json::<f64>(&twice).unwrap_err().to_string().contains("duplicate field `activation`"));
 }
 
+/// The optional "residual" key: written only when true, read back; absent = no skips;
+/// anything but a boolean is an error naming the key.
+#[test]
+fn round_trip_with_and_without_the_residual_key() {
+    for residual in [false, true] {
+        let net = Network::<f64>::new(&[5, 4, 4, 2], Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(7)).unwrap().with_residual(residual);
+        let text = to_json(&net);
+        assert_eq!(text.contains("\"residual\":true"), residual);
+        assert!(!text.contains("\"residual\":false"), "the default is not written");
+        let back: Network<f64> = from_json(&text).unwrap();
+        assert_eq!(back.residual(), residual);
+        assert_eq!(back, net);
+    }
+    let plain = r#"{"sizes": [1, 1, 1, 1], "weights": [[[0.5]], [[0.5]], [[0.5]]], "biases": [[[0.1]], [[0.1]], [[0.1]]], "cost": "CrossEntropyCost"}"#;
+    assert!(!from_json::<f64>(plain).unwrap().residual());
+    let with = from_json::<f64>(&plain.replace("\"cost\"", "\"residual\": true, \"cost\"")).unwrap();
+    assert!(with.residual() && with.skips(1) && !with.skips(0) && !with.skips(2));
+    let bad = plain.replace('}', r#", "residual": "yes"}"#);
+    let e = from_json::<f64>(&bad).unwrap_err().to_string();
+    assert!(e.contains("invalid type: string \"yes\", expected a boolean"), "{e}");
+}
+
 #[test]
 fn reads_the_layout_network2_writes() {
     // Written as network2.save does: weights y×x, biases y×1, the cost's class name.

@@ -130,7 +130,7 @@ impl<F: Real> Trainer<F> {
         if training.pixels() > MAX_SPARSE_WIDTH {
             return Err(TrainError::TooWide(training.pixels()));
         }
-        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size);
+        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size).for_residual(net.residual());
         let y = Array2::zeros((config.mini_batch_size, net.output_size()));
         Ok(Trainer {
             net,
@@ -167,7 +167,7 @@ impl<F: Real> Trainer<F> {
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), TrainError> {
         config.validate()?;
         if config.mini_batch_size != self.config.mini_batch_size {
-            self.ws = Workspace::without_input(self.net.sizes(), config.mini_batch_size);
+            self.ws = Workspace::without_input(self.net.sizes(), config.mini_batch_size).for_residual(self.net.residual());
             self.y = Array2::zeros((config.mini_batch_size, self.net.output_size()));
         }
         self.config = config;

@@ -18,7 +18,7 @@ use ndarray::{s, Array2, Axis, Zip};
 /// network2 update, fused. `n` is the training-set size. This is the reference path for
 /// any input; [`super::Trainer`] uses [`sgd_step_sparse`], which gives the same numbers faster.
 pub fn sgd_step<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize) {
-    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 0);
+    forward(&net.weights, &net.biases, net.arch(), &mut rows_mut(&mut ws.activations, m), &mut rows_mut(&mut ws.skips, m), 0);
     backward_and_update(net, ws, y, m, eta, lambda, n, None);
 }
 
@@ -52,7 +52,7 @@ pub fn sgd_step_sparse<F: Real>(
             apply_in_place(z1, f1);
         }
     }
-    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 1);
+    forward(&net.weights, &net.biases, net.arch(), &mut rows_mut(&mut ws.activations, m), &mut rows_mut(&mut ws.skips, m), 1);
     backward_and_update(net, ws, y, m, eta, lambda, n, Some((x, batch)));
 }
 
@@ -69,12 +69,14 @@ fn backward_and_update<F: Real>(
     n: usize,
     sparse: Option<(&SparseRows<F>, &[usize])>,
 ) {
-    let Network { weights, biases, cost, activation, .. } = net;
+    let arch = net.arch();
+    let Network { weights, biases, cost, .. } = net;
     let decay = F::from_f64_lossy(1.0 - eta * lambda / n as f64);
     let step = F::from_f64_lossy(eta / m as f64);
     let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
     let mut deltas = rows_mut(&mut ws.deltas, m);
-    backward(*cost, *activation, weights, &acts, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
+    let mut skips = rows_mut(&mut ws.skips, m);
+    backward(*cost, arch, weights, &acts, &mut skips, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
         // b ← b − (η/m) Σ_x δ_x (BP3).
         let nabla_b = delta.sum_axis(Axis(0));
         Zip::from(&mut biases[l]).and(&nabla_b).for_each(|b, &g| *b = *b - step * g);

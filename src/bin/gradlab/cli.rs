@@ -229,6 +229,9 @@ pub enum Command {
         /// The hidden layers' activation of a fresh network (a file's own with --init).
         #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
         activation: ActivationArg,
+        /// Skip connections between equal-width hidden layers: a^l = a^{l−1} + f(z^l) (a fresh network; a file's own with --init).
+        #[arg(long)]
+        residual: bool,
         /// Multiply every initial weight by this (small: vanishing; large: exploding).
         #[arg(long, default_value_t = 1.0)]
         gain: f64,

@@ -50,14 +50,31 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, momentum, limit, seed, save } => {
+        Command::Train {
+            init,
+            sizes,
+            weights,
+            activation,
+            residual,
+            gain,
+            biases,
+            epochs,
+            mini_batch,
+            eta,
+            lambda,
+            no_shuffle,
+            momentum,
+            limit,
+            seed,
+            save,
+        } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
             train::<F>(
                 c,
                 init.as_deref(),
                 sizes,
                 ((*weights).into(), (*biases).into()),
-                (*activation).into(),
+                ((*activation).into(), *residual),
                 *gain,
                 *epochs,
                 (config, momentum.get()),
@@ -302,7 +319,7 @@ fn train<F: Real>(
     init: Option<&Path>,
     sizes: &[usize],
     weights: (Init, BiasInit),
-    activation: Activation,
+    (activation, residual): (Activation, bool),
     gain: f64,
     epochs: usize,
     (config, momentum): (TrainConfig, Option<Momentum>),
@@ -316,7 +333,9 @@ fn train<F: Real>(
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
             from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
-        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
+        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?
+            .with_activation(activation)
+            .with_residual(residual),
     };
     let subset = load(c)?;
     let training = match limit {
