@@ -12,7 +12,7 @@
 
 use crate::network::Network;
 use crate::real::Real;
-use ndarray::{Array1, Array2, Zip};
+use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 /// The momentum settings; μ = 0 is plain SGD.
@@ -67,17 +67,25 @@ pub struct Velocity<F: Real> {
 }
 
 impl<F: Real> Velocity<F> {
-    /// Zero velocities for `net`.
+    /// Zero velocities for `net`, laid out in memory as its parameters (the weights are
+    /// column-major), so that every pass below runs over three plain slices.
     pub fn new(net: &Network<F>, momentum: Momentum) -> Self {
-        let zw: Vec<_> = net.weights.iter().map(|w| Array2::zeros(w.raw_dim())).collect();
+        let zeros_like_w = |w: &Array2<F>| w.mapv(|_| F::zero());
+        let zw: Vec<_> = net.weights.iter().map(zeros_like_w).collect();
+        // The slices pair up element by element only if the layouts agree.
+        assert!(zw.iter().zip(&net.weights).all(|(z, w)| z.strides() == w.strides()));
         let zb: Vec<_> = net.biases.iter().map(|b| Array1::zeros(b.raw_dim())).collect();
         Velocity { momentum, v_w: zw.clone(), v_b: zb.clone(), before_w: zw, before_b: zb, t: 0 }
     }
 
     /// Keep the parameters before a plain step.
     pub(crate) fn remember(&mut self, net: &Network<F>) {
-        self.before_w.iter_mut().zip(&net.weights).for_each(|(k, w)| k.assign(w));
-        self.before_b.iter_mut().zip(&net.biases).for_each(|(k, b)| k.assign(b));
+        for (k, w) in self.before_w.iter_mut().zip(&net.weights) {
+            slice_mut(k).copy_from_slice(slice(w));
+        }
+        for (k, b) in self.before_b.iter_mut().zip(&net.biases) {
+            k.as_slice_mut().expect("contiguous").copy_from_slice(b.as_slice().expect("contiguous"));
+        }
     }
 
     /// Turn the plain step just taken (from the remembered parameters) into a momentum step.
@@ -85,17 +93,35 @@ impl<F: Real> Velocity<F> {
         let mu = F::from_f64_lossy(self.momentum.mu_at(self.t));
         let nesterov = self.momentum.nesterov;
         self.t += 1;
-        let step = |p: &mut F, v: &mut F, &before: &F| {
-            let d = *p - before;
-            let v_old = *v;
-            *v = mu * v_old + d;
-            *p = *p + mu * if nesterov { *v } else { v_old };
-        };
-        for ((w, v), k) in net.weights.iter_mut().zip(&mut self.v_w).zip(&self.before_w) {
-            Zip::from(w).and(v).and(k).for_each(step);
-        }
-        for ((b, v), k) in net.biases.iter_mut().zip(&mut self.v_b).zip(&self.before_b) {
-            Zip::from(b).and(v).and(k).for_each(step);
+        let pairs = net.weights.iter_mut().map(slice_mut).zip(self.v_w.iter_mut().map(slice_mut)).zip(self.before_w.iter().map(slice));
+        let bias_pairs = net
+            .biases
+            .iter_mut()
+            .map(|b| b.as_slice_mut().expect("contiguous"))
+            .zip(self.v_b.iter_mut().map(|v| v.as_slice_mut().expect("contiguous")))
+            .zip(self.before_b.iter().map(|k| k.as_slice().expect("contiguous")));
+        for ((p, v), before) in pairs.chain(bias_pairs) {
+            // Two loops, so that each is compiled without a branch inside.
+            if nesterov {
+                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
+                    *v = mu * *v + (*p - k);
+                    *p = *p + mu * *v;
+                }
+            } else {
+                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
+                    let v_old = *v;
+                    *v = mu * v_old + (*p - k);
+                    *p = *p + mu * v_old;
+                }
+            }
         }
     }
+}
+
+fn slice<F>(a: &Array2<F>) -> &[F] {
+    a.as_slice_memory_order().expect("parameters are contiguous")
+}
+
+fn slice_mut<F>(a: &mut Array2<F>) -> &mut [F] {
+    a.as_slice_memory_order_mut().expect("parameters are contiguous")
 }
