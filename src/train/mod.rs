@@ -70,6 +70,8 @@ pub enum TrainError {
     TooWide(usize),
     #[error("the data has label {label}, but the network has only {outputs} output neurons")]
     Label { label: u8, outputs: usize },
+    #[error("batch normalisation needs mini-batches of at least 2 examples (one example is its own mean: every ẑ would be 0)")]
+    BatchNormMiniBatch,
     #[error("training diverged in epoch {epoch}: {source} (the gradients exploded; try a smaller gain or η)")]
     Diverged { epoch: usize, source: NetworkError },
 }
@@ -87,6 +89,13 @@ impl TrainConfig {
         }
         Ok(())
     }
+}
+
+fn check_batch_norm<F: Real>(net: &Network<F>, config: &TrainConfig) -> Result<(), TrainError> {
+    if net.batch_norm() && config.mini_batch_size < 2 {
+        return Err(TrainError::BatchNormMiniBatch);
+    }
+    Ok(())
 }
 
 /// Training state: the network, its training set (kept sparse), the seeded generator,
@@ -130,7 +139,8 @@ impl<F: Real> Trainer<F> {
         if training.pixels() > MAX_SPARSE_WIDTH {
             return Err(TrainError::TooWide(training.pixels()));
         }
-        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size).for_residual(net.residual());
+        check_batch_norm(&net, &config)?;
+        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size).for_residual(net.residual()).for_batch_norm(net.batch_norm());
         let y = Array2::zeros((config.mini_batch_size, net.output_size()));
         Ok(Trainer {
             net,
@@ -166,8 +176,10 @@ impl<F: Real> Trainer<F> {
     /// Change η, λ or shuffling between batches (a new mini-batch size takes new buffers).
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), TrainError> {
         config.validate()?;
+        check_batch_norm(&self.net, &config)?;
         if config.mini_batch_size != self.config.mini_batch_size {
-            self.ws = Workspace::without_input(self.net.sizes(), config.mini_batch_size).for_residual(self.net.residual());
+            self.ws =
+                Workspace::without_input(self.net.sizes(), config.mini_batch_size).for_residual(self.net.residual()).for_batch_norm(self.net.batch_norm());
             self.y = Array2::zeros((config.mini_batch_size, self.net.output_size()));
         }
         self.config = config;
