@@ -93,7 +93,7 @@ fn round_trip_with_and_without_batch_norm() {
     assert_eq!(back32, bn.cast::<f32>());
     // A vector of the wrong length, a misspelt field, a layer too many, a vector too long.
     let first = text.find("\"gamma\":[").unwrap() + "\"gamma\":[".len();
-    let short = format!("{}{}", &text[..first], &text[first..].splitn(2, ',').nth(1).unwrap());
+    let short = format!("{}{}", &text[..first], text[first..].split_once(',').unwrap().1);
     let e = from_json::<f64>(&short).unwrap_err().to_string();
     assert!(e.contains("batch-norm γ of layer 1 has shape [3]"), "{e}");
     let missing = text.replacen("\"gamma\":", "\"gammas\":", 1);
