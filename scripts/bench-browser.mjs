@@ -34,6 +34,14 @@ for (const [sizes, m] of cases) {
   const rates = await page.evaluate(([s, m, e]) => window.bench(s, m, e), [sizes, m, epochs]);
   wasm[`${JSON.stringify(sizes)} ${m}`] = { median: median(rates), best: Math.max(...rates) };
 }
+// The comparison (issue 9): A and B side by side, each example through both, with each
+// epoch's measurements (validation accuracy, cost and ‖δ^l‖ of both): target ≥ 150,000/s.
+const compareCases = [[[784, 30, 10], 10], [[784, 30, 30, 30, 30, 10], 10]];
+const compare = {};
+for (const [sizes, m] of compareCases) {
+  const { advance, train } = await page.evaluate(([s, m, e]) => window.benchCompare(s, m, e), [sizes, m, epochs]);
+  compare[`${JSON.stringify(sizes)} ${m}`] = { advance: median(advance), train: median(train) };
+}
 await browser.close();
 await server.close();
 rmSync(dir, { recursive: true, force: true });
@@ -52,4 +60,11 @@ for (const [sizes, m] of cases) {
   const k = `${JSON.stringify(sizes)} ${m}`;
   const f = (x) => (x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
   console.log(`${JSON.stringify(sizes).padEnd(26)} ${String(m).padStart(5)} ${f(wasm[k].median).padStart(12)} ${f(wasm[k].best).padStart(10)} ${f(native[k]?.median).padStart(14)}`);
+}
+console.log(`\nA and B side by side, two networks of these sizes, median examples/s: each network's training, and the rate at which each advances with both trained and measured every epoch:`);
+console.log(`${'sizes'.padEnd(26)} ${'batch'.padStart(5)} ${'each trains'.padStart(12)} ${'each advances'.padStart(14)}`);
+for (const [sizes, m] of compareCases) {
+  const k = `${JSON.stringify(sizes)} ${m}`;
+  const f = (x) => Math.round(x).toLocaleString('en-US');
+  console.log(`${JSON.stringify(sizes).padEnd(26)} ${String(m).padStart(5)} ${f(compare[k].train).padStart(12)} ${f(compare[k].advance).padStart(14)}`);
 }

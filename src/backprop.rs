@@ -403,9 +403,19 @@ impl<F: Real> Network<F> {
     /// `sums` for the batch whose inputs are in the first `y.nrows()` rows of `ws`'s a^0.
     pub(crate) fn add_bias_gradient(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
         let m = y.nrows();
-        let Workspace { activations, deltas, skips, norm, .. } = ws;
+        let Workspace { activations, skips, norm, .. } = ws;
         let mut pass = NormPass { layers: &self.norms, mode: Mode::Running, buffers: norm };
         forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
+        self.add_bias_gradient_forwarded(ws, y, sums);
+    }
+
+    /// [`Network::add_bias_gradient`] for a batch whose feedforward (with the running
+    /// statistics) is already in `ws` (a^0 … a^L of its rows, and what the skips and the
+    /// normalisation keep): the backward pass alone.
+    pub(crate) fn add_bias_gradient_forwarded(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
+        let m = y.nrows();
+        let Workspace { activations, deltas, skips, norm, .. } = ws;
+        let mut pass = NormPass { layers: &self.norms, mode: Mode::Running, buffers: norm };
         let acts: Vec<_> = activations.iter().map(|a| a.slice(s![..m, ..])).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
         let (skips, deltas) = (&mut rows_mut(skips, m), &mut rows_mut(deltas, m));

@@ -11,7 +11,7 @@ use crate::data::Dataset;
 use crate::network::Network;
 use crate::real::Real;
 use crate::rng::Rng;
-use crate::train::{bias_gradient_sum, check_data, check_first, TrainConfig, TrainError, Trainer};
+use crate::train::{bias_gradient_sum, bias_gradient_sum_and_cost, check_data, check_first, TrainConfig, TrainError, Trainer};
 use serde::{Deserialize, Serialize};
 
 /// Sample size of the book's probes: "the first 1,000 training images".
@@ -60,6 +60,15 @@ pub fn probe<F: Real>(net: &Network<F>, data: &Dataset, count: usize) -> Result<
     check_first(net, data, count)?;
     let count = count.min(data.len());
     Ok(probe_from_sums(&bias_gradient_sum(net, data, count), count))
+}
+
+/// [`probe`] and network2's `total_cost` (with λ) of the same examples, from one
+/// feedforward instead of two: what the comparison measures after every epoch.
+pub fn probe_with_cost<F: Real>(net: &Network<F>, data: &Dataset, count: usize, lambda: f64) -> Result<(Probe, f64), TrainError> {
+    check_first(net, data, count)?;
+    let count = count.min(data.len());
+    let (sums, cost) = bias_gradient_sum_and_cost(net, data, count, lambda);
+    Ok((probe_from_sums(&sums, count), cost))
 }
 
 /// Turn Σ_x ∂C_x/∂b^l (all layers, output last) into the hidden layers' probe.

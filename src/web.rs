@@ -18,10 +18,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod backend;
+mod compare;
 mod draw;
 pub mod error;
 mod lab;
 use backend::WebBackend;
+pub use compare::{compare_presets, Comparison};
 pub use draw::{draw, set_theme, svg};
 pub use error::WebError;
 pub use lab::{BenchRun, Lab, Settings};

@@ -22,6 +22,7 @@ import { createCharts } from './app/charts.js';
 import { createChain } from './app/chain.js';
 import { createNetwork } from './app/network.js';
 import { createChapter } from './app/chapter.js';
+import { createCompare } from './app/compare.js';
 import { createWorkerClient } from './app/worker-client.js';
 
 // The settings are the link's (its hash; see url.js), or the defaults.
@@ -86,7 +87,8 @@ const app = { state, ui, hooks, say, said, notice, report, safe, set, charts, cl
 const chain = createChain(app);
 const network = createNetwork(app);
 const chapter = createChapter({ ...app, ready: () => network.net.ready });
-client.connect({ network, chapter });
+const compare = createCompare({ ...app, ready: () => network.net.workerReady && hooks.wasmReady });
+client.connect({ network, chapter, compare });
 
 // ---------------------------------------------------------------- downloads and text alternatives
 
@@ -111,6 +113,7 @@ charts.setTools(
       'book-norms': { table: () => tables.bookNormsTable(book.results.norms ?? [], bookNumbers) },
       'book-speed': { table: () => tables.speedTable(book.results.speed ?? [], t('cd.bookSpeed.title')) },
       'book-depth': { table: () => tables.depthTable(book.results.depth ?? [], bookNumbers?.depthAccuracy ?? []) },
+      ...compare.tables,
     }),
     (where, e, vars) => report(where, e, vars),
   ),
@@ -153,6 +156,7 @@ function applyLanguage() {
   network.applyLanguage();
   chain.update();
   chapter.applyLanguage();
+  compare.applyLanguage();
   // What stays on screen until replaced — the chapter's statuses, limit notes, notices, the
   // outcome of loading a file, a failed status, the link's notice, the copy buttons' "Copied."
   // and the banner (left closed if it was) — said again in the new language.
@@ -208,6 +212,7 @@ function applyLink() {
   if (changed(['lang'])) applyLanguage();
   if (changed(['theme'])) applyTheme();
   network.onLink(changed);
+  compare.onLink();
 }
 window.addEventListener('hashchange', applyLink);
 
@@ -241,7 +246,8 @@ async function start() {
   // The link's "book's N(0,1) weights": the same seed gives the same chain.
   if (state['chain.seed'] >= 0) chain.fromSettings();
   chain.update();
-  charts.invalidate(...network.NET_CHARTS, ...chapter.drawn());
+  if (network.net.workerReady) compare.enable(true);
+  charts.invalidate(...network.NET_CHARTS, ...chapter.drawn(), ...compare.drawn());
 }
 // Elements made above (chart tools, embed rows) carry data-i18n keys: translate them too.
 ui.applyLanguage();

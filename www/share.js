@@ -32,6 +32,7 @@ const LAYOUT = {
   'chapter-norms': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-norms'], row: '#exp-norms' },
   'chapter-speed': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-speed'], row: '#exp-speed' },
   'chapter-depth': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-depth'], row: '#exp-depth' },
+  compare: { section: 'compare', keep: ['#cmp-controls', '#cmp-setups', '#cmp-custom', '#cmp-book', 'figure'], row: '#cmp-training' },
 };
 
 /** The words of each widget's "Copy embed code" row on the whole page. */
@@ -45,6 +46,7 @@ const ROW_TEXT = {
   'chapter-norms': 'this experiment',
   'chapter-speed': 'this experiment',
   'chapter-depth': 'this experiment',
+  compare: 'the comparison',
 };
 
 /**

@@ -49,6 +49,19 @@ export const SETTINGS = {
   'book.depthEpochs': { kind: 'int', def: 30, min: 1, max: 30 },
   'book.depthRuns': { kind: 'int', def: 2, min: 1, max: 5 },
   'book.normSeeds': { kind: 'int', def: 5, min: 1, max: 20 },
+  // A and B side by side (section 4): a preset (the core's `compare_presets`, whose names
+  // tests/js/compare.test.mjs checks against these) and the seed of both networks and the order.
+  'cmp.preset': { kind: 'enum', def: 'sigmoid-relu', values: ['sigmoid-relu', 'large-scaled', 'sigmoid-tanh', 'gain'] },
+  'cmp.seed': { kind: 'int', def: 0, min: 0, max: 4294967295 },
+  // Changes to the preset's A or B ('' or 0: the preset's own), the core's names for f and w.
+  'cmp.aActivation': { kind: 'enum', def: '', values: ['', 'Sigmoid', 'Tanh', 'Relu', 'LeakyRelu'] },
+  'cmp.aInit': { kind: 'enum', def: '', values: ['', 'Scaled', 'Large', 'Zero', 'Glorot', 'He', 'Orthogonal'] },
+  'cmp.aHidden': { kind: 'int', def: 0, min: 0, max: 10 },
+  'cmp.aEta': { kind: 'num', def: 0, min: 0, max: 100 },
+  'cmp.bActivation': { kind: 'enum', def: '', values: ['', 'Sigmoid', 'Tanh', 'Relu', 'LeakyRelu'] },
+  'cmp.bInit': { kind: 'enum', def: '', values: ['', 'Scaled', 'Large', 'Zero', 'Glorot', 'He', 'Orthogonal'] },
+  'cmp.bHidden': { kind: 'int', def: 0, min: 0, max: 10 },
+  'cmp.bEta': { kind: 'num', def: 0, min: 0, max: 100 },
   // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
   // chosen on the page is kept in links, so a shared link opens in the sharer's language.
   lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },

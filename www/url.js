@@ -30,6 +30,7 @@ export const WIDGETS = {
   'chapter-norms': { title: 'Gradient length per layer, 2 to 4 hidden layers', keys: ['book.seed', 'book.normSeeds'], worker: true, height: 300 },
   'chapter-speed': { title: 'The speed of learning over 500 epochs', keys: ['book.seed', 'book.speedHidden', 'book.speedEpochs'], worker: true, height: 300 },
   'chapter-depth': { title: 'Accuracy against the number of hidden layers', keys: ['book.seed', 'book.depthEpochs', 'book.depthRuns'], worker: true, height: 300 },
+  compare: { title: 'A and B: two networks trained side by side', keys: keysWith('cmp.'), worker: true, height: 1700 },
 };
 
 /** Longest key or value quoted back in a notice: a hostile link may hold megabytes. */

@@ -6,7 +6,8 @@
 //
 // Protocol (main → worker): {type: 'reset', settings} · 'retune' · 'start' {epochs} ·
 // 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
-// 'load' {id, json} · 'network' {id}.
+// 'load' {id, json} · 'network' {id} · 'compare' {id, a, b, seed, epochs} · 'compare-cancel' {id}
+// (www/worker/compare.js, which answers 'compare' {id, event, …}).
 // Worker → main: 'ready' · 'data-error' {code, params} · 'fatal' · 'snapshot' · 'progress' ·
 // 'stopped' {reason, message, code?, details?} · 'error' {code?, details?, …} ·
 // 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
@@ -20,6 +21,7 @@ import { post, describe, failure, createScheduler } from './worker/slices.js';
 import { fetchAll } from './worker/data.js';
 import { createPanel } from './worker/panel.js';
 import { createChapter } from './worker/chapter.js';
+import { createCompare } from './worker/compare.js';
 
 let handlers = null;
 
@@ -52,6 +54,8 @@ function handle(msg) {
   } catch (e) {
     if (msg.type === 'book') {
       post({ type: 'book', id: msg.id, kind: msg.kind, event: 'error', ...failure(e) });
+    } else if (msg.type === 'compare') {
+      post({ type: 'compare', id: msg.id, event: 'error', ...failure(e) });
     } else {
       // `request` and `id` let the page close a reset or restore that failed, instead of
       // waiting for its snapshot forever (network.js `onRequestFailed`).
@@ -108,8 +112,10 @@ async function boot() {
   const schedule = createScheduler(jobs);
   const panel = createPanel(panelLab, schedule);
   const chapter = createChapter(bookLab, schedule);
-  jobs.push(panel, chapter);
-  handlers = { ...common, ...panel.handlers, ...chapter.handlers };
+  // The comparison draws on the chapter's lab for its data (its networks are its own).
+  const compare = createCompare(bookLab, schedule);
+  jobs.push(panel, chapter, compare);
+  handlers = { ...common, ...panel.handlers, ...chapter.handlers, ...compare.handlers };
   ready = true;
   post({ type: 'ready', sizes: Array.from(panelLab.split_sizes()) });
   for (const msg of queue.splice(0)) handle(msg);

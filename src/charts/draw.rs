@@ -109,6 +109,8 @@ pub(super) enum Swatch {
     Bar(RGBColor),
     /// A line with its series' marker on it.
     LineMarker(RGBColor, Shape),
+    /// The same, dashed (B of a comparison).
+    DashedMarker(RGBColor, Shape),
     Marker(RGBColor, Shape),
     Hatch(RGBColor),
     ErrorBar(RGBColor),
@@ -130,6 +132,11 @@ pub(super) fn draw_swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: 
         Swatch::Bar(c) => rect(area, (x, cy - h), (x + size, cy + h), c.filled()),
         Swatch::LineMarker(c, shape) => {
             line(area, vec![(x, cy), (x + size, cy)], *c, theme.px(2.5))?;
+            marker(area, (x + h, cy), *shape, theme.px(4.0), *c, theme.background)
+        }
+        Swatch::DashedMarker(c, shape) => {
+            let style = c.stroke_width(theme.px(2.5) as u32);
+            area.draw(&DashedPathElement::new(vec![(x - h / 2, cy), (x + size + h / 2, cy)], theme.px(5.0), theme.px(3.0), style)).map_err(de)?;
             marker(area, (x + h, cy), *shape, theme.px(4.0), *c, theme.background)
         }
         Swatch::Marker(c, shape) => marker(area, (x + h, cy), *shape, theme.px(4.5), *c, theme.background),

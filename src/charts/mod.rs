@@ -16,6 +16,9 @@
 //! | [`chain_chart`] | the single-neuron chain: σ′(z) with every z_j, the terms w_jσ′(z_j), the running product |
 //! | [`chain_sweep_chart`] | \|∂C/∂b₁\| against the weight w, log–log |
 //! | [`depth_chart`] | accuracy by number of hidden layers, mean ± std, book's numbers |
+//! | [`compare_norms_chart`] | ‖δˡ‖ per hidden layer of A and B |
+//! | [`compare_speed_chart`] | ‖δˡ‖ of the first and last hidden layers of A and B against the epoch |
+//! | [`compare_training_chart`] | accuracy and cost of A and B against the epoch |
 //!
 //! Odd data never panics: non-finite points are left out of lines and shown as
 //! markers pinned to the edge, non-finite bars are drawn hatched ("overflow") with a
@@ -43,6 +46,7 @@ use plotters::prelude::*;
 mod axes;
 mod bars;
 mod chain;
+mod compare;
 mod depth;
 mod draw;
 mod norms;
@@ -55,6 +59,7 @@ mod training;
 
 pub use bars::gradient_bars;
 pub use chain::{chain_chart, SIGMA_Z_RANGE};
+pub use compare::{compare_norms_chart, compare_speed_chart, compare_training_chart};
 pub use depth::depth_chart;
 pub use norms::norm_bars;
 pub use speed::speed_chart;

@@ -46,6 +46,13 @@ pub struct ChartText {
     pub sweep: PanelText,
     /// [`depth_chart`](super::depth_chart).
     pub depth: PanelText,
+    /// [`compare_norms_chart`](super::compare_norms_chart).
+    pub compare_norms: PanelText,
+    /// [`compare_speed_chart`](super::compare_speed_chart).
+    pub compare_speed: PanelText,
+    /// The two sides of a comparison, in legends and beside their curves.
+    pub a: String,
+    pub b: String,
     /// Legend entry of a hidden layer; `{}` becomes its number.
     pub layer: String,
     /// Legend entry of the book's values.
@@ -88,6 +95,10 @@ impl Default for ChartText {
             product: PanelText::new("Running product σ′(z₁)·w₂σ′(z₂) ⋯ wⱼσ′(zⱼ)", "neuron j", "|product| (log scale)"),
             sweep: PanelText::new("Gradient of the first bias against the weight", "weight w (log scale)", "|∂C/∂b₁| (log scale)"),
             depth: PanelText::new("Accuracy by number of hidden layers", "hidden layers", "accuracy (%)"),
+            compare_norms: PanelText::new("Speed of learning ‖δˡ‖ of each hidden layer, A and B", "hidden layer l", "‖δˡ‖ (log scale)"),
+            compare_speed: PanelText::new("Speed of learning of the first and last hidden layers", "epoch", "‖δˡ‖ (log scale)"),
+            a: "A".into(),
+            b: "B".into(),
             layer: "hidden layer {}".into(),
             book: "book".into(),
             mean_std: "this lab: mean ± std".into(),

@@ -13,11 +13,15 @@ use crate::rng::Rng;
 use crate::train::{accuracy, TrainConfig, TrainError, Trainer};
 use serde::Serialize;
 
+mod compare;
 mod depth;
 mod norms;
+mod presets;
 mod speed;
+pub use compare::{CompareEpoch, CompareExperiment, Diverged, Setup, SideEpoch, MAX_COMPARE_HIDDEN, MAX_COMPARE_WIDTH, ORDER_STREAM};
 pub use depth::{DepthEpoch, DepthExperiment, DepthRow};
 pub use norms::{NormsProbe, NormsRow, NormsRun};
+pub use presets::{BookComparison, Preset, PRESETS, RELU_ETA};
 pub use speed::SpeedExperiment;
 
 /// MNIST's image size and classes (LeCun et al., 1998).
@@ -55,6 +59,8 @@ pub fn book_sizes(hidden: usize, width: usize) -> Vec<usize> {
 pub enum ExperimentError {
     #[error("{what} must be at least 1, but is {value}")]
     Count { what: &'static str, value: usize },
+    #[error("{what} must be between 1 and {max}, but is {value}")]
+    Range { what: &'static str, value: usize, max: usize },
     #[error(transparent)]
     Network(#[from] NetworkError),
     #[error(transparent)]

@@ -84,8 +84,23 @@ fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, mut e
 /// Σ_x ∂C_x/∂b^l (BP3) for every layer over the first `count` examples of `data`.
 pub(crate) fn bias_gradient_sum<F: Real>(net: &Network<F>, data: &Dataset, count: usize) -> Vec<Array1<F>> {
     let mut sums = net.zero_biases();
-    for_each_chunk(net, data, count, |_, ws, y| net.add_bias_gradient(ws, y.view(), &mut sums));
+    // for_each_chunk has fed the chunk forward: the backward pass alone.
+    for_each_chunk(net, data, count, |_, ws, y| net.add_bias_gradient_forwarded(ws, y.view(), &mut sums));
     sums
+}
+
+/// [`bias_gradient_sum`] and network2's `total_cost` of the same examples, from one
+/// feedforward: the cost is read off the outputs before the backward pass reuses them.
+pub(crate) fn bias_gradient_sum_and_cost<F: Real>(net: &Network<F>, data: &Dataset, count: usize, lambda: f64) -> (Vec<Array1<F>>, f64) {
+    let mut sums = net.zero_biases();
+    let mut cost = F::zero();
+    for_each_chunk(net, data, count, |_, ws, y| {
+        let a = ws.activations.last().expect("at least one layer");
+        cost = net.add_cost(cost, a.slice(s![..y.nrows(), ..]), y.view());
+        net.add_bias_gradient_forwarded(ws, y.view(), &mut sums);
+    });
+    let n = count.min(data.len()) as f64;
+    (sums, cost.to_f64_exact() / n + 0.5 * (lambda / n) * net.weight_norm_squared().to_f64_exact())
 }
 
 /// Number of examples whose largest output is at the correct label (network2's `accuracy`;

@@ -18,7 +18,7 @@ mod sparse;
 mod step;
 
 pub use eval::{accuracy, check_data, fill_batch, to_matrices, total_cost};
-pub(crate) use eval::{bias_gradient_sum, check_first};
+pub(crate) use eval::{bias_gradient_sum, bias_gradient_sum_and_cost, check_first};
 pub use momentum::{Momentum, MomentumError, Velocity};
 pub use sparse::{SparseRows, MAX_SPARSE_WIDTH};
 pub use step::{sgd_step, sgd_step_sparse};
@@ -167,6 +167,11 @@ impl<F: Real> Trainer<F> {
     }
     pub fn epochs_done(&self) -> usize {
         self.epochs_done
+    }
+    /// The order of the training examples in the current epoch (the last one's right
+    /// after an epoch ends: the next is shuffled when it begins).
+    pub fn order(&self) -> &[usize] {
+        &self.order
     }
     /// Examples already used in the current (unfinished) epoch.
     pub fn position(&self) -> usize {

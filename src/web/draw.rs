@@ -20,9 +20,16 @@ use web_sys::HtmlCanvasElement;
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 enum Chart {
     /// The chain's three panels; `zero_z` picks b_j so z_j = 0.
-    Chain { w: Series, b: Series, zero_z: bool, a0: f64 },
+    Chain {
+        w: Series,
+        b: Series,
+        zero_z: bool,
+        a0: f64,
+    },
     /// The book's bar chart: ∂C/∂b of six neurons per layer.
-    Bars { probe: ProbeJs },
+    Bars {
+        probe: ProbeJs,
+    },
     /// ‖δ^l‖ per layer, with the book's values beside them when given.
     Norms {
         norms: Series,
@@ -30,11 +37,34 @@ enum Chart {
         book: Series,
     },
     /// Learning-speed curves, `history[epoch][layer]`.
-    Speed { history: Vec<Series> },
+    Speed {
+        history: Vec<Series>,
+    },
     /// Accuracy (in percent) and cost over epochs.
-    Training { accuracy: Series, cost: Series },
+    Training {
+        accuracy: Series,
+        cost: Series,
+    },
     /// Accuracy by depth, rows `[hidden, mean %, std %]`, beside the book's.
-    Depth { rows: Vec<Series> },
+    Depth {
+        rows: Vec<Series>,
+    },
+    /// A and B: ‖δ^l‖ per layer (`a[l]`), learning speed (`a[epoch][layer]`, epoch 0
+    /// first), accuracy (%) and cost per epoch (epoch 1 first).
+    CompareNorms {
+        a: Series,
+        b: Series,
+    },
+    CompareSpeed {
+        a: Vec<Series>,
+        b: Vec<Series>,
+    },
+    CompareTraining {
+        accuracy_a: Series,
+        accuracy_b: Series,
+        cost_a: Series,
+        cost_b: Series,
+    },
 }
 
 /// Every series is read as the same type, so the module holds one reader for them all.
@@ -87,6 +117,15 @@ impl Chart {
                 let at = |r: &Series, i: usize| r.get(i).copied().flatten().unwrap_or(f64::NAN);
                 let rows: Vec<(usize, f64, f64)> = rows.iter().map(|r| (at(r, 0) as usize, at(r, 1), at(r, 2))).collect();
                 charts::depth_chart(area, &rows, &ex::BOOK_DEPTH_ACCURACY, t, theme)?
+            }
+            Chart::CompareNorms { a, b } => charts::compare_norms_chart(area, (&or(a, f64::INFINITY), &or(b, f64::INFINITY)), t, theme)?,
+            Chart::CompareSpeed { a, b } => {
+                let h = |s: Vec<Series>| s.into_iter().map(|row| or(row, f64::INFINITY)).collect::<Vec<_>>();
+                charts::compare_speed_chart(area, (&h(a), &h(b)), t, theme)?
+            }
+            Chart::CompareTraining { accuracy_a, accuracy_b, cost_a, cost_b } => {
+                let (aa, ab, ca, cb) = (or(accuracy_a, f64::NAN), or(accuracy_b, f64::NAN), or(cost_a, f64::NAN), or(cost_b, f64::NAN));
+                charts::compare_training_chart(area, (&aa, &ab), (&ca, &cb), t, theme)?
             }
         }
         Ok(None)

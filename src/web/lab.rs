@@ -130,7 +130,7 @@ struct Snapshot {
 /// runs (each resumable, driven a step at a time by the worker).
 #[wasm_bindgen]
 pub struct Lab {
-    subset: Rc<Subset>,
+    pub(super) subset: Rc<Subset>,
     trainer: Option<Trainer<f32>>,
     norms: Option<NormsRun>,
     speed: Option<SpeedExperiment<f32>>,

@@ -136,6 +136,8 @@ const ALLOWED = new Set([
   'JavaScript', 'WebAssembly', 'Rust', 'wasm', 'sigmoid', 'English',
   'Neural', 'Networks', 'and', 'Deep', 'Learning', 'Michael', 'Nielsen', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'NC', 'SA', 'Okabe', 'Ito',
   'sigma', 'dC', 'da_L', 'NaN',
+  // The cures' names, as Chinese texts write them (issue 9): ReLU, tanh, He's and Glorot's initialisations, n_in.
+  'ReLU', 'tanh', 'He', 'Glorot', 'n_in',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);

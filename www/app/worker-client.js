@@ -30,6 +30,8 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
   let worker = null;
   let network = null;
   let chapter = null;
+  /** Section 4 (app/compare.js); absent in tests that connect only the first two. */
+  let compare = null;
   const post = (msg) => worker.postMessage(msg);
 
   const memoryAnswers = new Map();
@@ -48,7 +50,8 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
   function receive(msg) {
     // A panic in the worker's wasm (fatal) leaves its instance unusable: report it as usual
     // (below), then replace the worker.
-    if (msg.fatal && (msg.type === 'error' || msg.type === 'book' || msg.type === 'load-error')) queueMicrotask(() => recover(() => workerError(msg)));
+    if (msg.fatal && (msg.type === 'error' || msg.type === 'book' || msg.type === 'compare' || msg.type === 'load-error')) queueMicrotask(() => recover(() => workerError(msg)));
+    if (msg.type === 'ready') compare?.enable(true);
     const h = network.handlers[msg.type];
     if (h) {
       h(msg);
@@ -64,6 +67,9 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
         break;
       case 'book':
         chapter.onBook(msg);
+        break;
+      case 'compare':
+        compare?.onCompare(msg);
         break;
       case 'data-error': {
         network.onFailed('status.nodata', 'data-error');
@@ -109,6 +115,8 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
     worker.terminate();
     beat.reset();
     chapter.interrupt();
+    compare?.interrupt();
+    compare?.enable(false);
     const allowed = allowRestart();
     network.crashed(reason, allowed);
     if (!allowed) return;
@@ -118,7 +126,7 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
   }
 
   function connect(views) {
-    ({ network, chapter } = views);
+    ({ network, chapter, compare } = views);
     hooks.restarts = 0;
     /** Tests feed synthetic worker messages (e.g. an exploded network's snapshot) through this. */
     hooks.receive = (msg) => receive(msg);

@@ -149,6 +149,29 @@ impl MomentumArgs {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Train two configurations, A and B, on the same data in the same order from the same seed; print a table per epoch, write CSV and SVG charts.
+    #[command(after_help = "Presets: sigmoid-relu (σ vs ReLU + He, 8 hidden layers), large-scaled (the book's N(0,1) vs N(0,1/n_in) weights, Chapter 3), \
+                            sigmoid-tanh (4 hidden layers), gain (gain 1 vs 4, 4 hidden layers).\n\
+                            Settings: --a and --b take KEY=VALUE pairs separated by commas, applied to the preset's side (or to the book's \
+                            [784, 30, 10] network2): activation=sigmoid|tanh|relu|leaky-relu, init=scaled|large|zero|glorot|he|orthogonal, \
+                            biases=normal|zero, gain=G, hidden=N, width=N, eta=η, lambda=λ, mini-batch=m.\n\
+                            Example: gradlab compare --preset sigmoid-relu --b eta=0.01")]
+    Compare {
+        /// A named comparison (see below); --a and --b change it.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Settings of A, e.g. activation=relu,init=he,hidden=8,eta=0.03.
+        #[arg(long, value_name = "KEY=VALUE,…", default_value = "")]
+        a: String,
+        /// Settings of B.
+        #[arg(long, value_name = "KEY=VALUE,…", default_value = "")]
+        b: String,
+        /// Epochs (default: the preset's, else 10).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        epochs: Option<u64>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
     Depth {
         /// Number of seeds per depth.
@@ -164,15 +187,21 @@ pub enum Command {
         activation: ActivationArg,
     },
     /// ‖δ^l‖ at initialisation for 2, 3 and 4 hidden layers (or --hidden), over several seeds, both initialisations (or --init), any --activation.
+    #[command(after_help = "With --summary, one table of ‖δ^1‖/‖δ^L‖ (first over last hidden layer, mean ± std over the seeds) for every \
+                            --activation × --init (each may list several) and every --hidden, e.g. the README's:\n  \
+                            gradlab norms --summary --activation sigmoid,tanh,relu --init scaled,glorot,he --hidden 2,5,10")]
     Norms {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// The hidden layers' activation.
-        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
-        activation: ActivationArg,
-        /// One initialisation (default: scaled and large, the book's two).
-        #[arg(long, value_enum)]
-        init: Option<InitArg>,
+        /// The hidden layers' activation (several, comma-separated, with --summary).
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "sigmoid")]
+        activation: Vec<ActivationArg>,
+        /// The initialisation (default: scaled and large, the book's two); several, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        init: Vec<InitArg>,
+        /// Print only the ratio ‖δ^1‖/‖δ^L‖ per activation, initialisation and depth, as a Markdown table.
+        #[arg(long)]
+        summary: bool,
         /// Numbers of hidden layers of 30 neurons, e.g. 2,3,4 (each 1 to 10).
         #[arg(long, value_delimiter = ',', default_value = "2,3,4", value_parser = clap::value_parser!(u64).range(1..=10))]
         hidden: Vec<u64>,

@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-type BoxError = Box<dyn std::error::Error>;
-type SvgArea<'a> = plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
+pub(crate) type BoxError = Box<dyn std::error::Error>;
+pub(crate) type SvgArea<'a> = plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,16 +39,22 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
         Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
-        Command::Norms { seeds, activation, init, hidden, width, gain, biases } => {
+        Command::Norms { seeds, activation, init, summary, hidden, width, gain, biases } => {
             let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
-            let inits = match init {
-                Some(i) => vec![(*i).into()],
-                None => vec![Init::Scaled, Init::Large],
-            };
-            norms::<F>(c, *seeds, (*activation).into(), &inits, (*biases).into(), (&hidden, *width as usize), *gain)
+            let mut inits: Vec<Init> = init.iter().map(|&i| i.into()).collect();
+            if inits.is_empty() {
+                inits = vec![Init::Scaled, Init::Large];
+            }
+            let fs: Vec<Activation> = activation.iter().map(|&a| a.into()).collect();
+            if *summary {
+                return crate::ratios::summary::<F>(c, *seeds, (&fs, &inits), (*biases).into(), (&hidden, *width as usize), *gain);
+            }
+            let [f] = fs[..] else { return Err("several activations make one table only with --summary".into()) };
+            norms::<F>(c, *seeds, f, &inits, (*biases).into(), (&hidden, *width as usize), *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
+        Command::Compare { preset, a, b, epochs, seed } => crate::compare::compare::<F>(c, preset.as_deref(), (a, b), epochs.map(|e| e as usize), *seed),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
         Command::Train {
             init,
@@ -103,7 +109,7 @@ const SHIPPED_SUBSET: [&[u8]; 6] = [
 
 /// The data: the shipped subset (built in, or from `--data DIR`), or the original MNIST
 /// files split as the book did.
-fn load(c: &Common) -> Result<Subset, BoxError> {
+pub(crate) fn load(c: &Common) -> Result<Subset, BoxError> {
     let Some(dir) = &c.mnist else {
         let Some(data) = &c.data else {
             return Ok(Subset::from_idx_files(SHIPPED_SUBSET)?);
@@ -139,7 +145,7 @@ fn load(c: &Common) -> Result<Subset, BoxError> {
     Ok(Subset { training: all.slice(0..cut)?, validation: all.slice(cut..all.len())?, test: to_set("t10k", si, sl)? })
 }
 
-fn progress(len: u64, what: &str) -> ProgressBar {
+pub(crate) fn progress(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed}, ~{eta} left)").expect("valid template").progress_chars("=> "),
@@ -149,7 +155,7 @@ fn progress(len: u64, what: &str) -> ProgressBar {
 }
 
 /// Write `name` into the output folder and say so.
-fn write_out(c: &Common, name: &str, contents: &str) -> Result<(), BoxError> {
+pub(crate) fn write_out(c: &Common, name: &str, contents: &str) -> Result<(), BoxError> {
     std::fs::create_dir_all(&c.out).map_err(|e| format!("cannot create {}: {e}", c.out.display()))?;
     let p = c.out.join(name);
     std::fs::write(&p, contents).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
@@ -157,7 +163,7 @@ fn write_out(c: &Common, name: &str, contents: &str) -> Result<(), BoxError> {
     Ok(())
 }
 
-fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -> Result<(), charts::ChartError>) -> Result<(), BoxError> {
+pub(crate) fn svg_out(c: &Common, name: &str, w: u32, h: u32, draw: impl FnOnce(&SvgArea) -> Result<(), charts::ChartError>) -> Result<(), BoxError> {
     let svg = charts::svg(w, h, draw)?;
     write_out(c, name, &svg)
 }
