@@ -6,6 +6,7 @@
 
 use gradlab::data::Subset;
 use gradlab::experiments::seeded_network;
+use gradlab::train::Momentum;
 use gradlab::{Activation, Init, Real, TrainConfig, Trainer};
 use std::time::Instant;
 
@@ -13,11 +14,25 @@ use std::time::Instant;
 #[path = "../tests/common/subset.rs"]
 mod subset;
 
+/// The options beyond the book's: skip connections, momentum.
+#[derive(Default, Clone, Copy)]
+struct Extras {
+    residual: bool,
+    momentum: Option<Momentum>,
+}
+
 fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize, f: Activation) -> (f64, f64) {
+    case_with::<F>(subset, sizes, m, epochs, f, Extras::default())
+}
+
+fn case_with<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize, f: Activation, extras: Extras) -> (f64, f64) {
     let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
-    let net = net.with_activation(f);
+    let net = net.with_activation(f).with_residual(extras.residual);
     let config = TrainConfig { mini_batch_size: m, ..TrainConfig::default() };
     let mut trainer = Trainer::new(net, config, rng, &subset.training).unwrap();
+    if let Some(momentum) = extras.momentum {
+        trainer.set_momentum(momentum).unwrap();
+    }
     trainer.run_epoch().unwrap();
     let mut rates: Vec<f64> = (0..epochs)
         .map(|_| {
@@ -55,5 +70,18 @@ fn main() {
     for f in [Activation::Tanh, Activation::Relu, Activation::LeakyRelu] {
         let (med, best) = case::<f32>(&subset, &sizes, 10, epochs, f);
         println!("{:<28} {:>5} {:>6} {med:>14.0} {best:>14.0}", format!("{sizes:?} {}", f.name()), 10, "f32");
+    }
+    // Skip connections and momentum against the plain sigmoid network above.
+    let momentum = Some(Momentum { mu: 0.9, nesterov: false, schedule: false });
+    let nesterov = Some(Momentum { mu: 0.9, nesterov: true, schedule: false });
+    for (label, extras) in [
+        ("residual", Extras { residual: true, momentum: None }),
+        ("momentum 0.9", Extras { residual: false, momentum }),
+        ("nesterov 0.9", Extras { residual: false, momentum: nesterov }),
+    ] {
+        for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
+            let (med, best) = case_with::<f32>(&subset, &sizes, 10, epochs, Activation::Sigmoid, extras);
+            println!("{:<28} {:>5} {:>6} {med:>14.0} {best:>14.0}", format!("{sizes:?} {label}"), 10, "f32");
+        }
     }
 }

@@ -15,6 +15,7 @@
 //! it needs of BP3 and BP4: the whole gradient ([`Network::gradient`]), the bias sums
 //! alone (the probes), or the update of the weights in place (the trainer).
 
+use crate::batchnorm::{self, Mode, NormBuffers, NormPass};
 use crate::network::{layer_activation, Activation, Cost, Network, NetworkError};
 use crate::real::{sigmoid, Real};
 use ndarray::linalg::general_mat_mul;
@@ -34,6 +35,12 @@ pub struct Workspace<F: Real> {
     pub(crate) activations: Vec<Array2<F>>,
     /// `deltas[l]` is δ^{l+1}, `rows × sizes[l+1]`.
     pub(crate) deltas: Vec<Array2<F>>,
+    /// Residual networks only (empty otherwise, see [`Workspace::for_residual`]): for a layer
+    /// with a skip connection, f(z^{l+1}) after the forward pass, then ∂C/∂a^{l+1} in the
+    /// backward pass (`rows × sizes[l+1]`).
+    pub(crate) skips: Vec<Array2<F>>,
+    /// Batch-normalised networks only (empty otherwise): each hidden layer's buffers.
+    pub(crate) norm: Vec<NormBuffers<F>>,
     rows: usize,
 }
 
@@ -42,8 +49,25 @@ impl<F: Real> Workspace<F> {
         Workspace {
             activations: sizes.iter().map(|&n| Array2::zeros((rows, n))).collect(),
             deltas: sizes[1..].iter().map(|&n| Array2::zeros((rows, n))).collect(),
+            skips: Vec::new(),
+            norm: Vec::new(),
             rows,
         }
+    }
+    /// The same buffers and, when `batch_norm`, those of the normalised hidden layers.
+    pub fn for_batch_norm(mut self, batch_norm: bool) -> Self {
+        if batch_norm && self.norm.is_empty() {
+            let hidden = &self.deltas[..self.deltas.len() - 1];
+            self.norm = hidden.iter().map(|d| NormBuffers::new(self.rows, d.ncols())).collect();
+        }
+        self
+    }
+    /// The same buffers and, when `residual`, those of the skip connections.
+    pub fn for_residual(mut self, residual: bool) -> Self {
+        if residual && self.skips.is_empty() {
+            self.skips = self.deltas.iter().map(|d| Array2::zeros(d.raw_dim())).collect();
+        }
+        self
     }
     /// Buffers for inputs that are never dense: a^0 has no columns. The sparse first
     /// layer reads its inputs from [`crate::train::SparseRows`] instead, and a dense a^0
@@ -68,34 +92,86 @@ pub(crate) fn rows_mut<F>(buffers: &mut [Array2<F>], m: usize) -> Vec<ArrayViewM
     buffers.iter_mut().map(|a| a.slice_mut(s![..m, ..])).collect()
 }
 
+/// What the passes need to know of a network's shape besides its matrices: the hidden
+/// activation f, and whether equal-width hidden layers are joined by skip connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Arch {
+    pub f: Activation,
+    pub residual: bool,
+    pub batch_norm: bool,
+}
+
+impl Arch {
+    /// Whether weight layer `l` (0-based, of `depth`) is batch-normalised: every hidden layer.
+    pub fn normalized(&self, l: usize, depth: usize) -> bool {
+        self.batch_norm && l + 1 < depth
+    }
+
+    /// Whether weight layer `l` (0-based, of `depth`) adds its input to its output:
+    /// a^{l+1} = a^l + f(z^{l+1}). Only between hidden layers of one width: never the
+    /// first layer (the pixels) nor the output layer.
+    pub fn skip<W: Weights<F>, F>(&self, l: usize, weights: &[W]) -> bool {
+        self.residual && l >= 1 && l + 1 < weights.len() && {
+            let w = weights[l].w();
+            w.nrows() == w.ncols()
+        }
+    }
+}
+
 /// Feedforward (book eq. 25, transposed): a^l = f(a^{l−1} (w^l)ᵀ + b^l) for l > `from`,
-/// from the activations already in `acts[from]` (0: from the input); f is `hidden` for
-/// the hidden layers and σ for the output layer.
-pub(crate) fn forward<F: Real>(weights: &[Array2<F>], biases: &[Array1<F>], hidden: Activation, acts: &mut [ArrayViewMut2<F>], from: usize) {
+/// from the activations already in `acts[from]` (0: from the input); f is `arch.f` for
+/// the hidden layers and σ for the output layer. With skip connections a^l = a^{l−1} + f(z^l),
+/// and f(z^l) is kept in `skips[l−1]` for the backward pass (when `skips` has buffers).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn forward<F: Real>(
+    weights: &[Array2<F>],
+    biases: &[Array1<F>],
+    arch: Arch,
+    acts: &mut [ArrayViewMut2<F>],
+    skips: &mut [ArrayViewMut2<F>],
+    mut norm: Option<&mut NormPass<F>>,
+    from: usize,
+) {
     for l in from..weights.len() {
         let (lo, hi) = acts.split_at_mut(l + 1);
         let mut z = hi[0].view_mut();
         // z = a^{l−1} (w^l)ᵀ, then + b^l and f in one pass.
         general_mat_mul(F::one(), &lo[l].view(), &weights[l].t(), F::zero(), &mut z);
-        let b = &biases[l];
-        // Matched once per layer, so each loop below is compiled for its own f.
-        match layer_activation(hidden, l, weights.len()) {
-            // σ through ndarray's Zip, as it always was (the same bits).
-            Activation::Sigmoid => {
-                for mut row in z.outer_iter_mut() {
-                    Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
-                }
+        if arch.normalized(l, weights.len()) {
+            let n = norm.as_deref_mut().expect("a batch-normalised network's pass has its buffers");
+            batchnorm::normalize(z.view_mut(), &n.layers[l], &biases[l], n.mode, &mut n.buffers[l]);
+            apply_in_place(z.as_slice_mut().expect("the workspace's first rows are contiguous"), arch.f);
+        } else {
+            add_bias_and_activate(z.view_mut(), &biases[l], layer_activation(arch.f, l, weights.len()));
+        }
+        if arch.skip(l, weights) {
+            if let Some(kept) = skips.get_mut(l) {
+                kept.assign(&z);
             }
-            // The others over plain slices: one small loop each, where a Zip apiece
-            // would cost the wasm kilobytes.
-            f => {
-                let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
-                let b = b.as_slice().expect("biases are contiguous");
-                for row in z.chunks_exact_mut(b.len()) {
-                    row.iter_mut().zip(b).for_each(|(z, &b)| *z = *z + b);
-                }
-                apply_in_place(z, f);
+            Zip::from(&mut z).and(&lo[l]).for_each(|z, &a| *z = *z + a);
+        }
+    }
+}
+
+/// z ← f(z + b) for each row.
+fn add_bias_and_activate<F: Real>(mut z: ArrayViewMut2<F>, b: &Array1<F>, f: Activation) {
+    // Matched once per layer, so each loop below is compiled for its own f.
+    match f {
+        // σ through ndarray's Zip, as it always was (the same bits).
+        Activation::Sigmoid => {
+            for mut row in z.outer_iter_mut() {
+                Zip::from(&mut row).and(b).for_each(|z, &b| *z = sigmoid(*z + b));
             }
+        }
+        // The others over plain slices: one small loop each, where a Zip apiece
+        // would cost the wasm kilobytes.
+        f => {
+            let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
+            let b = b.as_slice().expect("biases are contiguous");
+            for row in z.chunks_exact_mut(b.len()) {
+                row.iter_mut().zip(b).for_each(|(z, &b)| *z = *z + b);
+            }
+            apply_in_place(z, f);
         }
     }
 }
@@ -128,27 +204,84 @@ impl<F> Weights<F> for ArrayView2<'_, F> {
 }
 
 /// The backward pass over a batch whose activations a^0 … a^L are in `acts` and whose
-/// targets are `y`, hidden activation `hidden`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
+/// targets are `y`: BP1 for δ^L, then for l = L, …, 1 BP2 for δ^{l−1} from w^l, and
 /// `visit(l − 1, δ^l, a^{l−1}, w^l)` (0-based layer index) — in that order, so that
 /// `visit` may update w^l in place: δ^{l−1} has already been taken from the old w^l,
 /// as network2 computes the whole gradient before it changes any weight.
+///
+/// With skip connections (a^{l} = a^{l−1} + f(z^{l})) the gradient reaching a^{l−1} has two
+/// paths: ∂C/∂a^{l−1} = δ^l w^l + ∂C/∂a^l. `skips` holds f(z^l) from [`forward`] and is
+/// overwritten with ∂C/∂a^l on the way down.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn backward<F: Real, W: Weights<F>>(
     cost: Cost,
-    hidden: Activation,
+    arch: Arch,
     weights: &mut [W],
     acts: &[ArrayView2<F>],
+    skips: &mut [ArrayViewMut2<F>],
+    mut norm: Option<&mut NormPass<F>>,
     y: ArrayView2<F>,
     deltas: &mut [ArrayViewMut2<F>],
-    mut visit: impl FnMut(usize, ArrayView2<F>, ArrayView2<F>, &mut W),
+    mut visit: impl FnMut(usize, ArrayView2<F>, ArrayView2<F>, ArrayView2<F>, &mut W),
 ) {
     let big_l = weights.len();
+    let m = y.nrows();
     output_delta(cost, acts[big_l].view(), y, deltas[big_l - 1].view_mut());
     for l in (0..big_l).rev() {
+        // δ^l as far as z^l: through the normalisation when the layer has one.
+        let normalized = arch.normalized(l, big_l);
         if l > 0 {
             let (lo, hi) = deltas.split_at_mut(l);
-            propagate_delta(hidden, weights[l].w(), hi[0].view(), acts[l].view(), lo[l - 1].view_mut());
+            let dz = match (normalized, norm.as_deref()) {
+                (true, Some(n)) => n.buffers[l].dz.slice(s![..m, ..]),
+                _ => hi[0].view(),
+            };
+            if !arch.residual {
+                propagate_delta(arch.f, weights[l].w(), dz, acts[l].view(), lo[l - 1].view_mut());
+            } else {
+                let (from_skip, to_skip) = (arch.skip(l, weights), arch.skip(l - 1, weights));
+                propagate_residual(arch.f, weights[l].w(), dz, acts[l].view(), skips, l, (from_skip, to_skip), lo[l - 1].view_mut());
+            }
+            if arch.normalized(l - 1, big_l) {
+                let n = norm.as_deref_mut().expect("a batch-normalised network's pass has its buffers");
+                batchnorm::backward(lo[l - 1].view(), &n.layers[l - 1], n.mode, &mut n.buffers[l - 1]);
+            }
         }
-        visit(l, deltas[l].view(), acts[l].view(), &mut weights[l]);
+        let dz = match (normalized, norm.as_deref()) {
+            (true, Some(n)) => n.buffers[l].dz.slice(s![..m, ..]),
+            _ => deltas[l].view(),
+        };
+        visit(l, deltas[l].view(), dz, acts[l].view(), &mut weights[l]);
+    }
+}
+
+/// BP2 with skip connections, for weight layer `l` (0-based) whose δ is `delta`:
+/// g = ∂C/∂a^l = δ w^l (+ ∂C/∂a^{l+1}, kept in `skips[l]`, when layer l skips), then
+/// δ^{l−1} = g ⊙ f′(z^l) with f(z^l) from `skips[l − 1]` when layer l − 1 skips (and g
+/// kept there in its place), else from a^l.
+#[allow(clippy::too_many_arguments)]
+fn propagate_residual<F: Real>(
+    f: Activation,
+    w: ArrayView2<F>,
+    delta: ArrayView2<F>,
+    a: ArrayView2<F>,
+    skips: &mut [ArrayViewMut2<F>],
+    l: usize,
+    (from_skip, to_skip): (bool, bool),
+    mut delta_prev: ArrayViewMut2<F>,
+) {
+    general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
+    if from_skip {
+        Zip::from(&mut delta_prev).and(&skips[l]).for_each(|d, &g| *d = *d + g);
+    }
+    if to_skip {
+        Zip::from(&mut delta_prev).and(&mut skips[l - 1]).for_each(|d, k| {
+            let (g, fz) = (*d, *k);
+            *k = g;
+            *d = g * f.prime_from_a(fz);
+        });
+    } else {
+        Zip::from(&mut delta_prev).and(&a).for_each(|d, &a| *d = *d * f.prime_from_a(a));
     }
 }
 
@@ -179,32 +312,68 @@ fn propagate_delta<F: Real>(f: Activation, w: ArrayView2<F>, delta: ArrayView2<F
 }
 
 impl<F: Real> Network<F> {
-    /// The network's outputs a^L for a batch of inputs (one per row).
+    /// The network's outputs a^L for a batch of inputs (one per row); batch-normalised
+    /// layers use their running statistics.
     pub fn feedforward(&self, x: ArrayView2<F>) -> Result<Array2<F>, NetworkError> {
+        self.feedforward_in(x, Mode::Running)
+    }
+
+    fn feedforward_in(&self, x: ArrayView2<F>, mode: Mode) -> Result<Array2<F>, NetworkError> {
         self.check_input(x)?;
-        let mut ws = Workspace::new(&self.sizes, x.nrows());
+        let m = x.nrows();
+        let mut ws = self.workspace(m);
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, x.nrows()), 0);
+        let Workspace { activations, skips, norm, .. } = &mut ws;
+        let mut pass = NormPass { layers: &self.norms, mode, buffers: norm };
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
         Ok(ws.activations.pop().expect("at least one layer"))
+    }
+
+    /// A workspace for `rows` examples with the buffers this network's layers need.
+    pub(crate) fn workspace(&self, rows: usize) -> Workspace<F> {
+        Workspace::new(&self.sizes, rows).for_residual(self.residual).for_batch_norm(self.batch_norm())
     }
 
     /// Backpropagation over a batch: the *sums* over its rows of ∂C_x/∂b^l and ∂C_x/∂w^l
     /// (network2's `nabla_b`, `nabla_w` summed over a mini-batch), without the L2 term.
+    /// Batch-normalised layers use their running statistics (each example on its own); for
+    /// them ∂C/∂b is ∂C/∂β.
     pub fn gradient(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<Gradient<F>, NetworkError> {
+        Ok(self.gradient_in(x, y, Mode::Running)?.0)
+    }
+
+    /// The gradient of training with batch normalisation: the rows of `x` are one
+    /// mini-batch, normalised by its own statistics, through which the gradient flows too.
+    /// Also Σ ∂C/∂γ per hidden layer. Without batch normalisation, [`Network::gradient`].
+    pub fn batch_gradient(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<(Gradient<F>, Vec<Array1<F>>), NetworkError> {
+        self.gradient_in(x, y, Mode::Batch)
+    }
+
+    /// Σ_x C_x over the rows of `x` taken as one mini-batch (see [`Network::batch_gradient`]).
+    pub fn batch_cost_sum(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<F, NetworkError> {
+        let a = self.feedforward_in(x, Mode::Batch)?;
+        Ok(self.add_cost(F::zero(), a.view(), y))
+    }
+
+    fn gradient_in(&self, x: ArrayView2<F>, y: ArrayView2<F>, mode: Mode) -> Result<(Gradient<F>, Vec<Array1<F>>), NetworkError> {
         self.check_input(x)?;
         let m = x.nrows();
-        let mut ws = Workspace::new(&self.sizes, m);
+        let mut ws = self.workspace(m);
         ws.activations[0].assign(&x);
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, m), 0);
+        let Workspace { activations, deltas, skips, norm, .. } = &mut ws;
+        let mut pass = NormPass { layers: &self.norms, mode, buffers: norm };
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
         let mut nabla_b = vec![Array1::zeros(0); self.depth()];
         let mut nabla_w = vec![Array2::zeros((0, 0)); self.depth()];
-        let acts: Vec<_> = ws.activations.iter().map(|a| a.view()).collect();
+        let acts: Vec<_> = activations.iter().map(|a| a.view()).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, a_prev, _| {
-            nabla_b[l] = delta.sum_axis(Axis(0)); // BP3
-            nabla_w[l] = delta.t().dot(&a_prev); // BP4
+        let (skips, deltas) = (&mut rows_mut(skips, m), &mut rows_mut(deltas, m));
+        backward(self.cost, self.arch(), &mut weights, &acts, skips, Some(&mut pass), y, deltas, |l, delta_b, delta_w, a_prev, _| {
+            nabla_b[l] = delta_b.sum_axis(Axis(0)); // BP3 (∂C/∂β where normalised)
+            nabla_w[l] = delta_w.t().dot(&a_prev); // BP4
         });
-        Ok(Gradient { nabla_b, nabla_w })
+        let nabla_gamma = pass.buffers.iter().map(|b| b.dgamma.clone()).collect();
+        Ok((Gradient { nabla_b, nabla_w }, nabla_gamma))
     }
 
     /// Σ_x ∂C_x/∂b^l for every layer over all rows of `x`, in chunks of at most `chunk`
@@ -214,7 +383,7 @@ impl<F: Real> Network<F> {
         self.check_input(x)?;
         let chunk = chunk.max(1);
         let mut sums = self.zero_biases();
-        let mut ws = Workspace::new(&self.sizes, chunk.min(x.nrows()).max(1));
+        let mut ws = self.workspace(chunk.min(x.nrows()).max(1));
         let mut start = 0;
         while start < x.nrows() {
             let end = (start + chunk).min(x.nrows());
@@ -230,21 +399,28 @@ impl<F: Real> Network<F> {
         self.biases.iter().map(|b| Array1::zeros(b.len())).collect()
     }
 
-    /// Adds Σ_x ∂C_x/∂b^l (BP3) to `sums` for the batch whose inputs are in the first
-    /// `y.nrows()` rows of `ws`'s a^0.
+    /// Adds Σ_x ∂C_x/∂b^l (BP3; ∂C/∂β where normalised, by the running statistics) to
+    /// `sums` for the batch whose inputs are in the first `y.nrows()` rows of `ws`'s a^0.
     pub(crate) fn add_bias_gradient(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
-        forward(&self.weights, &self.biases, self.activation, &mut rows_mut(&mut ws.activations, y.nrows()), 0);
+        let m = y.nrows();
+        let Workspace { activations, skips, norm, .. } = ws;
+        let mut pass = NormPass { layers: &self.norms, mode: Mode::Running, buffers: norm };
+        forward(&self.weights, &self.biases, self.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
         self.add_bias_gradient_forwarded(ws, y, sums);
     }
 
-    /// [`Network::add_bias_gradient`] for a batch whose feedforward is already in `ws`
-    /// (a^0 … a^L of its rows): the backward pass alone.
+    /// [`Network::add_bias_gradient`] for a batch whose feedforward (with the running
+    /// statistics) is already in `ws` (a^0 … a^L of its rows, and what the skips and the
+    /// normalisation keep): the backward pass alone.
     pub(crate) fn add_bias_gradient_forwarded(&self, ws: &mut Workspace<F>, y: ArrayView2<F>, sums: &mut [Array1<F>]) {
         let m = y.nrows();
-        let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
+        let Workspace { activations, deltas, skips, norm, .. } = ws;
+        let mut pass = NormPass { layers: &self.norms, mode: Mode::Running, buffers: norm };
+        let acts: Vec<_> = activations.iter().map(|a| a.slice(s![..m, ..])).collect();
         let mut weights: Vec<_> = self.weights.iter().map(|w| w.view()).collect();
-        backward(self.cost, self.activation, &mut weights, &acts, y, &mut rows_mut(&mut ws.deltas, m), |l, delta, _, _| {
-            let part = delta.sum_axis(Axis(0));
+        let (skips, deltas) = (&mut rows_mut(skips, m), &mut rows_mut(deltas, m));
+        backward(self.cost, self.arch(), &mut weights, &acts, skips, Some(&mut pass), y, deltas, |l, delta_b, _, _, _| {
+            let part = delta_b.sum_axis(Axis(0));
             Zip::from(&mut sums[l]).and(&part).for_each(|s, &p| *s = *s + p);
         });
     }

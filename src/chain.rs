@@ -12,6 +12,10 @@
 //! With another activation f for neurons 1..L−1 (the last neuron is the output, always σ)
 //! the terms are w_j f′(z_j): tanh′ ≤ 1 and ReLU′ ∈ {0, 1}, so |w_j| near 1 keeps the
 //! product near 1 where the sigmoid's 1/4 shrinks it. The report's `sigma_prime` is then f′.
+//!
+//! With skip connections (`residual`, neurons 2..L−1: a_j = a_{j−1} + f(z_j)) each of those
+//! terms becomes 1 + w_j f′(z_j): the gradient has a path that no small w or f′ can close,
+//! so the product no longer has to shrink.
 
 use crate::network::{Activation, Cost};
 use crate::rng::Rng;
@@ -45,6 +49,8 @@ pub struct Chain {
     pub y: f64,
     /// f of neurons 1..L−1; neuron L is the output and stays σ.
     pub activation: Activation,
+    /// Skip connections around neurons 2..L−1 (as [`crate::Network::skips`] for 1-wide layers).
+    pub residual: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -66,7 +72,8 @@ pub struct ChainReport {
     pub z: Vec<f64>,
     pub a: Vec<f64>,
     pub sigma_prime: Vec<f64>,
-    /// w_j σ′(z_j) for every j (the book's product uses j = 2..L).
+    /// w_j σ′(z_j) for every j (the book's product uses j = 2..L); 1 + w_j f′(z_j) for the
+    /// neurons with a skip connection.
     pub terms: Vec<f64>,
     /// The running product: σ′(z_1), σ′(z_1)·w_2σ′(z_2), …; its last entry times ∂C/∂a_L
     /// is ∂C/∂b_1.
@@ -98,7 +105,7 @@ pub enum Regime {
 impl Chain {
     /// A chain with the same weight `w` and bias `b` at every neuron.
     pub fn uniform(layers: usize, w: f64, b: f64, bias: ChainBias) -> Self {
-        Chain { w: vec![w; layers], b: vec![b; layers], bias, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid }
+        Chain { w: vec![w; layers], b: vec![b; layers], bias, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid, residual: false }
     }
 
     /// The seed note's chain: weights and biases drawn from N(0, 1) (network2's large
@@ -107,7 +114,7 @@ impl Chain {
         let mut rng = Rng::new(seed);
         let w = (0..layers).map(|_| rng.normal()).collect();
         let b = (0..layers).map(|_| rng.normal()).collect();
-        Chain { w, b, bias: ChainBias::Given, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid }
+        Chain { w, b, bias: ChainBias::Given, a0: 1.0, cost: Cost::CrossEntropy, y: 0.0, activation: Activation::Sigmoid, residual: false }
     }
 
     /// The book's exploding example: every w_j = 100 and every z_j = 0, terms of 25.
@@ -135,6 +142,11 @@ impl Chain {
         Ok(())
     }
 
+    /// Whether neuron `j` (0-based) adds its input to its output: hidden, and not the first.
+    pub fn skips(&self, j: usize) -> bool {
+        self.residual && j >= 1 && j + 1 < self.w.len()
+    }
+
     /// Compute every quantity of the chain.
     pub fn report(&self) -> Result<ChainReport, ChainError> {
         self.validate()?;
@@ -148,13 +160,14 @@ impl Chain {
             };
             z[j] = self.w[j] * a_prev + b[j];
             let f = if j + 1 == big_l { Activation::Sigmoid } else { self.activation };
-            a[j] = f.f(z[j]);
+            a[j] = if self.skips(j) { a_prev + f.f(z[j]) } else { f.f(z[j]) };
             // f′ from z, as the book writes σ′; in z = 0 mode σ′ is exactly 1/4 (and the
             // ReLUs take their left slope, 0 or 0.01).
             sp[j] = f.prime(z[j]);
             a_prev = a[j];
         }
-        let terms: Vec<f64> = (0..big_l).map(|j| self.w[j] * sp[j]).collect();
+        // ∂a_j/∂a_{j−1}: w_j f′(z_j), plus the skip's 1.
+        let terms: Vec<f64> = (0..big_l).map(|j| if self.skips(j) { 1.0 + self.w[j] * sp[j] } else { self.w[j] * sp[j] }).collect();
         let mut running_product = Vec::with_capacity(big_l);
         let mut p = sp[0];
         running_product.push(p);

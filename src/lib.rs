@@ -16,6 +16,7 @@
 //! matrix equation of the book therefore appears transposed: `z^l = a^{l-1} (w^l)ᵀ + b^l`.
 
 pub mod backprop;
+pub mod batchnorm;
 pub mod chain;
 pub mod charts;
 pub mod data;

@@ -10,6 +10,7 @@ use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 pub use crate::backprop::{Gradient, Workspace};
 pub use crate::network2::{Activation, Cost};
 
+pub use crate::batchnorm::BatchNorm;
 pub use crate::init::{BiasInit, Init};
 
 /// Everything that can be wrong with a network's shape or numbers.
@@ -49,6 +50,10 @@ pub struct Network<F: Real> {
     pub(crate) cost: Cost,
     /// f of the hidden layers; the output layer is always σ.
     pub(crate) activation: Activation,
+    /// Skip connections between hidden layers of equal width: a^{l} = a^{l−1} + f(z^l).
+    pub(crate) residual: bool,
+    /// Batch normalisation of every hidden layer (empty: none); the biases are then β.
+    pub(crate) norms: Vec<BatchNorm<F>>,
 }
 
 /// A weight matrix in column-major (Fortran) order: column k, the weights *out of*
@@ -101,7 +106,7 @@ impl<F: Real> Network<F> {
         }
         let biases = crate::init::draw_biases(sizes, biases, rng);
         let weights = sizes.windows(2).map(|w| col_major(crate::init::draw_weights(w[0], w[1], init, gain, rng))).collect();
-        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid })
+        Ok(Network { sizes: sizes.to_vec(), weights, biases, cost, activation: Activation::Sigmoid, residual: false, norms: Vec::new() })
     }
 
     /// A network from given weights and biases, checked for shape and finiteness.
@@ -123,7 +128,7 @@ impl<F: Real> Network<F> {
             }
         }
         let weights = weights.into_iter().map(col_major).collect();
-        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid };
+        let net = Network { sizes, weights, biases, cost, activation: Activation::Sigmoid, residual: false, norms: Vec::new() };
         net.check_finite()?;
         Ok(net)
     }
@@ -159,6 +164,55 @@ impl<F: Real> Network<F> {
         self.activation = activation;
         self
     }
+    /// Whether equal-width hidden layers are joined by skip connections.
+    pub fn residual(&self) -> bool {
+        self.residual
+    }
+    /// The same network with (or without) skip connections (the weights are untouched).
+    pub fn with_residual(mut self, residual: bool) -> Self {
+        self.residual = residual;
+        self
+    }
+    /// Whether weight layer `l` (0-based) adds its input to its output.
+    pub fn skips(&self, l: usize) -> bool {
+        self.arch().skip(l, &self.weights)
+    }
+    pub(crate) fn arch(&self) -> crate::backprop::Arch {
+        crate::backprop::Arch { f: self.activation, residual: self.residual, batch_norm: !self.norms.is_empty() }
+    }
+    /// Whether the hidden layers are batch-normalised.
+    pub fn batch_norm(&self) -> bool {
+        !self.norms.is_empty()
+    }
+    /// The same network with (γ = 1, fresh running statistics) or without batch
+    /// normalisation of its hidden layers; the biases become β (or b again) as they are.
+    pub fn with_batch_norm(mut self, on: bool) -> Self {
+        self.norms = if on { self.sizes[1..self.sizes.len() - 1].iter().map(|&n| BatchNorm::new(n)).collect() } else { Vec::new() };
+        self
+    }
+    /// Each hidden layer's γ and running statistics (empty without batch normalisation).
+    pub fn norms(&self) -> &[BatchNorm<F>] {
+        &self.norms
+    }
+    /// Set the hidden layers' γ and running statistics (from a file), checked for shape.
+    pub fn set_norms(&mut self, norms: Vec<BatchNorm<F>>) -> Result<(), NetworkError> {
+        let hidden = &self.sizes[1..self.sizes.len() - 1];
+        if norms.len() != hidden.len() {
+            return Err(NetworkError::LayerCount { expected: hidden.len(), found: norms.len(), sizes: self.sizes.clone() });
+        }
+        for (l, (n, &size)) in norms.iter().zip(hidden).enumerate() {
+            for (what, v) in [("batch-norm γ", &n.gamma), ("batch-norm running mean", &n.mean), ("batch-norm running variance", &n.var)] {
+                if v.len() != size {
+                    return Err(NetworkError::Shape { what, layer: l + 1, found: vec![v.len()], expected: vec![size], sizes: self.sizes.clone() });
+                }
+                if let Some((index, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                    return Err(NetworkError::NonFinite { what, layer: l + 1, index, value: x.to_f64_exact() });
+                }
+            }
+        }
+        self.norms = norms;
+        Ok(())
+    }
     /// The activation of weight layer `l` (0-based): f for the hidden layers, σ for the output.
     pub fn layer_activation(&self, l: usize) -> Activation {
         layer_activation(self.activation, l, self.depth())
@@ -189,6 +243,8 @@ impl<F: Real> Network<F> {
             biases: self.biases.iter().map(|b| b.mapv(|v| G::from_f64_lossy(v.to_f64_exact()))).collect(),
             cost: self.cost,
             activation: self.activation,
+            residual: self.residual,
+            norms: self.norms.iter().map(|n| BatchNorm { gamma: cast_vec(&n.gamma), mean: cast_vec(&n.mean), var: cast_vec(&n.var) }).collect(),
         }
     }
 
@@ -203,6 +259,10 @@ impl<F: Real> Network<F> {
     pub fn weight_norm_squared(&self) -> F {
         self.weights.iter().fold(F::zero(), |s, w| s + w.iter().fold(F::zero(), |t, &v| t + v * v))
     }
+}
+
+fn cast_vec<F: Real, G: Real>(v: &Array1<F>) -> Array1<G> {
+    v.mapv(|x| G::from_f64_lossy(x.to_f64_exact()))
 }
 
 /// f for a hidden layer, σ for the last of `depth` weight layers (index `l`, 0-based).

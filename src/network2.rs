@@ -197,7 +197,9 @@ pub fn feedforward<F: Real>(net: &Network<F>, a: &Array1<F>) -> Array1<F> {
     let mut a = a.clone();
     for (l, (b, w)) in net.biases().iter().zip(net.weights()).enumerate() {
         let f = net.layer_activation(l);
-        a = (w.dot(&a) + b).mapv(|z| f.f(z));
+        let fz = (w.dot(&a) + b).mapv(|z| f.f(z));
+        // A skip connection (not network2's): a^l = a^{l−1} + f(z^l).
+        a = if net.skips(l) { a + fz } else { fz };
     }
     a
 }
@@ -222,7 +224,8 @@ pub fn backprop<F: Real>(net: &Network<F>, x: &Array1<F>, y: &Array1<F>) -> (Vec
     for (l, (b, w)) in biases.iter().zip(weights).enumerate() {
         let z = w.dot(&activation) + b;
         let f = net.layer_activation(l);
-        activation = z.mapv(|z| f.f(z));
+        let fz = z.mapv(|z| f.f(z));
+        activation = if net.skips(l) { activation + fz } else { fz };
         zs.push(z);
         activations.push(activation.clone());
     }
@@ -232,10 +235,18 @@ pub fn backprop<F: Real>(net: &Network<F>, x: &Array1<F>, y: &Array1<F>) -> (Vec
     nabla_w[last] = outer(&delta, &activations[last]);
     nabla_b[last] = delta.clone();
     // network2's `for l in xrange(2, self.num_layers)`, with its index −l as `i`.
+    // With skip connections (not network2's) ∂C/∂a^l has a second path, through a^{l+1}:
+    // ∂C/∂a^l = (w^{l+1})ᵀ δ^{l+1} + ∂C/∂a^{l+1} when layer l+1 skips; δ^l = ∂C/∂a^l ⊙ f′(z^l).
+    let mut grad_a_next: Option<Array1<F>> = None;
     for l in 2..num_layers {
         let i = num_layers - 1 - l;
         let sp = zs[i].mapv(|z| net.activation().prime(z)); // i < L − 1: a hidden layer
-        delta = weights[i + 1].t().dot(&delta) * sp;
+        let mut grad_a = weights[i + 1].t().dot(&delta);
+        if net.skips(i + 1) {
+            grad_a = grad_a + grad_a_next.as_ref().expect("layer i + 2 is hidden: its ∂C/∂a was kept");
+        }
+        delta = &grad_a * &sp;
+        grad_a_next = Some(grad_a);
         nabla_w[i] = outer(&delta, &activations[i]);
         nabla_b[i] = delta.clone();
     }

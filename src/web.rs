@@ -82,7 +82,7 @@ pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation:
 pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str) -> Result<Chain> {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
     let activation = activation_named("activation", activation)?;
-    Ok(Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation })
+    Ok(Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation, residual: false })
 }
 
 /// The index of `name` in `names` (the names of a core enum's `ALL`, by [`Activation::name`]

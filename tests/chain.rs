@@ -9,16 +9,18 @@ fn as_network(c: &Chain, b: &[f64]) -> Network<f64> {
     let l = c.w.len();
     let weights: Vec<Array2<f64>> = c.w.iter().map(|&w| array![[w]]).collect();
     let biases: Vec<Array1<f64>> = b.iter().map(|&b| array![b]).collect();
-    Network::from_parts(vec![1; l + 1], weights, biases, c.cost).unwrap().with_activation(c.activation)
+    Network::from_parts(vec![1; l + 1], weights, biases, c.cost).unwrap().with_activation(c.activation).with_residual(c.residual)
 }
 
 #[test]
 fn closed_form_equals_backprop_on_the_one_one_network() {
-    for (cost, f) in [Cost::CrossEntropy, Cost::Quadratic].into_iter().flat_map(|c| Activation::ALL.map(|f| (c, f))) {
+    let cases = [Cost::CrossEntropy, Cost::Quadratic].into_iter().flat_map(|c| Activation::ALL.map(|f| (c, f)));
+    for ((cost, f), residual) in cases.flat_map(|cf| [(cf, false), (cf, true)]) {
         for (layers, seed) in [(1, 1), (2, 2), (4, 3), (7, 4), (10, 5)] {
             let mut chain = Chain::book_random(layers, seed);
             chain.cost = cost;
             chain.activation = f;
+            chain.residual = residual;
             // ReLU chains die where a z ≤ 0 (∂C/∂b = 0 on both sides); positive weights and
             // biases keep every z > 0 so the comparison is between non-zero numbers.
             if matches!(f, Activation::Relu | Activation::LeakyRelu) {
@@ -32,9 +34,20 @@ fn closed_form_equals_backprop_on_the_one_one_network() {
             for j in 0..layers {
                 let bp = g.nabla_b[j][0];
                 let cf = r.dc_db[j];
-                assert!((bp - cf).abs() <= 1e-13 * bp.abs().max(1e-300), "{cost:?} {f:?} L={layers} j={j}: {bp:e} vs {cf:e}");
+                assert!((bp - cf).abs() <= 1e-13 * bp.abs().max(1e-300), "{cost:?} {f:?} residual {residual} L={layers} j={j}: {bp:e} vs {cf:e}");
             }
-            // The running product times ∂C/∂a_L is ∂C/∂b_1 (the book's formula).
+            // With skips the terms of neurons 2..L−1 are 1 + w f′(z) (and the network agrees).
+            for j in 1..layers.saturating_sub(1) {
+                let plain = chain.w[j] * r.sigma_prime[j];
+                assert_eq!(r.terms[j], if residual { 1.0 + plain } else { plain });
+            }
+            // The running product times ∂C/∂a_L is ∂C/∂b_1 (the book's formula) — where
+            // ∂C/∂a_L = (a − y)/(a(1 − a)) is finite: the residual ReLU chains grow a_j like
+            // (1 + w)^j and saturate the output to a = 1 exactly.
+            if !r.dc_da_last.is_finite() {
+                assert!(residual && r.a[layers - 1] == 1.0, "{cost:?} {f:?} L={layers}");
+                continue;
+            }
             let via_product = r.running_product[layers - 1] * r.dc_da_last;
             assert!((via_product - r.dc_db1).abs() <= 1e-12 * r.dc_db1.abs(), "{via_product} vs {}", r.dc_db1);
         }

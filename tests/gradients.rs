@@ -16,8 +16,13 @@ fn five_point(c: impl Fn(f64) -> f64) -> f64 {
 }
 
 fn check_finite_differences(sizes: &[usize], cost: Cost, f: Activation, seed: u64) {
-    let net = random_net(sizes, cost, seed).with_activation(f);
+    check_finite_differences_of(random_net(sizes, cost, seed).with_activation(f), seed);
+}
+
+fn check_finite_differences_of(net: gradlab::Network<f64>, seed: u64) {
+    let (sizes, cost, f) = (net.sizes().to_vec(), net.cost(), net.activation());
     let (x, y) = random_batch(7, sizes[0], *sizes.last().unwrap(), seed + 100);
+    let sizes = &sizes;
     // ReLU's f′ jumps at z = 0: the difference quotient is only the derivative if no z of a
     // hidden layer is within 2h of it. Asserted, so that a seed that lands on the kink
     // fails loudly instead of passing or failing by luck.
@@ -64,7 +69,8 @@ fn min_abs_hidden_z(net: &gradlab::Network<f64>, x: &Array2<f64>) -> f64 {
         for l in 0..net.depth() - 1 {
             let z = net.weights()[l].dot(&a) + &net.biases()[l];
             m = z.iter().fold(m, |m, z| m.min(z.abs()));
-            a = z.mapv(|z| net.activation().f(z));
+            let fz = z.mapv(|z| net.activation().f(z));
+            a = if net.skips(l) { a + fz } else { fz };
         }
     }
     m
@@ -73,13 +79,13 @@ fn min_abs_hidden_z(net: &gradlab::Network<f64>, x: &Array2<f64>) -> f64 {
 fn perturb_bias(net: &mut gradlab::Network<f64>, l: usize, j: usize, h: f64) {
     let (w, mut b) = (net.weights().to_vec(), net.biases().to_vec());
     b[l][j] += h;
-    *net = gradlab::Network::from_parts(net.sizes().to_vec(), w, b, net.cost()).unwrap().with_activation(net.activation());
+    *net = gradlab::Network::from_parts(net.sizes().to_vec(), w, b, net.cost()).unwrap().with_activation(net.activation()).with_residual(net.residual());
 }
 
 fn perturb_weight(net: &mut gradlab::Network<f64>, l: usize, j: usize, k: usize, h: f64) {
     let (mut w, b) = (net.weights().to_vec(), net.biases().to_vec());
     w[l][[j, k]] += h;
-    *net = gradlab::Network::from_parts(net.sizes().to_vec(), w, b, net.cost()).unwrap().with_activation(net.activation());
+    *net = gradlab::Network::from_parts(net.sizes().to_vec(), w, b, net.cost()).unwrap().with_activation(net.activation()).with_residual(net.residual());
 }
 
 #[test]
@@ -108,13 +114,63 @@ fn finite_differences_every_activation_both_costs() {
     }
 }
 
+/// Skip connections (a^l = a^{l−1} + f(z^l) between equal-width hidden layers), every
+/// activation, both costs: widths chosen so that some layers skip and some don't.
+#[test]
+fn finite_differences_residual_every_activation_both_costs() {
+    for f in Activation::ALL {
+        for (c, cost) in [Cost::CrossEntropy, Cost::Quadratic].into_iter().enumerate() {
+            for (i, (sizes, skipping_layers)) in [(vec![4, 3, 3, 2], 1), (vec![5, 4, 4, 4, 3, 3, 2], 3)].iter().enumerate() {
+                // The first seed from 70 + … whose hidden z all stay ≥ 100h from the ReLUs'
+                // kink (asserted again inside the check): a deterministic choice, stated.
+                let net_of = |seed: u64| halved(random_net(sizes, cost, seed)).with_activation(f).with_residual(true);
+                let base = 70 + 100 * c as u64 + 1000 * i as u64;
+                let seed = (base..base + 100)
+                    .find(|&s| {
+                        let (x, _) = random_batch(7, sizes[0], *sizes.last().unwrap(), s + 100);
+                        min_abs_hidden_z(&net_of(s), &x) > 100.0 * H
+                    })
+                    .expect("a seed away from the kink");
+                let net = net_of(seed);
+                let skipping = (0..net.depth()).filter(|&l| net.skips(l)).count();
+                assert_eq!(skipping, *skipping_layers, "{sizes:?}: the layers that skip");
+                check_finite_differences_of(net, seed);
+            }
+        }
+    }
+}
+
+/// The network with every weight halved. Skip connections add up the layers' outputs, so
+/// with N(0, 1) weights the output neurons saturate, and then the finite difference of the
+/// cross-entropy is the inexact side: ln(1 − a) for a ≈ 1 − 1e-6 keeps only ~10 digits,
+/// which the quotient divides by h = 1e-4 (measured: 6e-10 off on an entry of 3e-4).
+fn halved(net: gradlab::Network<f64>) -> gradlab::Network<f64> {
+    let w = net.weights().iter().map(|w| w * 0.5).collect();
+    gradlab::Network::from_parts(net.sizes().to_vec(), w, net.biases().to_vec(), net.cost()).unwrap()
+}
+
+/// Which layers skip: hidden to hidden, equal widths, never the first or the output layer.
+#[test]
+fn skip_connections_join_equal_width_hidden_layers_only() {
+    let net = random_net(&[3, 3, 3, 4, 4, 4, 3], Cost::CrossEntropy, 1).with_residual(true);
+    let skips: Vec<bool> = (0..net.depth()).map(|l| net.skips(l)).collect();
+    assert_eq!(skips, [false, true, false, true, true, false]);
+    let plain = net.clone().with_residual(false);
+    assert!((0..plain.depth()).all(|l| !plain.skips(l)));
+    // And the skip changes the output: not a flag that does nothing.
+    let (x, _) = random_batch(3, 3, 3, 2);
+    assert_ne!(net.feedforward(x.view()).unwrap(), plain.feedforward(x.view()).unwrap());
+}
+
 /// The batched backward pass ([`gradlab::backprop`]) against network2's `backprop` summed
 /// example by example. The two add in different orders (matrix products against one
 /// example's dot products), so they agree to rounding: within 1e-12 relative in f64.
 #[test]
 fn batched_backprop_equals_network2_backprop() {
-    for (cost, f) in [Cost::CrossEntropy, Cost::Quadratic].into_iter().flat_map(|c| Activation::ALL.map(|f| (c, f))) {
-        let net = random_net(&[9, 7, 6, 5, 4], cost, 3).with_activation(f);
+    let cases = [Cost::CrossEntropy, Cost::Quadratic].into_iter().flat_map(|c| Activation::ALL.map(|f| (c, f)));
+    for ((cost, f), residual) in cases.flat_map(|cf| [(cf, false), (cf, true)]) {
+        let sizes: &[usize] = if residual { &[9, 7, 7, 7, 5, 5, 4] } else { &[9, 7, 6, 5, 4] };
+        let net = random_net(sizes, cost, 3).with_activation(f).with_residual(residual);
         let (x, y) = random_batch(11, 9, 4, 4);
         let g = net.gradient(x.view(), y.view()).unwrap();
         let mut sum_b: Vec<Array1<f64>> = net.biases().iter().map(|b| Array1::zeros(b.len())).collect();
@@ -129,7 +185,10 @@ fn batched_backprop_equals_network2_backprop() {
         for l in 0..net.depth() {
             let err_b = max_rel_diff(g.nabla_b[l].as_slice().unwrap(), sum_b[l].as_slice().unwrap(), 1e-12);
             let err_w = max_rel_diff(&flat(&g.nabla_w[l]), &flat(&sum_w[l]), 1e-12);
-            assert!(err_b < 1e-12 && err_w < 1e-12, "{cost:?} {f:?} layer {l}: {err_b:e} {err_w:e}");
+            // The residual nets are deeper (6 layers, three sums of two gradient paths): their
+            // two orders of summation part further (measured 2.4e-12 at worst).
+            let tolerance = if residual { 1e-11 } else { 1e-12 };
+            assert!(err_b < tolerance && err_w < tolerance, "{cost:?} {f:?} residual {residual} layer {l}: {err_b:e} {err_w:e}");
             // Not vacuous: every layer's gradient is far from zero.
             assert!(flat(&sum_w[l]).iter().fold(0.0f64, |m, v| m.max(v.abs())) > 1e-3, "{cost:?} {f:?} layer {l}");
         }
@@ -145,7 +204,10 @@ fn batched_backprop_equals_network2_backprop() {
         let a = net.feedforward(x.view()).unwrap();
         for r in 0..x.nrows() {
             let want = network2::feedforward(&net, &x.row(r).to_owned());
-            assert!(max_rel_diff(&a.row(r).to_vec(), want.as_slice().unwrap(), 1e-12) < 1e-14, "{cost:?} row {r}");
+            let err = max_rel_diff(&a.row(r).to_vec(), want.as_slice().unwrap(), 1e-12);
+            // Skip connections add a rounding per layer (a + f(z)) over a deeper net.
+            let tolerance = if residual { 1e-13 } else { 1e-14 };
+            assert!(err < tolerance, "{cost:?} {f:?} residual {residual} row {r}: {err:e}");
         }
     }
 }

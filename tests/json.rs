@@ -43,6 +43,70 @@ fn round_trip_with_and_without_the_activation_key() {
     assert!(from_json::<f64>(&twice).unwrap_err().to_string().contains("duplicate field `activation`"));
 }
 
+/// The optional "residual" key: written only when true, read back; absent = no skips;
+/// anything but a boolean is an error naming the key.
+#[test]
+fn round_trip_with_and_without_the_residual_key() {
+    for residual in [false, true] {
+        let net = Network::<f64>::new(&[5, 4, 4, 2], Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(7)).unwrap().with_residual(residual);
+        let text = to_json(&net);
+        assert_eq!(text.contains("\"residual\":true"), residual);
+        assert!(!text.contains("\"residual\":false"), "the default is not written");
+        let back: Network<f64> = from_json(&text).unwrap();
+        assert_eq!(back.residual(), residual);
+        assert_eq!(back, net);
+    }
+    let plain = r#"{"sizes": [1, 1, 1, 1], "weights": [[[0.5]], [[0.5]], [[0.5]]], "biases": [[[0.1]], [[0.1]], [[0.1]]], "cost": "CrossEntropyCost"}"#;
+    assert!(!from_json::<f64>(plain).unwrap().residual());
+    let with = from_json::<f64>(&plain.replace("\"cost\"", "\"residual\": true, \"cost\"")).unwrap();
+    assert!(with.residual() && with.skips(1) && !with.skips(0) && !with.skips(2));
+    let bad = plain.replace('}', r#", "residual": "yes"}"#);
+    let e = from_json::<f64>(&bad).unwrap_err().to_string();
+    assert!(e.contains("invalid type: string \"yes\", expected a boolean"), "{e}");
+}
+
+/// The optional "batch_norm" key: γ and the running statistics of each hidden layer, written
+/// only when the network has them, read back exactly; bad shapes and values are errors.
+#[test]
+fn round_trip_with_and_without_batch_norm() {
+    let mut rng = Rng::new(3);
+    let net = Network::<f64>::new(&[5, 4, 3, 2], Init::Scaled, 1.0, Cost::CrossEntropy, &mut rng).unwrap();
+    assert!(!to_json(&net).contains("batch_norm"));
+    let mut bn = net.clone().with_batch_norm(true);
+    let norms = bn
+        .norms()
+        .iter()
+        .map(|n| gradlab::network::BatchNorm {
+            gamma: n.gamma.mapv(|_| rng.normal()),
+            mean: n.mean.mapv(|_| rng.normal()),
+            var: n.var.mapv(|_| rng.uniform() + 0.1),
+        })
+        .collect();
+    bn.set_norms(norms).unwrap();
+    let text = to_json(&bn);
+    assert!(text.contains("\"batch_norm\":[{\"gamma\":["));
+    let back: Network<f64> = from_json(&text).unwrap();
+    assert_eq!(back, bn);
+    assert!(back.batch_norm());
+    // f32 too, through the same text.
+    let back32: Network<f32> = from_json(&to_json(&bn.cast::<f32>())).unwrap();
+    assert_eq!(back32, bn.cast::<f32>());
+    // A vector of the wrong length, a misspelt field, a layer too many, a vector too long.
+    let first = text.find("\"gamma\":[").unwrap() + "\"gamma\":[".len();
+    let short = format!("{}{}", &text[..first], text[first..].split_once(',').unwrap().1);
+    let e = from_json::<f64>(&short).unwrap_err().to_string();
+    assert!(e.contains("batch-norm γ of layer 1 has shape [3]"), "{e}");
+    let missing = text.replacen("\"gamma\":", "\"gammas\":", 1);
+    assert!(from_json::<f64>(&missing).unwrap_err().to_string().contains("unknown field `gammas`, expected one of `gamma`, `mean`, `var`"));
+    let plain = r#"{"sizes": [1, 1, 1], "weights": [[[0.5]], [[0.5]]], "biases": [[[0.1]], [[0.1]]], "cost": "CrossEntropyCost"}"#;
+    let two = plain.replace("\"cost\"", r#""batch_norm": [{"gamma": [1], "mean": [0], "var": [1]}, {"gamma": [1], "mean": [0], "var": [1]}], "cost""#);
+    let e = from_json::<f64>(&two).unwrap_err().to_string();
+    assert!(e.contains("found 2"), "{e}");
+    let huge = plain.replace("\"cost\"", &format!(r#""batch_norm": [{{"gamma": [{}], "mean": [0], "var": [1]}}], "cost""#, vec!["1"; 3000].join(",")));
+    let e = from_json::<f64>(&huge).unwrap_err().to_string();
+    assert!(e.contains("more than 2048 numbers"), "{e}");
+}
+
 #[test]
 fn reads_the_layout_network2_writes() {
     // Written as network2.save does: weights y×x, biases y×1, the cost's class name.

@@ -24,9 +24,13 @@ fn trainer_matches_network2_update_without_shuffling() {
         [(Cost::CrossEntropy, 5, Activation::Sigmoid), (Cost::Quadratic, 4, Activation::Sigmoid), (Cost::CrossEntropy, 30, Activation::Sigmoid)];
     let other_cases =
         [Activation::Tanh, Activation::Relu, Activation::LeakyRelu].into_iter().flat_map(|f| [(Cost::CrossEntropy, 5, f), (Cost::Quadratic, 4, f)]);
-    for (cost, m, f) in sigmoid_cases.into_iter().chain(other_cases) {
+    // And with skip connections (layers 2 and 3 of [16, 7, 7, 7, 3]), every activation.
+    let residual_cases = Activation::ALL.into_iter().map(|f| (Cost::CrossEntropy, 5, f, true));
+    let cases = sigmoid_cases.into_iter().chain(other_cases).map(|(c, m, f)| (c, m, f, false)).chain(residual_cases);
+    for (cost, m, f, residual) in cases {
         let data = synthetic(23, 4, 3, 9); // 23 = not a multiple of m: a short last batch
-        let net = random_net(&[16, 7, 5, 3], cost, 5).with_activation(f);
+        let sizes: &[usize] = if residual { &[16, 7, 7, 7, 3] } else { &[16, 7, 5, 3] };
+        let net = random_net(sizes, cost, 5).with_activation(f).with_residual(residual);
         let (eta, lmbda) = (0.5, 2.0);
         let config = TrainConfig { mini_batch_size: m, eta, lambda: lmbda, shuffle: false };
         let mut trainer = Trainer::new(net.clone(), config, Rng::new(0), &data).unwrap();
@@ -49,7 +53,7 @@ fn trainer_matches_network2_update_without_shuffling() {
             }
         }
         let (w, b) = (book.weights(), book.biases());
-        for l in 0..3 {
+        for l in 0..net.depth() {
             let got: Vec<f64> = trainer.net.weights()[l].iter().copied().collect();
             let want: Vec<f64> = w[l].iter().copied().collect();
             let err = max_rel_diff(&got, &want, 1e-9);

@@ -4,6 +4,7 @@
 
 use super::TrainError;
 use crate::backprop::{forward, rows_mut};
+use crate::batchnorm::{Mode, NormPass};
 use crate::data::{Dataset, PIXEL_SCALE};
 use crate::network::{Network, Workspace};
 use crate::real::Real;
@@ -62,7 +63,7 @@ pub fn to_matrices<F: Real>(data: &Dataset, classes: usize) -> (Array2<F>, Array
 fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, mut each: impl FnMut(usize, &mut Workspace<F>, &Array2<F>)) {
     let count = count.min(data.len());
     let rows = CHUNK.min(count).max(1);
-    let mut ws = Workspace::new(net.sizes(), rows);
+    let mut ws = net.workspace(rows);
     let mut y = Array2::zeros((rows, net.output_size()));
     let mut start = 0;
     while start < count {
@@ -72,7 +73,9 @@ fn for_each_chunk<F: Real>(net: &Network<F>, data: &Dataset, count: usize, mut e
             y = Array2::zeros((m, net.output_size()));
         }
         fill_batch(data, &idx, ws.activations[0].slice_mut(s![..m, ..]), y.view_mut());
-        forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 0);
+        let Workspace { activations, skips, norm, .. } = &mut ws;
+        let mut pass = NormPass { layers: &net.norms, mode: Mode::Running, buffers: norm };
+        forward(&net.weights, &net.biases, net.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
         each(start, &mut ws, &y);
         start = end;
     }

@@ -13,11 +13,13 @@
 
 mod eval;
 mod kernels;
+mod momentum;
 mod sparse;
 mod step;
 
 pub use eval::{accuracy, check_data, fill_batch, to_matrices, total_cost};
 pub(crate) use eval::{bias_gradient_sum, bias_gradient_sum_and_cost, check_first};
+pub use momentum::{Momentum, MomentumError, Velocity};
 pub use sparse::{SparseRows, MAX_SPARSE_WIDTH};
 pub use step::{sgd_step, sgd_step_sparse};
 
@@ -68,6 +70,8 @@ pub enum TrainError {
     TooWide(usize),
     #[error("the data has label {label}, but the network has only {outputs} output neurons")]
     Label { label: u8, outputs: usize },
+    #[error("batch normalisation needs mini-batches of at least 2 examples (one example is its own mean: every ẑ would be 0)")]
+    BatchNormMiniBatch,
     #[error("training diverged in epoch {epoch}: {source} (the gradients exploded; try a smaller gain or η)")]
     Diverged { epoch: usize, source: NetworkError },
 }
@@ -87,6 +91,13 @@ impl TrainConfig {
     }
 }
 
+fn check_batch_norm<F: Real>(net: &Network<F>, config: &TrainConfig) -> Result<(), TrainError> {
+    if net.batch_norm() && config.mini_batch_size < 2 {
+        return Err(TrainError::BatchNormMiniBatch);
+    }
+    Ok(())
+}
+
 /// Training state: the network, its training set (kept sparse), the seeded generator,
 /// the current epoch's order and a position within it, and the buffers. Training can proceed a few mini-batches at a
 /// time (the browser worker yields between slices) or an epoch at a time.
@@ -103,6 +114,8 @@ pub struct Trainer<F: Real> {
     x: SparseRows<F>,
     labels: Vec<u8>,
     y: Array2<F>,
+    /// Momentum's velocities, when set ([`Trainer::set_momentum`]); plain SGD without.
+    velocity: Option<Velocity<F>>,
 }
 
 /// How far a call to [`Trainer::train_batches`] got.
@@ -126,7 +139,8 @@ impl<F: Real> Trainer<F> {
         if training.pixels() > MAX_SPARSE_WIDTH {
             return Err(TrainError::TooWide(training.pixels()));
         }
-        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size);
+        check_batch_norm(&net, &config)?;
+        let ws = Workspace::without_input(net.sizes(), config.mini_batch_size).for_residual(net.residual()).for_batch_norm(net.batch_norm());
         let y = Array2::zeros((config.mini_batch_size, net.output_size()));
         Ok(Trainer {
             net,
@@ -139,6 +153,7 @@ impl<F: Real> Trainer<F> {
             x: SparseRows::from_dataset(training),
             labels: training.labels().to_vec(),
             y,
+            velocity: None,
         })
     }
 
@@ -166,12 +181,26 @@ impl<F: Real> Trainer<F> {
     /// Change η, λ or shuffling between batches (a new mini-batch size takes new buffers).
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), TrainError> {
         config.validate()?;
+        check_batch_norm(&self.net, &config)?;
         if config.mini_batch_size != self.config.mini_batch_size {
-            self.ws = Workspace::without_input(self.net.sizes(), config.mini_batch_size);
+            self.ws =
+                Workspace::without_input(self.net.sizes(), config.mini_batch_size).for_residual(self.net.residual()).for_batch_norm(self.net.batch_norm());
             self.y = Array2::zeros((config.mini_batch_size, self.net.output_size()));
         }
         self.config = config;
         Ok(())
+    }
+
+    /// Train with momentum from now on, from zero velocity (μ = 0 gives plain SGD's numbers).
+    pub fn set_momentum(&mut self, momentum: Momentum) -> Result<(), MomentumError> {
+        momentum.validate()?;
+        self.velocity = Some(Velocity::new(&self.net, momentum));
+        Ok(())
+    }
+
+    /// The momentum settings, if any.
+    pub fn momentum(&self) -> Option<Momentum> {
+        self.velocity.as_ref().map(|v| v.momentum)
     }
 
     /// Train on up to `max_batches` mini-batches, stopping early at the end of an epoch.
@@ -191,7 +220,13 @@ impl<F: Real> Trainer<F> {
             for (r, &i) in batch.iter().enumerate() {
                 self.y[[r, self.labels[i] as usize]] = F::one();
             }
+            if let Some(v) = &mut self.velocity {
+                v.remember(&self.net);
+            }
             sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
+            if let Some(v) = &mut self.velocity {
+                v.apply(&mut self.net);
+            }
             self.cursor = end;
             if self.cursor == n {
                 self.cursor = 0;

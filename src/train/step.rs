@@ -7,6 +7,7 @@
 use super::kernels;
 use super::sparse::SparseRows;
 use crate::backprop::{apply_in_place, backward, forward, rows_mut};
+use crate::batchnorm::{self, Mode, NormPass};
 use crate::network::Activation;
 use crate::network::{Network, Workspace};
 use crate::real::Real;
@@ -18,7 +19,9 @@ use ndarray::{s, Array2, Axis, Zip};
 /// network2 update, fused. `n` is the training-set size. This is the reference path for
 /// any input; [`super::Trainer`] uses [`sgd_step_sparse`], which gives the same numbers faster.
 pub fn sgd_step<F: Real>(net: &mut Network<F>, ws: &mut Workspace<F>, y: &Array2<F>, m: usize, eta: f64, lambda: f64, n: usize) {
-    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 0);
+    let Workspace { activations, skips, norm, .. } = ws;
+    let mut pass = NormPass { layers: &net.norms, mode: Mode::Batch, buffers: norm };
+    forward(&net.weights, &net.biases, net.arch(), &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 0);
     backward_and_update(net, ws, y, m, eta, lambda, n, None);
 }
 
@@ -40,19 +43,28 @@ pub fn sgd_step_sparse<F: Real>(
     n: usize,
 ) {
     let m = batch.len();
+    let arch = net.arch();
+    let Workspace { activations, skips, norm, .. } = ws;
+    let mut pass = NormPass { layers: &net.norms, mode: Mode::Batch, buffers: norm };
     {
         let w1 = net.weights[0].as_slice_memory_order().expect("weights are stored contiguously");
-        let b1 = net.biases[0].as_slice().expect("biases are contiguous");
-        let mut z1 = ws.activations[1].slice_mut(s![..m, ..]);
-        let z1 = z1.as_slice_mut().expect("activation rows are contiguous");
-        // The kernel fuses σ into its last loop; any other f of layer 1 is applied after.
+        let mut z1 = activations[1].slice_mut(s![..m, ..]);
+        // The kernel fuses σ into its last loop; any other f of layer 1 is applied after,
+        // and a normalised layer takes no bias before its normalisation (β comes after).
         let f1 = net.layer_activation(0);
-        kernels::sparse_forward(w1, b1, x, batch, z1, f1 == Activation::Sigmoid);
-        if f1 != Activation::Sigmoid {
-            apply_in_place(z1, f1);
+        let normalized = arch.normalized(0, net.depth());
+        let b1 = if normalized { &pass.buffers[0].zeros } else { &net.biases[0] };
+        let b1 = b1.as_slice().expect("biases are contiguous");
+        let fused = f1 == Activation::Sigmoid && !normalized;
+        kernels::sparse_forward(w1, b1, x, batch, z1.as_slice_mut().expect("activation rows are contiguous"), fused);
+        if normalized {
+            batchnorm::normalize(z1.view_mut(), &net.norms[0], &net.biases[0], Mode::Batch, &mut pass.buffers[0]);
+        }
+        if !fused {
+            apply_in_place(z1.as_slice_mut().expect("activation rows are contiguous"), f1);
         }
     }
-    forward(&net.weights, &net.biases, net.activation, &mut rows_mut(&mut ws.activations, m), 1);
+    forward(&net.weights, &net.biases, arch, &mut rows_mut(activations, m), &mut rows_mut(skips, m), Some(&mut pass), 1);
     backward_and_update(net, ws, y, m, eta, lambda, n, Some((x, batch)));
 }
 
@@ -69,14 +81,18 @@ fn backward_and_update<F: Real>(
     n: usize,
     sparse: Option<(&SparseRows<F>, &[usize])>,
 ) {
-    let Network { weights, biases, cost, activation, .. } = net;
+    let arch = net.arch();
+    let Network { weights, biases, cost, norms, .. } = net;
     let decay = F::from_f64_lossy(1.0 - eta * lambda / n as f64);
     let step = F::from_f64_lossy(eta / m as f64);
-    let acts: Vec<_> = ws.activations.iter().map(|a| a.slice(s![..m, ..])).collect();
-    let mut deltas = rows_mut(&mut ws.deltas, m);
-    backward(*cost, *activation, weights, &acts, y.slice(s![..m, ..]), &mut deltas, |l, delta, a_prev, w| {
-        // b ← b − (η/m) Σ_x δ_x (BP3).
-        let nabla_b = delta.sum_axis(Axis(0));
+    let Workspace { activations, deltas, skips, norm, .. } = ws;
+    let acts: Vec<_> = activations.iter().map(|a| a.slice(s![..m, ..])).collect();
+    let mut deltas = rows_mut(deltas, m);
+    let mut skips = rows_mut(skips, m);
+    let mut pass = NormPass { layers: norms, mode: Mode::Batch, buffers: norm };
+    backward(*cost, arch, weights, &acts, &mut skips, Some(&mut pass), y.slice(s![..m, ..]), &mut deltas, |l, delta_b, delta, a_prev, w| {
+        // b ← b − (η/m) Σ_x δ_x (BP3; β ← β − (η/m) Σ_x ∂C_x/∂β where normalised).
+        let nabla_b = delta_b.sum_axis(Axis(0));
         Zip::from(&mut biases[l]).and(&nabla_b).for_each(|b, &g| *b = *b - step * g);
         match (l, sparse) {
             (0, Some((x, batch))) => {
@@ -89,4 +105,10 @@ fn backward_and_update<F: Real>(
             _ => general_mat_mul(-step, &delta.t(), &a_prev, decay, w),
         }
     });
+    // γ ← γ − (η/m) Σ_x ∂C_x/∂γ (no weight decay, as the frameworks do), and the running
+    // statistics take in this batch's.
+    for (bn, buf) in norms.iter_mut().zip(norm.iter()) {
+        Zip::from(&mut bn.gamma).and(&buf.dgamma).for_each(|g, &d| *g = *g - step * d);
+        batchnorm::update_running(bn, buf, m);
+    }
 }

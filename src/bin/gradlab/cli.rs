@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gradlab::experiments::BOOK_EPOCHS;
 use gradlab::init::BiasInit;
 use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
+use gradlab::train::Momentum;
 use gradlab::{Activation, Init};
 use std::path::PathBuf;
 
@@ -124,6 +125,28 @@ impl From<ActivationArg> for Activation {
     }
 }
 
+/// Momentum (book, Chapter 3): v ← μv − η∇C, w ← w + v.
+#[derive(Args, Clone, Copy, Debug)]
+pub struct MomentumArgs {
+    /// μ in [0, 1); 0 (the default) is plain SGD.
+    #[arg(long, default_value_t = 0.0)]
+    pub momentum: f64,
+    /// Nesterov's accelerated gradient instead of classical momentum.
+    #[arg(long, requires = "momentum")]
+    pub nesterov: bool,
+    /// Sutskever et al.'s schedule μ_t = min(1 − 2^(−1−log₂(⌊t/250⌋+1)), μ) over mini-batches t.
+    #[arg(long, requires = "momentum")]
+    pub momentum_schedule: bool,
+}
+
+impl MomentumArgs {
+    /// None for plain SGD (μ = 0 and neither option), so the step is the book's own.
+    pub fn get(self) -> Option<Momentum> {
+        let m = Momentum { mu: self.momentum, nesterov: self.nesterov, schedule: self.momentum_schedule };
+        (m != Momentum::default()).then_some(m)
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Train two configurations, A and B, on the same data in the same order from the same seed; print a table per epoch, write CSV and SVG charts.
@@ -235,6 +258,9 @@ pub enum Command {
         /// The hidden layers' activation of a fresh network (a file's own with --init).
         #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
         activation: ActivationArg,
+        /// Skip connections between equal-width hidden layers: a^l = a^{l−1} + f(z^l) (a fresh network; a file's own with --init).
+        #[arg(long)]
+        residual: bool,
         /// Multiply every initial weight by this (small: vanishing; large: exploding).
         #[arg(long, default_value_t = 1.0)]
         gain: f64,
@@ -251,6 +277,8 @@ pub enum Command {
         /// Keep the training set in order (no reshuffle per epoch), for comparing with network2.py.
         #[arg(long)]
         no_shuffle: bool,
+        #[command(flatten)]
+        momentum: MomentumArgs,
         /// Use only the first N training images.
         #[arg(long)]
         limit: Option<usize>,

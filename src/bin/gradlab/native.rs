@@ -10,7 +10,7 @@ use gradlab::experiments::{self as ex, BOOK_DEPTH_ACCURACY, BOOK_INIT_NORMS, BOO
 use gradlab::init::BiasInit;
 use gradlab::network2_json::{from_json, to_json};
 use gradlab::probe::{probe, BOOK_SAMPLE, BOOK_SPEED_ETA, BOOK_SPEED_LAMBDA};
-use gradlab::train::{accuracy, total_cost};
+use gradlab::train::{accuracy, total_cost, Momentum};
 use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
@@ -56,17 +56,34 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Compare { preset, a, b, epochs, seed } => crate::compare::compare::<F>(c, preset.as_deref(), (a, b), epochs.map(|e| e as usize), *seed),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
+        Command::Train {
+            init,
+            sizes,
+            weights,
+            activation,
+            residual,
+            gain,
+            biases,
+            epochs,
+            mini_batch,
+            eta,
+            lambda,
+            no_shuffle,
+            momentum,
+            limit,
+            seed,
+            save,
+        } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
             train::<F>(
                 c,
                 init.as_deref(),
                 sizes,
                 ((*weights).into(), (*biases).into()),
-                (*activation).into(),
+                ((*activation).into(), *residual),
                 *gain,
                 *epochs,
-                config,
+                (config, momentum.get()),
                 *limit,
                 *seed,
                 save.as_deref(),
@@ -308,10 +325,10 @@ fn train<F: Real>(
     init: Option<&Path>,
     sizes: &[usize],
     weights: (Init, BiasInit),
-    activation: Activation,
+    (activation, residual): (Activation, bool),
     gain: f64,
     epochs: usize,
-    config: TrainConfig,
+    (config, momentum): (TrainConfig, Option<Momentum>),
     limit: Option<usize>,
     seed: u64,
     save: Option<&Path>,
@@ -322,7 +339,9 @@ fn train<F: Real>(
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
             from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
-        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?.with_activation(activation),
+        None => Network::new_with_biases(sizes, weights.0, weights.1, gain, gradlab::Cost::CrossEntropy, &mut rng)?
+            .with_activation(activation)
+            .with_residual(residual),
     };
     let subset = load(c)?;
     let training = match limit {
@@ -330,6 +349,9 @@ fn train<F: Real>(
         None => subset.training.clone(),
     };
     let mut trainer = Trainer::new(net, config, rng, &training)?;
+    if let Some(m) = momentum {
+        trainer.set_momentum(m)?;
+    }
     let bar = progress(epochs as u64, "epochs");
     println!("{:>6} {:>12} {:>12}", "epoch", "accuracy", "cost");
     for e in 1..=epochs {

@@ -1,145 +1,11 @@
-//! The save format of the book's `network2.py` (`Network.save` / `load`):
-//!
-//! ```json
-//! {"sizes": [784, 30, 10],
-//!  "weights": [[[w_11, …, w_1x], …]],   // one y×x nested list per layer
-//!  "biases":  [[[b_1], …, [b_y]]],       // one y×1 nested list per layer
-//!  "cost": "CrossEntropyCost",           // or "QuadraticCost"
-//!  "activation": "tanh"}                 // optional, gradlab's: absent = "sigmoid"
-//! ```
-//!
-//! network2 has sigmoid neurons only; the hidden layers' activation is gradlab's addition,
-//! written only when it is not the sigmoid, so a sigmoid network's file is network2's own
-//! (and network2.py, which reads the four keys it knows, loads any of them).
-//!
-//! so a network moves between this crate and `network2.py` both ways. Numbers are written
-//! in the shortest form that reads back to the same `f64` (serde_json uses ryu), so a
-//! round trip is exact.
+//! The streaming reader of network2 files: serde visitors that count every list as it
+//! grows, so that a hostile file is refused before it costs memory (see [`super::from_json`]).
 
-use crate::network::{validate_sizes, Activation, Cost, Network, NetworkError};
+use super::{classify, JsonError, NormFile, MAX_LAYERS, MAX_NEURONS, MAX_NUMBERS};
 use crate::real::Real;
-use ndarray::{Array1, Array2};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::fmt;
-
-/// Largest JSON text accepted (bytes): a [784, 1000, 1000, 10] network is ~40 MB of text.
-pub const MAX_JSON_BYTES: usize = 64 << 20;
-
-/// Most layers (entries of `sizes`) in a network file: input, 10 hidden, output. The command
-/// line's `depth --max-hidden` and `speed --hidden` go up to 10 hidden layers, the page to 6
-/// (`limits::MAX_HIDDEN`); the chapter itself stops at 4.
-pub const MAX_LAYERS: usize = 12;
-
-/// Most neurons in one layer of a network file: MNIST's 784 inputs, and hidden layers far
-/// wider than the page's 100 (`limits::MAX_WIDTH`) or the book's 30–100.
-pub const MAX_NEURONS: usize = 2048;
-
-/// Most numbers (weights and biases together) in a network file: a [784, 1000, 1000, 10]
-/// network has 1.8 million; 2 million f64 are 16 MB, so a hostile file cannot make the
-/// reader allocate much more than that before it is refused.
-pub const MAX_NUMBERS: usize = 2_000_000;
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum JsonError {
-    #[error("the file is {0} bytes; network files above {max} bytes are refused", max = MAX_JSON_BYTES)]
-    TooLarge(usize),
-    #[error("not valid network2 JSON: {0}")]
-    Syntax(String),
-    #[error("the file holds NaN or Infinity (line {line}, column {column}); a network's weights and biases must be finite numbers")]
-    NonFiniteToken { line: usize, column: usize },
-    #[error("not valid network2 JSON: lists nested more than 128 deep (line {line}, column {column}); a network file nests at most 3 lists")]
-    TooDeep { line: usize, column: usize },
-    #[error("{what} has more than {max} {unit}; network files are limited to {MAX_LAYERS} layers of at most {MAX_NEURONS} neurons and {MAX_NUMBERS} weights and biases in all")]
-    Limit { what: String, max: usize, unit: &'static str },
-    #[error("unknown cost \"{0}\"; network2 writes \"CrossEntropyCost\" or \"QuadraticCost\"")]
-    Cost(String),
-    #[error("unknown activation \"{0}\"; gradlab writes \"sigmoid\", \"tanh\", \"relu\" or \"leaky-relu\"")]
-    Activation(String),
-    #[error(
-        "{what} of layer {layer}, row {row}: every bias must be a list of exactly one number (network2 stores biases as y×1 columns), found {found} numbers"
-    )]
-    BiasColumn { what: &'static str, layer: usize, row: usize, found: usize },
-    #[error("weight matrix of layer {layer}: row {row} has {found} numbers, but row 1 has {expected}")]
-    RaggedRow { layer: usize, row: usize, found: usize, expected: usize },
-    #[error(transparent)]
-    Network(#[from] NetworkError),
-}
-
-/// The writer's view of the file (the reader streams it instead: see [`from_json`]).
-#[derive(Serialize)]
-struct Network2File {
-    sizes: Vec<usize>,
-    weights: Vec<Vec<Vec<f64>>>,
-    biases: Vec<Vec<Vec<f64>>>,
-    cost: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    activation: Option<&'static str>,
-}
-
-/// Parse a network2 JSON file.
-///
-/// The file is read in one pass with the limits [`MAX_LAYERS`], [`MAX_NEURONS`] and
-/// [`MAX_NUMBERS`] enforced while it is parsed, whatever the order of its fields: every
-/// list is counted as it grows, so a hostile file (millions of empty lists, a `sizes` list
-/// of a billion entries, …) is refused before it costs more than about 16 MB. Each number
-/// is converted to `F` as it is read. Every problem is a [`JsonError`] naming it; nothing
-/// panics.
-pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
-    if text.len() > MAX_JSON_BYTES {
-        return Err(JsonError::TooLarge(text.len()));
-    }
-    let ctx = Ctx { numbers_left: Cell::new(MAX_NUMBERS), error: RefCell::new(None) };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let raw = FileSeed::<F> { ctx: &ctx, float: std::marker::PhantomData }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw)).map_err(|e| {
-        if let Some(typed) = ctx.error.borrow_mut().take() {
-            return typed;
-        }
-        classify(text, &e)
-    })?;
-    let cost = match raw.cost.as_str() {
-        "CrossEntropyCost" => Cost::CrossEntropy,
-        "QuadraticCost" => Cost::Quadratic,
-        other => return Err(JsonError::Cost(other.chars().take(80).collect())),
-    };
-    let activation = match raw.activation.as_deref() {
-        None => Activation::Sigmoid,
-        Some(name) => Activation::from_name(name).ok_or_else(|| JsonError::Activation(name.chars().take(80).collect()))?,
-    };
-    validate_sizes(&raw.sizes)?;
-    let weights = raw
-        .weights
-        .into_iter()
-        .map(|m| Array2::from_shape_vec((m.rows, m.cols), m.data).map_err(|e| JsonError::Syntax(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
-    let biases = raw.biases.into_iter().map(|m| Array1::from_vec(m.data)).collect();
-    // Casting to f32 can overflow a finite f64; from_parts reports any non-finite value.
-    Ok(Network::from_parts(raw.sizes, weights, biases, cost)?.with_activation(activation))
-}
-
-/// A serde_json error in the reader's words: Python's `json` module writes `NaN` and
-/// `Infinity`, which are not JSON, so a syntax error at such a token says so plainly.
-fn classify(text: &str, e: &serde_json::Error) -> JsonError {
-    let (line, column) = (e.line(), e.column());
-    if e.to_string().starts_with("recursion limit exceeded") {
-        return JsonError::TooDeep { line, column };
-    }
-    if e.is_syntax() || e.is_data() {
-        // The byte the error points at (serde_json's column is 1-based, in bytes).
-        let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-        let at = line_start + column.saturating_sub(1);
-        let bytes = text.as_bytes();
-        let window = &bytes[at.saturating_sub(9).min(bytes.len())..at.saturating_add(9).min(bytes.len())];
-        let has = |token: &[u8]| window.windows(token.len()).any(|w| w == token);
-        if has(b"NaN") || has(b"Infinity") {
-            return JsonError::NonFiniteToken { line, column };
-        }
-    }
-    JsonError::Syntax(e.to_string())
-}
-
-// ---------------------------------------------------------------- the streaming reader
 
 /// State shared by the reader's visitors: the budget of numbers left, and the first typed
 /// error (serde's errors are strings; this keeps the [`JsonError`] the caller gets).
@@ -172,19 +38,33 @@ impl Ctx {
     }
 }
 
-struct Raw<F> {
-    sizes: Vec<usize>,
-    weights: Vec<Matrix<F>>,
-    biases: Vec<Matrix<F>>,
-    cost: String,
-    activation: Option<String>,
+/// The file's fields, bounded and converted to `F`, not yet checked as a network.
+pub(super) fn parse<F: Real>(text: &str) -> Result<Raw<F>, JsonError> {
+    let ctx = Ctx { numbers_left: Cell::new(MAX_NUMBERS), error: RefCell::new(None) };
+    let mut de = serde_json::Deserializer::from_str(text);
+    FileSeed::<F> { ctx: &ctx, float: std::marker::PhantomData }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw)).map_err(|e| {
+        if let Some(typed) = ctx.error.borrow_mut().take() {
+            return typed;
+        }
+        classify(text, &e)
+    })
+}
+
+pub(super) struct Raw<F> {
+    pub(super) sizes: Vec<usize>,
+    pub(super) weights: Vec<Matrix<F>>,
+    pub(super) biases: Vec<Matrix<F>>,
+    pub(super) cost: String,
+    pub(super) activation: Option<String>,
+    pub(super) residual: Option<bool>,
+    pub(super) batch_norm: Option<Vec<NormFile>>,
 }
 
 /// One weight matrix (`rows × cols`, row-major) or bias column (`rows × 1`).
-struct Matrix<F> {
-    rows: usize,
-    cols: usize,
-    data: Vec<F>,
+pub(super) struct Matrix<F> {
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) data: Vec<F>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -220,8 +100,9 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
         f.write_str("a network2 object {\"sizes\": …, \"weights\": …, \"biases\": …, \"cost\": …}")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<F>, A::Error> {
-        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation"];
-        let (mut sizes, mut weights, mut biases, mut cost, mut activation) = (None, None, None, None, None);
+        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation", "residual", "batch_norm"];
+        let (mut sizes, mut weights, mut biases, mut cost, mut activation, mut residual) = (None, None, None, None, None, None);
+        let mut batch_norm = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "sizes" if sizes.is_none() => sizes = Some(map.next_value_seed(SizesSeed(self.ctx))?),
@@ -229,6 +110,9 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
                 "biases" if biases.is_none() => biases = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Biases))?),
                 "cost" if cost.is_none() => cost = Some(map.next_value::<String>()?),
                 "activation" if activation.is_none() => activation = Some(map.next_value::<String>()?),
+                "residual" if residual.is_none() => residual = Some(map.next_value::<bool>()?),
+                // Small (3 numbers per hidden neuron), so read whole, then checked by set_norms.
+                "batch_norm" if batch_norm.is_none() => batch_norm = Some(map.next_value_seed(NormsSeed(self.ctx))?),
                 k if FIELDS.contains(&k) => return Err(de::Error::custom(format_args!("duplicate field `{k}`"))),
                 k => return Err(de::Error::unknown_field(&k.chars().take(80).collect::<String>(), FIELDS)),
             }
@@ -239,7 +123,96 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
             biases: biases.ok_or_else(|| de::Error::missing_field("biases"))?,
             cost: cost.ok_or_else(|| de::Error::missing_field("cost"))?,
             activation,
+            residual,
+            batch_norm,
         })
+    }
+}
+
+/// `"batch_norm": [{"gamma": […], "mean": […], "var": […]}, …]`: at most [`MAX_LAYERS`]
+/// layers of at most [`MAX_NEURONS`] numbers each, bounded as they are read.
+struct NormsSeed<'a>(&'a Ctx);
+
+impl<'de> DeserializeSeed<'de> for NormsSeed<'_> {
+    type Value = Vec<NormFile>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<NormFile>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NormsSeed<'_> {
+    type Value = Vec<NormFile>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"batch_norm\" as a list of {\"gamma\": […], \"mean\": […], \"var\": […]}, one per hidden layer")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<NormFile>, A::Error> {
+        let mut layers = Vec::new();
+        while let Some(layer) = seq.next_element_seed(NormSeed(self.0, layers.len() + 1))? {
+            if layers.len() == MAX_LAYERS {
+                return Err(self.0.limit("\"batch_norm\"".into(), MAX_LAYERS, "layers"));
+            }
+            layers.push(layer);
+        }
+        Ok(layers)
+    }
+}
+
+/// One layer of `"batch_norm"`.
+struct NormSeed<'a>(&'a Ctx, usize);
+
+impl<'de> DeserializeSeed<'de> for NormSeed<'_> {
+    type Value = NormFile;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<NormFile, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NormSeed<'_> {
+    type Value = NormFile;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("{\"gamma\": […], \"mean\": […], \"var\": […]}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NormFile, A::Error> {
+        const FIELDS: &[&str] = &["gamma", "mean", "var"];
+        let mut got: [Option<Vec<f64>>; 3] = [None, None, None];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(i) = FIELDS.iter().position(|&f| f == key.as_ref()) else {
+                return Err(de::Error::unknown_field(&key.chars().take(80).collect::<String>(), FIELDS));
+            };
+            if got[i].is_some() {
+                return Err(de::Error::custom(format_args!("duplicate field `{}` in batch_norm layer {}", FIELDS[i], self.1)));
+            }
+            got[i] = Some(map.next_value_seed(NumbersSeed(self.0, format!("{} of batch_norm layer {}", FIELDS[i], self.1)))?);
+        }
+        let [gamma, mean, var] = got.map(|v| v.ok_or_else(|| de::Error::custom(format_args!("batch_norm layer {} needs gamma, mean and var", self.1))));
+        Ok(NormFile { gamma: gamma?, mean: mean?, var: var? })
+    }
+}
+
+/// A list of at most [`MAX_NEURONS`] numbers.
+struct NumbersSeed<'a>(&'a Ctx, String);
+
+impl<'de> DeserializeSeed<'de> for NumbersSeed<'_> {
+    type Value = Vec<f64>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<f64>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NumbersSeed<'_> {
+    type Value = Vec<f64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} as a list of numbers", self.1)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<f64>, A::Error> {
+        let mut v = Vec::new();
+        while let Some(x) = seq.next_element::<f64>()? {
+            if v.len() == MAX_NEURONS {
+                return Err(self.0.limit(self.1, MAX_NEURONS, "numbers"));
+            }
+            v.push(x);
+        }
+        Ok(v)
     }
 }
 
@@ -430,16 +403,4 @@ impl<'de> Visitor<'de> for Number {
     fn visit_u64<E>(self, v: u64) -> Result<f64, E> {
         Ok(v as f64)
     }
-}
-
-/// Write a network in network2's JSON format.
-pub fn to_json<F: Real>(net: &Network<F>) -> String {
-    let file = Network2File {
-        sizes: net.sizes().to_vec(),
-        weights: net.weights().iter().map(|w| w.outer_iter().map(|r| r.iter().map(|v| v.to_f64_exact()).collect()).collect()).collect(),
-        biases: net.biases().iter().map(|b| b.iter().map(|v| vec![v.to_f64_exact()]).collect()).collect(),
-        cost: net.cost().network2_name().to_string(),
-        activation: Some(net.activation()).filter(|&f| f != Activation::Sigmoid).map(Activation::name),
-    };
-    serde_json::to_string(&file).expect("finite numbers and strings always serialise")
 }

@@ -1,0 +1,127 @@
+//! Momentum, as the book's Chapter 3 writes it, v ← μv − η∇C, w ← w + v, and Nesterov's
+//! variant, with Sutskever et al.'s (2013) schedule for μ as an option.
+//!
+//! Applied *after* the plain step of [`super::step`]: with p = the plain SGD update of w
+//! (weight decay and all, −η∇C of the book) and d = p − w,
+//!
+//! * classical:  v′ = μv + d,   w′ = p + μv    (= w + v′),
+//! * Nesterov:   v′ = μv + d,   w′ = p + μv′   (the "look-ahead" form of Sutskever et al.:
+//!   the stored parameters are w + μv, where the gradient is taken),
+//!
+//! so the fast fused step stays as it is, and μ = 0 adds exactly zero: bit for bit plain SGD.
+
+use crate::network::Network;
+use crate::real::Real;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+/// The momentum settings; μ = 0 is plain SGD.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Momentum {
+    /// μ, or μ_max with the schedule.
+    pub mu: f64,
+    /// Nesterov's accelerated gradient instead of classical momentum.
+    pub nesterov: bool,
+    /// μ_t = min(1 − 2^(−1 − log₂(⌊t/250⌋ + 1)), μ) over mini-batches t (Sutskever et al. 2013).
+    pub schedule: bool,
+}
+
+impl Default for Momentum {
+    fn default() -> Self {
+        Momentum { mu: 0.0, nesterov: false, schedule: false }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("the momentum μ must be a number in [0, 1), but is {0}")]
+pub struct MomentumError(pub f64);
+
+impl Momentum {
+    pub fn validate(&self) -> Result<(), MomentumError> {
+        if !(self.mu.is_finite() && (0.0..1.0).contains(&self.mu)) {
+            return Err(MomentumError(self.mu));
+        }
+        Ok(())
+    }
+
+    /// μ for mini-batch `t` (0-based).
+    pub fn mu_at(&self, t: usize) -> f64 {
+        if !self.schedule {
+            return self.mu;
+        }
+        let k = (t / 250 + 1) as f64;
+        (1.0 - (-1.0 - k.log2()).exp2()).min(self.mu)
+    }
+}
+
+/// The velocities v of every weight and bias, and the parameters before the current step.
+#[derive(Clone, Debug)]
+pub struct Velocity<F: Real> {
+    pub(crate) momentum: Momentum,
+    v_w: Vec<Array2<F>>,
+    v_b: Vec<Array1<F>>,
+    before_w: Vec<Array2<F>>,
+    before_b: Vec<Array1<F>>,
+    /// Mini-batches done, for the schedule.
+    t: usize,
+}
+
+impl<F: Real> Velocity<F> {
+    /// Zero velocities for `net`, laid out in memory as its parameters (the weights are
+    /// column-major), so that every pass below runs over three plain slices.
+    pub fn new(net: &Network<F>, momentum: Momentum) -> Self {
+        let zeros_like_w = |w: &Array2<F>| w.mapv(|_| F::zero());
+        let zw: Vec<_> = net.weights.iter().map(zeros_like_w).collect();
+        // The slices pair up element by element only if the layouts agree.
+        assert!(zw.iter().zip(&net.weights).all(|(z, w)| z.strides() == w.strides()));
+        let zb: Vec<_> = net.biases.iter().map(|b| Array1::zeros(b.raw_dim())).collect();
+        Velocity { momentum, v_w: zw.clone(), v_b: zb.clone(), before_w: zw, before_b: zb, t: 0 }
+    }
+
+    /// Keep the parameters before a plain step.
+    pub(crate) fn remember(&mut self, net: &Network<F>) {
+        for (k, w) in self.before_w.iter_mut().zip(&net.weights) {
+            slice_mut(k).copy_from_slice(slice(w));
+        }
+        for (k, b) in self.before_b.iter_mut().zip(&net.biases) {
+            k.as_slice_mut().expect("contiguous").copy_from_slice(b.as_slice().expect("contiguous"));
+        }
+    }
+
+    /// Turn the plain step just taken (from the remembered parameters) into a momentum step.
+    pub(crate) fn apply(&mut self, net: &mut Network<F>) {
+        let mu = F::from_f64_lossy(self.momentum.mu_at(self.t));
+        let nesterov = self.momentum.nesterov;
+        self.t += 1;
+        let pairs = net.weights.iter_mut().map(slice_mut).zip(self.v_w.iter_mut().map(slice_mut)).zip(self.before_w.iter().map(slice));
+        let bias_pairs = net
+            .biases
+            .iter_mut()
+            .map(|b| b.as_slice_mut().expect("contiguous"))
+            .zip(self.v_b.iter_mut().map(|v| v.as_slice_mut().expect("contiguous")))
+            .zip(self.before_b.iter().map(|k| k.as_slice().expect("contiguous")));
+        for ((p, v), before) in pairs.chain(bias_pairs) {
+            // Two loops, so that each is compiled without a branch inside.
+            if nesterov {
+                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
+                    *v = mu * *v + (*p - k);
+                    *p = *p + mu * *v;
+                }
+            } else {
+                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
+                    let v_old = *v;
+                    *v = mu * v_old + (*p - k);
+                    *p = *p + mu * v_old;
+                }
+            }
+        }
+    }
+}
+
+fn slice<F>(a: &Array2<F>) -> &[F] {
+    a.as_slice_memory_order().expect("parameters are contiguous")
+}
+
+fn slice_mut<F>(a: &mut Array2<F>) -> &mut [F] {
+    a.as_slice_memory_order_mut().expect("parameters are contiguous")
+}
