@@ -51,8 +51,8 @@ fn every_measured_ratio_lies_between_the_smallest_and_largest_singular_value() {
 /// w^{l+1} = c·I. Then J_l = σ′(b)·c·I exactly: every singular value is c·σ′(b).
 #[test]
 fn a_scaled_identity_has_the_singular_values_it_should() {
-    let (n, c, b) = (12, 3.0, 0.7);
-    let s = 1.0 / (1.0 + (-b as f64).exp());
+    let (n, c, b): (usize, f64, f64) = (12, 3.0, 0.7);
+    let s = 1.0 / (1.0 + (-b).exp());
     let sizes = vec![784, n, n, 10];
     let weights = vec![Array2::zeros((n, 784)), Array2::eye(n) * c, Array2::from_elem((10, n), 0.1)];
     let biases = vec![Array1::from_elem(n, b), Array1::from_elem(n, b), Array1::zeros(10)];
@@ -154,4 +154,71 @@ fn the_recorder_follows_training() {
         assert!(e.update_ratio.iter().all(|r| r.is_finite() && *r < 0.0), "{e:?}");
         assert!(e.log_norms[0] < e.log_norms[2], "{e:?}");
     }
+}
+
+/// `gradlab inside` prints camelCase JSON on standard output (the table goes to standard
+/// error) and writes both charts; a file works as well as a fresh network.
+#[test]
+fn the_command_line_prints_json_and_writes_the_charts() {
+    let dir = std::env::temp_dir().join(format!("gradlab-inside-{}", std::process::id()));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gradlab")).args(args).arg("--out").arg(&dir).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout is JSON"), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (j, table) = run(&["inside", "--hidden", "2", "--count", "20", "--epochs", "1"]);
+    assert_eq!(j["sizes"], serde_json::json!([784, 30, 30, 10]));
+    assert_eq!(j["factors"].as_array().unwrap().len(), 2);
+    for key in ["largest", "median", "smallest", "rms"] {
+        assert!(j["factors"][0]["spectrum"][key].as_f64().unwrap() > 0.0, "{key}");
+    }
+    assert!(j["criticalGain"].as_f64().unwrap() > 1.0);
+    assert_eq!(j["epochs"].as_array().unwrap().len(), 2);
+    assert!(j["epochs"][1]["updateRatio"].as_array().unwrap().len() == 3);
+    assert!(j["units"][0]["fPrime"]["counts"].as_array().unwrap().len() == 20);
+    assert!(table.contains("σ_max") && table.contains("mean-field factor 1 at gain"), "{table}");
+    for f in ["inside-factors.svg", "inside-norms.svg"] {
+        assert!(std::fs::read_to_string(dir.join(f)).unwrap().contains("<svg"));
+    }
+    // The network file the training command saves.
+    let net = dir.join("net.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gradlab"))
+        .args(["train", "--sizes", "784,20,20,10", "--epochs", "0", "--save"])
+        .arg(&net)
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (j, _) = run(&["inside", "--network", net.to_str().unwrap(), "--count", "10", "--per-image"]);
+    assert_eq!(j["gain"], serde_json::Value::Null);
+    assert_eq!(j["factors"][1]["singularValues"].as_array().unwrap().len(), 10);
+}
+
+/// Both charts draw in light and dark, with no data, and with zeros and NaN.
+#[test]
+fn the_charts_draw_anything() {
+    use gradlab::charts::{factor_chart, inside_norms_chart, svg, ChartText, InsideText, Theme};
+    let data = subset().training;
+    let (net, _) = seeded_network_with::<f64>(&book_sizes(3, 30), Init::He, BiasInit::Zero, 1.0, 0).unwrap();
+    let r = inside(&net.with_activation(Activation::Relu), &data, &InsideConfig { count: 20, ..InsideConfig::default() }).unwrap();
+    let (t, ct) = (InsideText::default(), ChartText::default());
+    for theme in [Theme::light(), Theme::dark()] {
+        let s = svg(900, 560, |a| factor_chart(a, &r.factors, &r.mean_field.factors, &t, &ct, &theme)).unwrap();
+        assert!(s.contains("root-mean-square") && s.contains(&t.below), "zeros are below the axis");
+        let s = svg(700, 450, |a| inside_norms_chart(a, &r.norms, &r.predicted_norms, &t, &ct, &theme)).unwrap();
+        assert!(s.contains(&t.predicted_norm));
+        let s = svg(400, 300, |a| factor_chart(a, &[], &[], &t, &ct, &theme)).unwrap();
+        assert!(s.contains(&ct.no_data));
+        let mut odd = r.factors.clone();
+        odd[0].spectrum.largest = f64::NAN;
+        odd[1].ratio.median = f64::INFINITY;
+        svg(300, 200, |a| factor_chart(a, &odd, &[f64::NAN], &t, &ct, &theme)).unwrap();
+        svg(20, 20, |a| factor_chart(a, &odd, &[], &t, &ct, &theme)).unwrap();
+    }
+    std::fs::write(
+        std::env::temp_dir().join("gradlab-issue10-factors-dark.svg"),
+        svg(900, 560, |a| factor_chart(a, &r.factors, &r.mean_field.factors, &t, &ct, &Theme::dark())).unwrap(),
+    )
+    .unwrap();
 }

@@ -16,6 +16,8 @@
 //! | [`chain_chart`] | the single-neuron chain: σ′(z) with every z_j, the terms w_jσ′(z_j), the running product |
 //! | [`chain_sweep_chart`] | \|∂C/∂b₁\| against the weight w, log–log |
 //! | [`depth_chart`] | accuracy by number of hidden layers, mean ± std, book's numbers |
+//! | [`factor_chart`] | each hidden layer's factor: singular values of J_l, measured ratio, prediction |
+//! | [`inside_norms_chart`] | ‖δˡ‖ per hidden layer beside the mean-field prediction |
 //!
 //! Odd data never panics: non-finite points are left out of lines and shown as
 //! markers pinned to the edge, non-finite bars are drawn hatched ("overflow") with a
@@ -45,6 +47,7 @@ mod bars;
 mod chain;
 mod depth;
 mod draw;
+mod inside;
 mod norms;
 mod panel;
 mod speed;
@@ -56,6 +59,7 @@ mod training;
 pub use bars::gradient_bars;
 pub use chain::{chain_chart, SIGMA_Z_RANGE};
 pub use depth::depth_chart;
+pub use inside::{factor_chart, inside_norms_chart, InsideText};
 pub use norms::norm_bars;
 pub use speed::speed_chart;
 pub use sweep::chain_sweep_chart;

@@ -18,7 +18,7 @@
 /// to get exactly min(m, n), since the extra n − m are zero). `cols` is overwritten
 /// (with X·V, whose columns are the left singular vectors times σ).
 pub fn singular_values(cols: &mut [f64], m: usize) -> Vec<f64> {
-    let n = if m == 0 { 0 } else { cols.len() / m };
+    let n = cols.len().checked_div(m).unwrap_or(0);
     // Converged when every pair's cosine is below this (LAPACK's dgesvj uses √m·ε).
     let tol = (m as f64).sqrt() * f64::EPSILON;
     let mut norm2: Vec<f64> = (0..n).map(|j| dot(col(cols, m, j), col(cols, m, j))).collect();
@@ -169,11 +169,10 @@ mod tests {
                 det = -det;
             }
             det *= a[k][k];
-            for i in k + 1..n {
-                let f = a[i][k] / a[k][k];
-                for j in k..n {
-                    a[i][j] -= f * a[k][j];
-                }
+            let pivot = a[k].clone();
+            for row in a.iter_mut().skip(k + 1) {
+                let f = row[k] / pivot[k];
+                row.iter_mut().zip(&pivot).skip(k).for_each(|(r, p)| *r -= f * p);
             }
         }
         det

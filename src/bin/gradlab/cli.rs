@@ -193,6 +193,38 @@ pub enum Command {
         #[arg(long, default_value_t = BOOK_SAMPLE)]
         count: usize,
     },
+    /// Inside the network: each hidden layer's factor J_l = Σ′(z^l)(w^{l+1})ᵀ (singular values, measured ratios), the mean-field prediction, saturated and dead units, as JSON; charts as SVG.
+    Inside {
+        /// A network2 JSON file (default: a fresh network from --hidden, --width, --activation, --init, --gain, --seed).
+        #[arg(long, value_name = "FILE.json")]
+        network: Option<PathBuf>,
+        /// Probe images: the first N training images.
+        #[arg(long, default_value_t = gradlab::inside::DEFAULT_COUNT)]
+        count: usize,
+        /// Pool the singular values over the first N probe images only (each costs O(width³) per layer).
+        #[arg(long, value_name = "N")]
+        spectrum_images: Option<usize>,
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: u64,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
+        width: u64,
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
+        #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
+        init: InitArg,
+        #[arg(long, default_value_t = 1.0)]
+        gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Then train this many epochs (book hyper-parameters) and record, per epoch, log₁₀‖δ^l‖, the update-to-weight ratios, and the activations' mean ± std.
+        #[arg(long, default_value_t = 0)]
+        epochs: usize,
+        /// Add every probe image's singular values, f′(z^l) and ratio to the JSON (for tests/reference/inside_check.py).
+        #[arg(long)]
+        per_image: bool,
+    },
     /// Train a network (from a network2 JSON file or a fresh one) and save it in network2's format.
     Train {
         /// Start from this network2 JSON file.

@@ -17,4 +17,6 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+mod inside;
+#[cfg(not(target_arch = "wasm32"))]
 mod native;

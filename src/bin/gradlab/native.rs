@@ -50,6 +50,18 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
+        Command::Inside { network, count, spectrum_images, hidden, width, activation, init, gain, biases, seed, epochs, per_image } => {
+            let fresh = crate::inside::Fresh {
+                sizes: ex::book_sizes(*hidden as usize, *width as usize),
+                activation: (*activation).into(),
+                init: (*init).into(),
+                biases: (*biases).into(),
+                gain: *gain,
+                seed: *seed,
+            };
+            let look = crate::inside::Look { count: *count, spectrum_images: *spectrum_images, epochs: *epochs, per_image: *per_image };
+            crate::inside::inside::<F>(c, network.as_deref(), fresh, look)
+        }
         Command::Train { init, sizes, weights, activation, gain, biases, epochs, mini_batch, eta, lambda, no_shuffle, limit, seed, save } => {
             let config = TrainConfig { mini_batch_size: *mini_batch, eta: *eta, lambda: *lambda, shuffle: !no_shuffle };
             train::<F>(
@@ -69,7 +81,7 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, BoxError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, BoxError> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
 }
 
@@ -86,7 +98,7 @@ const SHIPPED_SUBSET: [&[u8]; 6] = [
 
 /// The data: the shipped subset (built in, or from `--data DIR`), or the original MNIST
 /// files split as the book did.
-fn load(c: &Common) -> Result<Subset, BoxError> {
+pub(crate) fn load(c: &Common) -> Result<Subset, BoxError> {
     let Some(dir) = &c.mnist else {
         let Some(data) = &c.data else {
             return Ok(Subset::from_idx_files(SHIPPED_SUBSET)?);
