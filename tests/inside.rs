@@ -222,3 +222,15 @@ fn the_charts_draw_anything() {
     )
     .unwrap();
 }
+
+/// The refresh budget keeps every image of the book's network and pools fewer when the
+/// layers are wide.
+#[test]
+fn the_spectrum_budget_scales_with_width() {
+    use gradlab::inside::{spectrum_images_within, spectrum_work, REFRESH_WORK};
+    assert_eq!(spectrum_work(&book_sizes(4, 30)), 3 * 30 * 30 * 30 + 30 * 10 * 10);
+    assert_eq!(spectrum_images_within(&book_sizes(4, 30), 100, REFRESH_WORK), 100);
+    assert_eq!(spectrum_images_within(&book_sizes(4, 100), 100, REFRESH_WORK), 2);
+    assert_eq!(spectrum_images_within(&book_sizes(4, 200), 100, REFRESH_WORK), 1);
+    assert_eq!(spectrum_images_within(&book_sizes(1, 30), 7, REFRESH_WORK), 7);
+}

@@ -119,30 +119,47 @@ pub fn mean_factor(m: &MeanField) -> f64 {
 }
 
 /// The gain g (multiplying every weight, so σ_w² → g²σ_w²) at which the average
-/// predicted factor is 1, found by bisection on ln g in [1e-3, 1e3]; `None` if the
-/// factor does not cross 1 there. The factor grows with g for every activation here
-/// (more weight; the saturation it causes only slows the growth), so the root is unique.
+/// predicted factor is 1, bracketed in [1e-3, 1e3] and found by the Illinois variant of
+/// regula falsi on ln g (a bisection that converges superlinearly: ~10 evaluations
+/// instead of ~45, and each costs a mean-field pass); `None` if the factor does not cross
+/// 1 there. The factor grows with g for every activation here (more weight; the
+/// saturation it causes only slows the growth), so the root is unique.
 pub fn critical_gain(f: Activation, input_sq: f64, vars: &[LayerVariance]) -> Option<f64> {
     let at = |ln_g: f64| {
         let g2 = (2.0 * ln_g).exp();
         let scaled: Vec<LayerVariance> = vars.iter().map(|v| LayerVariance { sigma_w2: v.sigma_w2 * g2, ..*v }).collect();
         mean_factor(&mean_field(f, input_sq, &scaled)).ln()
     };
-    let (mut lo, mut hi) = (1e-3f64.ln(), 1e3f64.ln());
-    let (flo, fhi) = (at(lo), at(hi));
-    if !(flo < 0.0 && fhi > 0.0) {
+    let (mut a, mut b) = (1e-3f64.ln(), 1e3f64.ln());
+    let (mut fa, mut fb) = (at(a), at(b));
+    if !(fa < 0.0 && fb > 0.0) {
         return None;
     }
-    // 45 halvings of a range of ln 10⁶ ≈ 13.8: g to ~4e-13 relative.
-    for _ in 0..45 {
-        let mid = 0.5 * (lo + hi);
-        if at(mid) < 0.0 {
-            lo = mid;
+    let mut side = 0;
+    for _ in 0..100 {
+        let c = (a * fb - b * fa) / (fb - fa);
+        let fc = at(c);
+        if fc == 0.0 || (b - a).abs() < 1e-12 {
+            return Some(c.exp());
+        }
+        if (fc < 0.0) == (fa < 0.0) {
+            (a, fa) = (c, fc);
+            if side == -1 {
+                fb /= 2.0; // Illinois: the end that stays twice halves its weight
+            }
+            side = -1;
         } else {
-            hi = mid;
+            (b, fb) = (c, fc);
+            if side == 1 {
+                fa /= 2.0;
+            }
+            side = 1;
+        }
+        if fc.abs() < 1e-13 {
+            return Some(c.exp());
         }
     }
-    Some((0.5 * (lo + hi)).exp())
+    Some((0.5 * (a + b)).exp())
 }
 
 #[cfg(test)]

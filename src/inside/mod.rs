@@ -51,6 +51,22 @@ pub struct InsideConfig {
     pub per_image: bool,
 }
 
+/// The work of one image's spectra, in units of one-sided Jacobi's cost per sweep and
+/// row (~n_l·n_{l+1}·min(n_l, n_{l+1})), summed over the hidden layers.
+pub fn spectrum_work(sizes: &[usize]) -> usize {
+    sizes[1..].windows(2).map(|w| w[0] * w[1] * w[0].min(w[1])).sum()
+}
+
+/// A refresh's work for the spectra: all 100 images of the book's [784, 30, 30, 30, 30, 10]
+/// (84,300 per image), measured at ~60 ms natively on this machine (benches/inside.rs).
+/// At width 200 one image is 24 million: the spectra then pool one image (600 values).
+pub const REFRESH_WORK: usize = 100 * 84_300;
+
+/// How many probe images' spectra fit in `work` (at least 1, at most `count`).
+pub fn spectrum_images_within(sizes: &[usize], count: usize, work: usize) -> usize {
+    (work / spectrum_work(sizes).max(1)).clamp(1, count.max(1))
+}
+
 impl Default for InsideConfig {
     fn default() -> Self {
         InsideConfig { count: DEFAULT_COUNT, spectrum_images: usize::MAX, variances: None, per_image: false }

@@ -9,7 +9,7 @@
 //! the singular values are then the columns' lengths. Applied to X = W·D (a diagonal
 //! scaling of the columns, which is exactly the shape of Jᵀ = w^{l+1} Σ′(z^l)), it
 //! computes even tiny singular values to high *relative* accuracy (Demmel & Veselić,
-//! "Jacobi's method is more accurate than QR", 1992), and it is 40 lines.
+//! "Jacobi's method is more accurate than QR", 1992), and it is about 50 lines.
 //!
 //! Cost: ~4·m·n² flops per sweep for n columns of length m, usually 6–10 sweeps.
 
