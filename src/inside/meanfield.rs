@@ -62,28 +62,33 @@ pub fn measured_variances<F: Real>(net: &Network<F>) -> Vec<LayerVariance> {
         .collect()
 }
 
-/// E[g(z)] for z ~ N(0, q), by the midpoint rule in u = z/√q over [−10, 10] (beyond it
-/// the Gaussian weighs < 1e-22). Why not Gauss–Hermite: as q grows, σ′(z)² becomes a
-/// narrow bump against the wide Gaussian and a fixed set of Hermite nodes steps over
-/// it; here the step in z is at most 1/4. The midpoint rule on a symmetric grid has no
-/// node at 0, so the ReLUs' jump at 0 is integrated exactly (by symmetry).
+/// E[g(z)] for z ~ N(0, q), by the midpoint rule in t where z = c·sinh t, c = min(1, √q),
+/// over |z| ≤ 10√q (beyond, the Gaussian weighs < 1e-22). The steps in z are c/8 near 0
+/// (at most 1/8, and 1/8 of √q) and grow exponentially in the tails, so ~2·ln(20√q/c)/h
+/// points resolve both the narrow bump of σ′(z)² and the wide Gaussian at any q; the
+/// integrand is smooth in t, so the rule converges geometrically. Why not Gauss–Hermite:
+/// as q grows σ′(z)² narrows against the Gaussian and fixed Hermite nodes step over it
+/// (so did a plain grid in z/√q at gain 1000, which then predicted no gradient at all).
+/// The grid is symmetric with no node at z = 0, so the ReLUs' jump there is integrated
+/// exactly (by symmetry).
 pub fn gaussian_mean(q: f64, g: impl Fn(f64) -> f64) -> f64 {
     let s = q.max(0.0).sqrt();
-    if s == 0.0 {
+    if s == 0.0 || !s.is_finite() {
         return g(0.0);
     }
-    // At least 160 steps (h = 1/8 in u): the midpoint rule on a Gaussian-weighted smooth
-    // function converges geometrically, far below 1e-12 here (tested).
-    // An even count: no node at u = 0, where the ReLUs jump.
-    let steps = ((20.0 * s / 0.25 / 2.0).ceil() as usize * 2).clamp(160, 200_000);
-    let h = 20.0 / steps as f64;
-    let norm = h / (2.0 * std::f64::consts::PI).sqrt();
-    (0..steps)
+    let c = s.min(1.0);
+    let t_max = (10.0 * s / c).asinh();
+    let half = ((t_max * 8.0).ceil() as usize).max(40);
+    let h = t_max / half as f64;
+    let norm = 1.0 / (s * (2.0 * std::f64::consts::PI).sqrt());
+    (0..half)
         .map(|k| {
-            let u = -10.0 + (k as f64 + 0.5) * h;
-            g(s * u) * (-0.5 * u * u).exp()
+            let t = (k as f64 + 0.5) * h;
+            let z = c * t.sinh();
+            (g(z) + g(-z)) * (-0.5 * (z / s) * (z / s)).exp() * c * t.cosh()
         })
         .sum::<f64>()
+        * h
         * norm
 }
 
@@ -176,6 +181,7 @@ mod tests {
             assert!((gaussian_mean(q, |z| Activation::Relu.f(z).powi(2)) - q / 2.0).abs() < 1e-10 * q);
             assert!((gaussian_mean(q, |z| Activation::Relu.prime(z)) - 0.5).abs() < 1e-12);
             // σ′² and σ² against a brute-force sum with a thousand times the steps.
+            // (midpoints in z/√q over [−12, 12])
             let fine = |g: &dyn Fn(f64) -> f64| {
                 let (n, s) = (400_000, q.sqrt());
                 let h = 24.0 / n as f64;
@@ -186,6 +192,20 @@ mod tests {
                 assert!((got / want - 1.0).abs() < 1e-10, "q {q}: {got} vs {want}");
             }
         }
+    }
+
+    /// A very wide Gaussian sees σ′² as a spike of area ∫σ′(z)² dz = 1/6 at 0; the
+    /// critical gain does not depend on the gain it starts from.
+    #[test]
+    fn huge_variances_still_see_the_bump() {
+        for q in [1e4, 1e8, 1e12] {
+            let e = gaussian_mean(q, |z| Activation::Sigmoid.prime(z).powi(2)) * (2.0 * std::f64::consts::PI * q).sqrt();
+            assert!((e * 6.0 - 1.0).abs() < 1e-3, "q {q}: {e}");
+        }
+        let sizes = [784, 30, 30, 30, 30, 10];
+        let at = |g: f64| critical_gain(Activation::Sigmoid, 0.1, &init_variances(&sizes, Init::Scaled, BiasInit::Normal, g)).map(|k| k * g);
+        let (one, big) = (at(1.0).unwrap(), at(1000.0).unwrap());
+        assert!((big / one - 1.0).abs() < 1e-9, "{one} vs {big}");
     }
 
     /// χ at the origin of a linear regime: for tiny q, σ′ ≈ 1/4 everywhere, so χ = σ_w/4;
