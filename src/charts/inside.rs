@@ -37,6 +37,20 @@ pub struct InsideText {
     pub norms: PanelText,
     /// Legend of the prediction on the ‖δˡ‖ chart.
     pub predicted_norm: String,
+    /// [`units_chart`](super::units_chart): its title, each row's first title (`{l}` the
+    /// layer, `{sat}` and `{dead}` its fractions), the three columns, the y axis, and the
+    /// note of values outside a histogram's range (`{}` the fraction).
+    pub units_title: String,
+    pub units_row: String,
+    pub a_axis: String,
+    pub f_prime_axis: String,
+    pub delta_axis: String,
+    pub fraction: String,
+    pub outside: String,
+    /// [`update_ratio_chart`](super::update_ratio_chart), its legend (`{}` the layer) and the rule of thumb.
+    pub updates: PanelText,
+    pub weights: String,
+    pub rule: String,
 }
 
 impl Default for InsideText {
@@ -59,6 +73,18 @@ impl Default for InsideText {
                 title: "‖δˡ‖ measured, and as the mean field predicts it".into(), x: "hidden layer l".into(), y: "‖δˡ‖ (log scale)".into()
             },
             predicted_norm: "mean-field prediction".into(),
+            units_title: "Where the units saturate: aˡ, f′(zˡ) and δˡ of each hidden layer over the probe images".into(),
+            units_row: "layer {l}: aˡ ({sat} saturated or off, {dead} dead)".into(),
+            a_axis: "aˡ".into(),
+            f_prime_axis: "f′(zˡ)".into(),
+            delta_axis: "log₁₀|δˡ|".into(),
+            fraction: "fraction".into(),
+            outside: "{} outside".into(),
+            updates: PanelText {
+                title: "Update-to-weight ratio ‖η·Δwˡ‖/‖wˡ‖ of one step".into(), x: "epoch".into(), y: "ratio (log scale)".into()
+            },
+            weights: "w of layer {}".into(),
+            rule: "10⁻³ (rule of thumb)".into(),
         }
     }
 }

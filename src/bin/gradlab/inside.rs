@@ -80,7 +80,18 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
     let svg = charts::svg(900, 560, |a| charts::factor_chart(a, &report.factors, &report.mean_field.factors, &t, &ct, &theme))?;
     write(c, "inside-factors.svg", &svg)?;
     let svg = charts::svg(700, 450, |a| charts::inside_norms_chart(a, &report.norms, &report.predicted_norms, &t, &ct, &theme))?;
-    write(c, "inside-norms.svg", &svg)
+    write(c, "inside-norms.svg", &svg)?;
+    let svg = charts::svg(900, 200 + 170 * report.units.len() as u32, |a| charts::units_chart(a, &report.units, &t, &ct, &theme))?;
+    write(c, "inside-units.svg", &svg)?;
+    if !epochs.is_empty() {
+        let svg = charts::svg(800, 500, |a| charts::update_ratio_chart(a, &epochs, &t, &ct, &theme))?;
+        write(c, "inside-updates.svg", &svg)?;
+        // ‖δˡ‖ against the epoch: the book's learning-speed figure, on the probe images.
+        let norms: Vec<Vec<f64>> = epochs.iter().map(|e| e.log_norms.iter().map(|v| 10f64.powf(*v)).collect()).collect();
+        let svg = charts::svg(800, 500, |a| charts::speed_chart(a, &norms, &ct, &theme))?;
+        write(c, "inside-speed.svg", &svg)?;
+    }
+    Ok(())
 }
 
 /// The table a reader checks first, on standard error.
