@@ -47,6 +47,30 @@ fn every_measured_ratio_lies_between_the_smallest_and_largest_singular_value() {
     assert_eq!(checked, 60 * (4 + 4 + 3 + 3 + 2));
 }
 
+/// A ReLU network with biases of −2: on each image only a few units are on, fewer than
+/// the next layer's 10 outputs — the orientation of J_l the routine picks changes, the
+/// spectra stay consistent with the ratios, and the off units give exact zeros.
+#[test]
+fn few_units_on_still_bound_the_ratios() {
+    let (net, _) = seeded_network_with::<f64>(&[784, 30, 30, 10], Init::He, BiasInit::Zero, 1.0, 5).unwrap();
+    let biases = net.biases().iter().map(|b| b.mapv(|_| -2.0)).collect();
+    let net = Network::from_parts(net.sizes().to_vec(), net.weights().to_vec(), biases, Cost::CrossEntropy).unwrap().with_activation(Activation::Relu);
+    let r = inside(&net, &subset().training, &per_image(50)).unwrap();
+    let layer = &r.factors[1]; // 30 units into 10 outputs
+    let (sv, fp) = (layer.singular_values.as_ref().unwrap(), layer.f_prime.as_ref().unwrap());
+    let mut few = 0;
+    for ((s, &ratio), f) in sv.iter().zip(layer.ratios.as_ref().unwrap()).zip(fp) {
+        let on = f.iter().filter(|&&v| v > 0.0).count();
+        few += usize::from(on < 10);
+        assert_eq!(s.len(), 10);
+        assert_eq!(s.iter().filter(|&&v| v > 0.0).count(), on.min(10), "{s:?}");
+        if ratio.is_finite() {
+            assert!(ratio <= s[0] * (1.0 + 1e-10) && ratio >= s[9] * (1.0 - 1e-10), "{ratio} ∉ [{}, {}]", s[9], s[0]);
+        }
+    }
+    assert!(few > 10, "only {few} images with fewer than 10 units on");
+}
+
 /// A constructed network: no weights into the hidden layers, so every z^l = b^l, and
 /// w^{l+1} = c·I. Then J_l = σ′(b)·c·I exactly: every singular value is c·σ′(b).
 #[test]

@@ -37,9 +37,9 @@ pub fn factor_singular_values(w: ArrayView2<f64>, f_prime: ArrayView1<f64>, buf:
     let (n_next, n_l) = w.dim();
     buf.clear();
     // Units with f′ = 0 (a ReLU that is off) give zero rows of J_l: exact zero singular
-    // values, left out of the rotations.
+    // values, left out of the rotations. One-sided Jacobi wants no more columns than rows.
     let on: Vec<usize> = (0..n_l).filter(|&k| f_prime[k] != 0.0).collect();
-    let mut sigma = if n_l <= n_next {
+    let mut sigma = if on.len() <= n_next {
         // Jᵀ = w^{l+1} Σ′: its columns are f′_k times column k of w^{l+1} — a diagonal
         // column scaling, the form in which one-sided Jacobi keeps relative accuracy.
         for &k in &on {
