@@ -201,7 +201,7 @@ fn the_command_line_prints_json_and_writes_the_charts() {
     assert!(j["epochs"][1]["updateRatio"].as_array().unwrap().len() == 3);
     assert!(j["units"][0]["fPrime"]["counts"].as_array().unwrap().len() == 20);
     assert!(table.contains("σ_max") && table.contains("mean-field factor 1 at gain"), "{table}");
-    for f in ["inside-factors.svg", "inside-norms.svg", "inside-units.svg", "inside-updates.svg", "inside-speed.svg"] {
+    for f in ["inside-factors.svg", "inside-norms.svg", "inside-units.svg", "inside-updates.svg", "inside-speed.svg", "inside-heatmap.svg"] {
         assert!(std::fs::read_to_string(dir.join(f)).unwrap().contains("<svg"));
     }
     // The network file the training command saves.
@@ -222,7 +222,7 @@ fn the_command_line_prints_json_and_writes_the_charts() {
 /// Both charts draw in light and dark, with no data, and with zeros and NaN.
 #[test]
 fn the_charts_draw_anything() {
-    use gradlab::charts::{factor_chart, inside_norms_chart, svg, units_chart, update_ratio_chart, ChartText, InsideText, Theme};
+    use gradlab::charts::{factor_chart, inside_norms_chart, norms_heatmap, svg, units_chart, update_ratio_chart, ChartText, InsideText, Theme};
     let data = subset().training;
     let (net, _) = seeded_network_with::<f64>(&book_sizes(3, 30), Init::He, BiasInit::Zero, 1.0, 0).unwrap();
     let r = inside(&net.with_activation(Activation::Relu), &data, &InsideConfig { count: 20, ..InsideConfig::default() }).unwrap();
@@ -243,6 +243,7 @@ fn the_charts_draw_anything() {
         assert!(s.contains("layer 3: a") && s.contains(&t.delta_axis));
         assert!(svg(400, 300, |a| units_chart(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
         assert!(svg(400, 300, |a| update_ratio_chart(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
+        assert!(svg(400, 300, |a| norms_heatmap(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
     }
     std::fs::write(
         std::env::temp_dir().join("gradlab-issue10-factors-dark.svg"),

@@ -51,6 +51,9 @@ pub struct InsideText {
     pub updates: PanelText,
     pub weights: String,
     pub rule: String,
+    /// [`norms_heatmap`](super::norms_heatmap) and the label of its colour bar.
+    pub heatmap: PanelText,
+    pub heatmap_scale: String,
 }
 
 impl Default for InsideText {
@@ -85,6 +88,8 @@ impl Default for InsideText {
             },
             weights: "w of layer {}".into(),
             rule: "10⁻³ (rule of thumb)".into(),
+            heatmap: PanelText { title: "‖δˡ‖ of every hidden layer as training goes".into(), x: "epoch".into(), y: "hidden layer l".into() },
+            heatmap_scale: "‖δˡ‖".into(),
         }
     }
 }

@@ -117,7 +117,7 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
     let Some(p) = panel(&body, x, y, &t.updates.x, &t.updates.y, true, 0, theme)? else { return Ok(()) };
     let (a, b) = (p.at(p.x.lo, UPDATE_RATIO_RULE), p.at(p.x.hi, UPDATE_RATIO_RULE));
     dashed(&p.pa, a, b, theme.reference, theme)?;
-    text(&p.pa, &t.rule, (b.0 - theme.px(4.0), b.1 - theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Bottom)?;
+    boxed_text(&p.pa, &t.rule, (b.0 - theme.px(4.0), b.1 + theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Top, theme)?;
     for l in 0..layers {
         let pts = history.iter().map(|e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v)));
         let r = runs(pts);
@@ -129,4 +129,74 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Viridis (van der Walt & Smith, matplotlib 2.0) at five stops: perceptually even,
+/// readable in grey and by colour-blind readers, on a projector too.
+const VIRIDIS: [(u8, u8, u8); 5] = [(0x44, 0x01, 0x54), (0x3B, 0x52, 0x8B), (0x21, 0x91, 0x8C), (0x5E, 0xC9, 0x62), (0xFD, 0xE7, 0x25)];
+
+/// The colour of `v` in [0, 1] on the viridis ramp.
+fn viridis(v: f64) -> RGBColor {
+    let x = v.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// One picture of all layers over time, for a projector: a cell per hidden layer (rows,
+/// layer 1 at the bottom, nearest the input) and record (columns, the epoch), coloured by
+/// log₁₀‖δˡ‖ on the viridis ramp, with a colour bar. Non-finite values are hatched.
+pub fn norms_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    history: &[EpochInside],
+    t: &InsideText,
+    ct: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
+    area.fill(&theme.background).map_err(de)?;
+    let body = frame(area, &t.heatmap.title, &theme.title_font(), &[], theme, 0)?;
+    let layers = history.iter().map(|e| e.log_norms.len()).max().unwrap_or(0);
+    if history.is_empty() || layers == 0 {
+        return no_data(&body, ct, theme);
+    }
+    let finite = history.iter().flat_map(|e| e.log_norms.iter().copied()).filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo.floor(), hi.ceil().max(lo.floor() + 1.0)) } else { (-3.0, 0.0) };
+    let (bw, _) = body.dim_in_pixel();
+    let bar_w = theme.px(80.0).min(bw as i32 / 4);
+    let (main, bar) = body.split_horizontally(bw as i32 - bar_w);
+    let first = history[0].epoch as f64;
+    let last = history.last().map_or(first, |e| e.epoch as f64);
+    let x = Axis::integer(first - 0.5, last + 0.5, fit(bw, 80.0 * theme.k()));
+    let y = Axis::fixed(0.5, layers as f64 + 0.5, (1..=layers).map(|l| (l as f64, l.to_string())).collect());
+    let Some(p) = panel(&main, x, y, &t.heatmap.x, &t.heatmap.y, false, 0, theme)? else { return Ok(()) };
+    for e in history {
+        let c = e.epoch as f64;
+        for (l, &v) in e.log_norms.iter().enumerate() {
+            let r = (l + 1) as f64;
+            let (a, b) = (p.at(c - 0.5, r - 0.5), p.at(c + 0.5, r + 0.5));
+            if v.is_finite() {
+                rect(&p.pa, a, b, viridis((v - lo) / (hi - lo)).filled())?;
+            } else {
+                super::draw::hatch(&p.pa, a, b, theme.overflow, theme)?;
+            }
+        }
+    }
+    // The colour bar, as tall as the plot, with a tick at every whole decade.
+    let (top, bottom) = (p.base.1 - main.get_base_pixel().1, p.base.1 - main.get_base_pixel().1 + p.pa.dim_in_pixel().1 as i32);
+    let (x0, x1) = (theme.px(10.0), theme.px(28.0));
+    let steps = 64;
+    for k in 0..steps {
+        let (y0, y1) = (bottom - (bottom - top) * k / steps, bottom - (bottom - top) * (k + 1) / steps);
+        rect(&bar, (x0, y1), (x1, y0), viridis((k as f64 + 0.5) / steps as f64).filled())?;
+    }
+    let tick = theme.tick_font();
+    let every = ((hi - lo) / 6.0).ceil().max(1.0) as i64;
+    for d in (lo as i64..=hi as i64).filter(|d| (d - lo as i64) % every == 0) {
+        let y = bottom - ((d as f64 - lo) / (hi - lo) * (bottom - top) as f64).round() as i32;
+        text(&bar, &format!("10{}", super::text::superscript(d)), (x1 + theme.px(4.0), y), &tick, HPos::Left, VPos::Center)?;
+    }
+    text(&bar, &t.heatmap_scale, (x0, top - theme.px(4.0)), &theme.note_font(theme.text), HPos::Left, VPos::Bottom)
 }

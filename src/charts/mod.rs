@@ -19,6 +19,7 @@
 //! | [`factor_chart`] | each hidden layer's factor: singular values of J_l, measured ratio, prediction |
 //! | [`inside_norms_chart`] | ‖δˡ‖ per hidden layer beside the mean-field prediction |
 //! | [`units_chart`] | histograms of aˡ, f′(zˡ), log₁₀\|δˡ\| per hidden layer, saturated and dead fractions |
+//! | [`norms_heatmap`] | log₁₀‖δˡ‖, hidden layer × epoch, viridis |
 //! | [`update_ratio_chart`] | update-to-weight ratio per weight layer against the epoch, rule of thumb 10⁻³ |
 //!
 //! Odd data never panics: non-finite points are left out of lines and shown as
@@ -63,7 +64,7 @@ pub use bars::gradient_bars;
 pub use chain::{chain_chart, SIGMA_Z_RANGE};
 pub use depth::depth_chart;
 pub use inside::{factor_chart, inside_norms_chart, InsideText};
-pub use inside_units::{units_chart, update_ratio_chart, UPDATE_RATIO_RULE};
+pub use inside_units::{norms_heatmap, units_chart, update_ratio_chart, UPDATE_RATIO_RULE};
 pub use norms::norm_bars;
 pub use speed::speed_chart;
 pub use sweep::chain_sweep_chart;

@@ -90,6 +90,8 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
         let norms: Vec<Vec<f64>> = epochs.iter().map(|e| e.log_norms.iter().map(|v| 10f64.powf(*v)).collect()).collect();
         let svg = charts::svg(800, 500, |a| charts::speed_chart(a, &norms, &ct, &theme))?;
         write(c, "inside-speed.svg", &svg)?;
+        let svg = charts::svg(800, 420, |a| charts::norms_heatmap(a, &epochs, &t, &ct, &theme))?;
+        write(c, "inside-heatmap.svg", &svg)?;
     }
     Ok(())
 }
