@@ -117,7 +117,6 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
     let Some(p) = panel(&body, x, y, &t.updates.x, &t.updates.y, true, 0, theme)? else { return Ok(()) };
     let (a, b) = (p.at(p.x.lo, UPDATE_RATIO_RULE), p.at(p.x.hi, UPDATE_RATIO_RULE));
     dashed(&p.pa, a, b, theme.reference, theme)?;
-    boxed_text(&p.pa, &t.rule, (b.0 - theme.px(4.0), b.1 + theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Top, theme)?;
     for l in 0..layers {
         let pts = history.iter().map(|e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v)));
         let r = runs(pts);
@@ -128,7 +127,8 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
             }
         }
     }
-    Ok(())
+    // Last, so the lines do not cross it out.
+    boxed_text(&p.pa, &t.rule, (b.0 - theme.px(4.0), b.1 + theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Top, theme)
 }
 
 /// Viridis (van der Walt & Smith, matplotlib 2.0) at five stops: perceptually even,
