@@ -21,7 +21,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  gradlab norms                 ‖δ^l‖ at initialisation for 2, 3, 4 hidden layers\n  \
               gradlab speed --hidden 4      the learning-speed curves (500 epochs, book protocol)\n  \
               gradlab chain --layers 5      the chain's terms w·σ′(z) across a range of w\n  \
-              gradlab depth --seeds 3       accuracy for 1–4 hidden layers (30 epochs each)"
+              gradlab depth --seeds 3       accuracy for 1–4 hidden layers (30 epochs each)\n  \
+              gradlab inside --gain 8       each layer's factor on the gradient, predicted and measured, as JSON"
 )]
 pub struct Cli {
     #[command(flatten)]
