@@ -205,18 +205,24 @@ pub enum Command {
         /// Pool the singular values over the first N probe images only (each costs O(width³) per layer).
         #[arg(long, value_name = "N")]
         spectrum_images: Option<usize>,
+        /// Hidden layers of a fresh network (each --width neurons).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
         hidden: u64,
+        /// Neurons per hidden layer (the book's 30; up to 200).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
         width: u64,
+        /// The hidden layers' activation.
         #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
         activation: ActivationArg,
+        /// The weights' initialisation (the prediction uses its variances).
         #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
         init: InitArg,
+        /// Multiply every initial weight by this.
         #[arg(long, default_value_t = 1.0)]
         gain: f64,
         #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
         biases: BiasArg,
+        /// Seed of a fresh network (and of the shuffling with --epochs).
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Then train this many epochs (book hyper-parameters) and record, per epoch, log₁₀‖δ^l‖, the update-to-weight ratios, and the activations' mean ± std.
