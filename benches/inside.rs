@@ -55,5 +55,5 @@ fn main() {
     let (med, best) = time(reps, || {
         std::hint::black_box(critical_gain(Activation::Sigmoid, 0.1, &vars));
     });
-    println!("{:<34} {:>8} {:>9} {med:>9.2} {best:>9.2}", "critical gain (bisection)", "", "sigmoid");
+    println!("{:<34} {:>8} {:>9} {med:>9.2} {best:>9.2}", "critical gain (regula falsi)", "", "sigmoid");
 }
