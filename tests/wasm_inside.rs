@@ -15,14 +15,16 @@ use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
 fn one_refresh_of_the_inside_views() {
-    let data = Dataset::from_idx(include_bytes!("../www/data/train-images-idx3-ubyte.gz"), include_bytes!("../www/data/train-labels-idx1-ubyte.gz")).unwrap_or_else(|_| panic!("the shipped data loads"));
+    let data = Dataset::from_idx(include_bytes!("../www/data/train-images-idx3-ubyte.gz"), include_bytes!("../www/data/train-labels-idx1-ubyte.gz"))
+        .unwrap_or_else(|_| panic!("the shipped data loads"));
     for width in [30, 100, 200] {
         for (f, init) in [(Activation::Sigmoid, Init::Scaled), (Activation::Relu, Init::He)] {
             let sizes = book_sizes(4, width);
             let (net, _) = seeded_network::<f64>(&sizes, init, 1.0, 0).unwrap_or_else(|_| panic!());
             let net = net.with_activation(f);
             let spectra = spectrum_images_within(&sizes, 100, REFRESH_WORK);
-            let config = InsideConfig { spectrum_images: spectra, variances: Some(init_variances(&sizes, init, Default::default(), 1.0)), ..InsideConfig::default() };
+            let config =
+                InsideConfig { spectrum_images: spectra, variances: Some(init_variances(&sizes, init, Default::default(), 1.0)), ..InsideConfig::default() };
             let mut ms: Vec<f64> = (0..6)
                 .map(|_| {
                     let t = js_sys::Date::now();
