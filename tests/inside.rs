@@ -263,3 +263,20 @@ fn the_spectrum_budget_scales_with_width() {
     assert_eq!(spectrum_images_within(&book_sizes(4, 200), 100, REFRESH_WORK), 1);
     assert_eq!(spectrum_images_within(&book_sizes(1, 30), 7, REFRESH_WORK), 7);
 }
+
+/// The page's networks are f32: the passes run in f32, the spectra in f64 from them, and
+/// they agree with the f64 network's to f32's precision.
+#[test]
+fn an_f32_network_gives_the_f64_numbers_to_f32_precision() {
+    let data = subset().training;
+    let (net, _) = seeded_network_with::<f64>(&book_sizes(3, 30), Init::Scaled, BiasInit::Normal, 1.0, 2).unwrap();
+    let (a, b) = (inside(&net, &data, &per_image(30)).unwrap(), inside(&net.cast::<f32>(), &data, &per_image(30)).unwrap());
+    for (fa, fb) in a.factors.iter().zip(&b.factors) {
+        for (x, y) in [(fa.spectrum.largest, fb.spectrum.largest), (fa.spectrum.rms, fb.spectrum.rms), (fa.ratio.median, fb.ratio.median)] {
+            assert!((x / y - 1.0).abs() < 1e-4, "{x} vs {y}");
+        }
+        for ((s, &r), _) in fb.singular_values.as_ref().unwrap().iter().zip(fb.ratios.as_ref().unwrap()).zip(0..) {
+            assert!(r <= s[0] * (1.0 + 1e-4) && r >= s[s.len() - 1] * (1.0 - 1e-4));
+        }
+    }
+}

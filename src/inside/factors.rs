@@ -7,10 +7,11 @@
 use super::svd::singular_values;
 use crate::backprop::{backward, forward, rows_mut, Workspace};
 use crate::network::{Activation, Network};
+use crate::real::Real;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use serde::Serialize;
 
-/// a^0 … a^L and δ^1 … δ^L of every probe image (one row each), in f64.
+/// a^0 … a^L and δ^1 … δ^L of every probe image (one row each), widened to f64.
 pub(crate) struct Pass {
     /// `a[l]` = a^l, images × n_l (a^0 = the input).
     pub a: Vec<Array2<f64>>,
@@ -18,8 +19,10 @@ pub(crate) struct Pass {
     pub delta: Vec<Array2<f64>>,
 }
 
-/// Feedforward and the shared backward pass (BP1, BP2) over the rows of `x`.
-pub(crate) fn pass(net: &Network<f64>, x: ArrayView2<f64>, y: ArrayView2<f64>) -> Pass {
+/// Feedforward and the shared backward pass (BP1, BP2) over the rows of `x`, in the
+/// network's own float type: the page's f32 network reuses the f32 code it trains with
+/// (an f64 copy would add f64 matrix kernels and backprop to the wasm, ~20 KB gzip).
+pub(crate) fn pass<F: Real>(net: &Network<F>, x: ArrayView2<F>, y: ArrayView2<F>) -> Pass {
     let m = x.nrows();
     let Workspace { mut activations, mut deltas, .. } = Workspace::new(net.sizes(), m);
     activations[0].assign(&x);
@@ -27,7 +30,8 @@ pub(crate) fn pass(net: &Network<f64>, x: ArrayView2<f64>, y: ArrayView2<f64>) -
     let acts: Vec<_> = activations.iter().map(|a| a.view()).collect();
     let mut weights: Vec<_> = net.weights().iter().map(|w| w.view()).collect();
     backward(net.cost(), net.activation(), &mut weights, &acts, y, &mut rows_mut(&mut deltas, m), |_, _, _, _| {});
-    Pass { a: activations, delta: deltas }
+    let wide = |v: Vec<Array2<F>>| v.into_iter().map(|a| a.mapv(|t| t.to_f64_exact())).collect();
+    Pass { a: wide(activations), delta: wide(deltas) }
 }
 
 /// The singular values of J_l = diag(f′(z^l)) (w^{l+1})ᵀ (n_l × n_{l+1}) for one image,
@@ -112,12 +116,13 @@ pub(crate) fn f_prime(f: Activation, a: ArrayView2<f64>) -> Array2<f64> {
 
 /// The factor of every hidden layer: spectra over the first `spectrum_images` rows,
 /// ratios over all; with `keep`, the per-image numbers too.
-pub(crate) fn layer_factors(net: &Network<f64>, pass: &Pass, spectrum_images: usize, keep: bool) -> Vec<LayerFactor> {
+pub(crate) fn layer_factors<F: Real>(net: &Network<F>, pass: &Pass, spectrum_images: usize, keep: bool) -> Vec<LayerFactor> {
     let hidden = net.depth() - 1;
     let mut buf = Vec::new();
     (1..=hidden)
         .map(|l| {
-            let w = net.weights()[l].view(); // w^{l+1}
+            let w = net.weights()[l].mapv(|v| v.to_f64_exact()); // w^{l+1}
+            let w = w.view();
             let fp = f_prime(net.activation(), pass.a[l].view());
             let images = fp.nrows();
             let per_image: Vec<Vec<f64>> = (0..spectrum_images.min(images)).map(|x| factor_singular_values(w, fp.row(x), &mut buf)).collect();

@@ -13,7 +13,9 @@
 //! * [`record`]: the same as training goes, per epoch, with the update-to-weight ratio;
 //! * [`svd`]: the small singular-value routine all this rests on.
 //!
-//! Everything is computed in f64 on a copy of the network: a diagnostic, not a hot loop.
+//! The forward and backward pass run in the network's own float type (the page's f32
+//! network reuses its f32 code: an f64 copy would add f64 kernels to the wasm); everything
+//! after it — the spectra, the prediction, the statistics — is f64, a diagnostic.
 
 pub mod factors;
 pub mod meanfield;
@@ -105,12 +107,11 @@ pub struct InsideReport {
 pub fn inside<F: Real>(net: &Network<F>, data: &Dataset, config: &InsideConfig) -> Result<InsideReport, TrainError> {
     check_first(net, data, config.count)?;
     let count = config.count.min(data.len());
-    let net = net.cast::<f64>();
-    let (x, y) = to_matrices::<f64>(&data.take(count), net.output_size());
-    Ok(report(&net, &x, &y, config))
+    let (x, y) = to_matrices::<F>(&data.take(count), net.output_size());
+    Ok(report(net, &x, &y, config))
 }
 
-pub(crate) fn report(net: &Network<f64>, x: &Array2<f64>, y: &Array2<f64>, config: &InsideConfig) -> InsideReport {
+pub(crate) fn report<F: Real>(net: &Network<F>, x: &Array2<F>, y: &Array2<F>, config: &InsideConfig) -> InsideReport {
     let count = x.nrows();
     let pass = factors::pass(net, x.view(), y.view());
     let hidden = net.depth() - 1;
@@ -121,7 +122,7 @@ pub(crate) fn report(net: &Network<f64>, x: &Array2<f64>, y: &Array2<f64>, confi
     let norms: Vec<f64> = pass.delta[..hidden].iter().map(mean_norm).collect();
     let output_norm = mean_norm(&pass.delta[hidden]);
     let variances = config.variances.clone().unwrap_or_else(|| measured_variances(net));
-    let input_sq = x.iter().map(|v| v * v).sum::<f64>() / x.len().max(1) as f64;
+    let input_sq = x.iter().map(|v| v.to_f64_exact().powi(2)).sum::<f64>() / x.len().max(1) as f64;
     let mean_field = mean_field(f, input_sq, &variances);
     let mut predicted_norms = vec![0.0; hidden];
     let mut p = output_norm;

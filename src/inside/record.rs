@@ -32,26 +32,25 @@ pub struct EpochInside {
     pub saturated: Vec<f64>,
 }
 
-/// Records [`EpochInside`] for a fixed set of probe images.
+/// Records [`EpochInside`] for a fixed set of probe images, in the network's float type.
 #[derive(Clone, Debug)]
-pub struct InsideRecorder {
-    x: Array2<f64>,
-    y: Array2<f64>,
+pub struct InsideRecorder<F: Real> {
+    x: Array2<F>,
+    y: Array2<F>,
     pub history: Vec<EpochInside>,
 }
 
-impl InsideRecorder {
+impl<F: Real> InsideRecorder<F> {
     /// Probe with the first `count` examples of `data` (checked against `net`).
-    pub fn new<F: Real>(net: &Network<F>, data: &Dataset, count: usize) -> Result<Self, TrainError> {
+    pub fn new(net: &Network<F>, data: &Dataset, count: usize) -> Result<Self, TrainError> {
         check_first(net, data, count)?;
-        let (x, y) = to_matrices::<f64>(&data.take(count.min(data.len())), net.output_size());
+        let (x, y) = to_matrices::<F>(&data.take(count.min(data.len())), net.output_size());
         Ok(InsideRecorder { x, y, history: Vec::new() })
     }
 
     /// Record `net` as it is after `epoch` epochs of training with `config` on `n` examples.
-    pub fn record<F: Real>(&mut self, net: &Network<F>, epoch: usize, config: &TrainConfig, n: usize) -> &EpochInside {
-        let net = net.cast::<f64>();
-        let pass = factors::pass(&net, self.x.view(), self.y.view());
+    pub fn record(&mut self, net: &Network<F>, epoch: usize, config: &TrainConfig, n: usize) -> &EpochInside {
+        let pass = factors::pass(net, self.x.view(), self.y.view());
         let hidden = net.depth() - 1;
         let count = self.x.nrows().max(1) as f64;
         let log_norms = pass.delta[..hidden].iter().map(|d| d.mean_axis(Axis(0)).map_or(f64::NAN, |m| factors::norm(m.view()).log10())).collect();
@@ -62,8 +61,8 @@ impl InsideRecorder {
             .iter()
             .zip(net.weights())
             .map(|(nw, w)| {
-                let step = nw.iter().zip(w).map(|(&d, &w)| (config.eta * (d / count + decay * w)).powi(2)).sum::<f64>().sqrt();
-                let size = w.iter().map(|v| v * v).sum::<f64>().sqrt();
+                let step = nw.iter().zip(w).map(|(&d, &w)| (config.eta * (d.to_f64_exact() / count + decay * w.to_f64_exact())).powi(2)).sum::<f64>().sqrt();
+                let size = w.iter().map(|v| v.to_f64_exact().powi(2)).sum::<f64>().sqrt();
                 (step / size).log10()
             })
             .collect();
@@ -84,7 +83,7 @@ impl InsideRecorder {
 #[derive(Clone, Debug)]
 pub struct InsideRun<F: Real> {
     pub trainer: Trainer<F>,
-    pub recorder: InsideRecorder,
+    pub recorder: InsideRecorder<F>,
 }
 
 impl<F: Real> InsideRun<F> {
