@@ -144,3 +144,14 @@ pub(crate) fn layer_factors<F: Real>(net: &Network<F>, pass: &Pass, spectrum_ima
 pub(crate) fn norm(v: ArrayView1<f64>) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
 }
+
+/// ‖mean of the rows of `d`‖: the length of δ^l averaged over the images (NaN for none).
+/// Summed by hand: ndarray's mean_axis costs the wasm more than this whole function.
+pub(crate) fn norm_of_mean(d: &Array2<f64>) -> f64 {
+    let mut sum = vec![0.0; d.ncols()];
+    for row in d.outer_iter() {
+        sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+    }
+    let n = d.nrows() as f64;
+    sum.iter().map(|s| (s / n) * (s / n)).sum::<f64>().sqrt()
+}

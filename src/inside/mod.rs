@@ -32,7 +32,7 @@ use crate::data::Dataset;
 use crate::network::Network;
 use crate::real::Real;
 use crate::train::{check_first, to_matrices, TrainError};
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 use serde::Serialize;
 
 /// The probe images of the issue: "pooled over, say, 100 images".
@@ -118,7 +118,7 @@ pub(crate) fn report<F: Real>(net: &Network<F>, x: &Array2<F>, y: &Array2<F>, co
     let spectrum_images = config.spectrum_images.min(count);
     let f = net.activation();
     let units = (1..=hidden).map(|l| saturation::layer_units(l, f, pass.a[l].view(), pass.delta[l - 1].view())).collect();
-    let mean_norm = |d: &Array2<f64>| d.mean_axis(Axis(0)).map_or(f64::NAN, |m| factors::norm(m.view()));
+    let mean_norm = factors::norm_of_mean;
     let norms: Vec<f64> = pass.delta[..hidden].iter().map(mean_norm).collect();
     let output_norm = mean_norm(&pass.delta[hidden]);
     let variances = config.variances.clone().unwrap_or_else(|| measured_variances(net));

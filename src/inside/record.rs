@@ -10,7 +10,7 @@ use crate::network::Network;
 use crate::real::Real;
 use crate::rng::Rng;
 use crate::train::{check_first, to_matrices, TrainConfig, TrainError, Trainer};
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 use serde::Serialize;
 
 /// One epoch's numbers, every per-layer vector first layer first.
@@ -53,7 +53,7 @@ impl<F: Real> InsideRecorder<F> {
         let pass = factors::pass(net, self.x.view(), self.y.view());
         let hidden = net.depth() - 1;
         let count = self.x.nrows().max(1) as f64;
-        let log_norms = pass.delta[..hidden].iter().map(|d| d.mean_axis(Axis(0)).map_or(f64::NAN, |m| factors::norm(m.view()).log10())).collect();
+        let log_norms = pass.delta[..hidden].iter().map(|d| factors::norm_of_mean(d).log10()).collect();
         let g = net.gradient(self.x.view(), self.y.view()).expect("the probe's width was checked");
         let decay = config.lambda / n.max(1) as f64;
         let update_ratio = g

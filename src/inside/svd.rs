@@ -59,7 +59,9 @@ pub fn singular_values(cols: &mut [f64], m: usize) -> Vec<f64> {
         }
     }
     let mut sigma: Vec<f64> = norm2.iter().map(|v| v.sqrt()).collect();
-    sigma.sort_by(|a, b| b.total_cmp(a));
+    // The same sort as the charts' (one copy of it in the wasm), then largest first.
+    sigma.sort_by(f64::total_cmp);
+    sigma.reverse();
     sigma
 }
 
