@@ -1,7 +1,8 @@
 //! How long one refresh of the inside views takes in WebAssembly (issue 10's budget:
 //! ≤ 100 ms for [784, 30, 30, 30, 30, 10] on 100 probe images, ≤ 300 ms at width 200), in
 //! Node's V8 — the engine of Chromium's workers. Timing only; it asserts nothing about
-//! time (machines differ), and prints the median of 5. Run in release, as the page is built:
+//! time (machines differ), and prints the median of 5. The networks are f32, as the page's.
+//! Run in release, as the page is built:
 //!
 //! CARGO_TARGET_DIR=target/wasm-simd RUSTFLAGS="-C target-feature=+simd128" \
 //!   cargo test --release --target wasm32-unknown-unknown --test wasm_inside -- --nocapture
@@ -20,7 +21,7 @@ fn one_refresh_of_the_inside_views() {
     for width in [30, 100, 200] {
         for (f, init) in [(Activation::Sigmoid, Init::Scaled), (Activation::Relu, Init::He)] {
             let sizes = book_sizes(4, width);
-            let (net, _) = seeded_network::<f64>(&sizes, init, 1.0, 0).unwrap_or_else(|_| panic!());
+            let (net, _) = seeded_network::<f32>(&sizes, init, 1.0, 0).unwrap_or_else(|_| panic!());
             let net = net.with_activation(f);
             let spectra = spectrum_images_within(&sizes, 100, REFRESH_WORK);
             let config =
