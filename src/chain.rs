@@ -215,3 +215,22 @@ impl Chain {
         Ok(ChainReport { b, z, a, sigma_prime: sp, terms, running_product, dc_da_last, dc_db, dc_db1, mean_term, regime })
     }
 }
+
+/// Chapter 5's problem on exploding gradients: the inputs a for which one neuron's term
+/// |w·σ′(wa + b)| is at least 1 form an interval, of width
+///
+///   (2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1)
+///
+/// (empty, width 0, for |w| < 4, since σ′ ≤ 1/4), whatever b is. It is largest, ≈ 0.45,
+/// near |w| ≈ 6.9, and shrinks like 2·ln|w|/|w| beyond: a large weight makes a large term
+/// only for a narrow band of inputs, which is why exploding gradients are rare in sigmoid
+/// networks. Derivation: σ′ = s(1 − s) ≥ 1/|w| for s = σ(z) between (1 ± r)/2, r = √(1 − 4/|w|),
+/// so z spans 2·ln((1 + r)/(1 − r)) and a = (z − b)/w spans that over |w|.
+pub fn exploding_band_width(w: f64) -> f64 {
+    let w = w.abs();
+    if !(4.0..f64::INFINITY).contains(&w) {
+        return 0.0; // below 4 (or NaN) no term reaches 1; as |w| → ∞ the width → 0
+    }
+    let r = (1.0 - 4.0 / w).sqrt();
+    (2.0 / w) * (w * (1.0 + r) / 2.0 - 1.0).ln()
+}

@@ -22,6 +22,7 @@ pub mod charts;
 pub mod data;
 pub mod experiments;
 pub mod init;
+pub mod inside;
 pub mod limits;
 pub mod network;
 pub mod network2;

@@ -109,3 +109,27 @@ fn bad_chains_get_clear_errors() {
     let e = Chain::uniform(1001, 1.0, 0.0, ChainBias::ZeroZ).report().unwrap_err();
     assert!(e.to_string().contains("1001"));
 }
+
+/// The band of inputs a with |w·σ′(wa + b)| ≥ 1 (Chapter 5's problem): the formula against
+/// a brute-force scan of a, for several w and b, and its maximum ≈ 0.45 near |w| ≈ 6.9.
+#[test]
+fn the_exploding_band_is_as_wide_as_the_books_problem_says() {
+    use gradlab::chain::exploding_band_width;
+    let sp = |z: f64| {
+        let s = 1.0 / (1.0 + (-z).exp());
+        s * (1.0 - s)
+    };
+    let h = 1e-5;
+    for w in [4.2, 5.0, 6.9, 10.0, -12.0, 100.0] {
+        for b in [0.0, 1.7, -3.0] {
+            let inside = (-600_000..600_000).filter(|&k| (w * sp(w * (k as f64 * h) + b)).abs() >= 1.0).count();
+            let scanned = inside as f64 * h;
+            assert!((scanned - exploding_band_width(w)).abs() < 3.0 * h, "w {w}, b {b}: scan {scanned}, formula {}", exploding_band_width(w));
+        }
+    }
+    assert_eq!(exploding_band_width(3.9), 0.0);
+    assert_eq!(exploding_band_width(f64::INFINITY), 0.0);
+    assert_eq!(exploding_band_width(f64::NAN), 0.0);
+    let (w_best, best) = (4000..20000).map(|k| k as f64 / 1000.0).map(|w| (w, exploding_band_width(w))).fold((0.0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
+    assert!((w_best - 6.9).abs() < 0.1 && (best - 0.45).abs() < 0.005, "largest {best} at |w| = {w_best}");
+}

@@ -19,6 +19,11 @@
 //! | [`compare_norms_chart`] | ‖δˡ‖ per hidden layer of A and B |
 //! | [`compare_speed_chart`] | ‖δˡ‖ of the first and last hidden layers of A and B against the epoch |
 //! | [`compare_training_chart`] | accuracy and cost of A and B against the epoch |
+//! | [`factor_chart`] | each hidden layer's factor: singular values of J_l, measured ratio, prediction |
+//! | [`inside_norms_chart`] | ‖δˡ‖ per hidden layer beside the mean-field prediction |
+//! | [`units_chart`] | histograms of aˡ, f′(zˡ), log₁₀\|δˡ\| per hidden layer, saturated and dead fractions |
+//! | [`norms_heatmap`] | log₁₀‖δˡ‖, hidden layer × epoch, viridis |
+//! | [`update_ratio_chart`] | update-to-weight ratio per weight layer against the epoch, rule of thumb 10⁻³ |
 //!
 //! Odd data never panics: non-finite points are left out of lines and shown as
 //! markers pinned to the edge, non-finite bars are drawn hatched ("overflow") with a
@@ -49,6 +54,8 @@ mod chain;
 mod compare;
 mod depth;
 mod draw;
+mod inside;
+mod inside_units;
 mod norms;
 mod panel;
 mod speed;
@@ -61,6 +68,8 @@ pub use bars::gradient_bars;
 pub use chain::{chain_chart, SIGMA_Z_RANGE};
 pub use compare::{compare_norms_chart, compare_speed_chart, compare_training_chart};
 pub use depth::depth_chart;
+pub use inside::{factor_chart, inside_norms_chart, InsideText};
+pub use inside_units::{norms_heatmap, units_chart, update_ratio_chart, UPDATE_RATIO_RULE};
 pub use norms::norm_bars;
 pub use speed::speed_chart;
 pub use sweep::chain_sweep_chart;

@@ -10,7 +10,8 @@ line against it, through network2's own JSON format:
    images: compared with this file's backprop;
 3. `gradlab train --init … --no-shuffle` trains it one epoch and saves it: compared with
    this file's update_mini_batch over the same images in the same order;
-4. the trained network gradlab saved loads here (the other direction of the format).
+4. the trained network gradlab saved loads here (the other direction of the format);
+5. `gradlab inside`'s singular values, f′ and ratios (inside_check.py, issue 10).
 
 Run: python3 tests/reference/network2_check.py   (needs numpy; builds gradlab with cargo)
 """
@@ -186,6 +187,10 @@ def main():
         moved = max_rel(trained.biases[0], load(init).biases[0])
         check(f"train {cost.__name__}", err_w < 1e-10 and err_b < 1e-10 and moved > 1e-3,
               f"weights {err_w:.1e}, biases {err_b:.1e} (parameters moved by {moved:.1e})")
+
+    # Issue 10's factors J_l: numpy's SVD against `gradlab inside` (tests/reference/inside_check.py).
+    import inside_check
+    inside_check.run(check, tmp)
 
     print(f"network2 reference: {passed} passed, {failed} failed")
     return 1 if failed else 0

@@ -22,7 +22,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  gradlab norms                 ‖δ^l‖ at initialisation for 2, 3, 4 hidden layers\n  \
               gradlab speed --hidden 4      the learning-speed curves (500 epochs, book protocol)\n  \
               gradlab chain --layers 5      the chain's terms w·σ′(z) across a range of w\n  \
-              gradlab depth --seeds 3       accuracy for 1–4 hidden layers (30 epochs each)"
+              gradlab depth --seeds 3       accuracy for 1–4 hidden layers (30 epochs each)\n  \
+              gradlab inside --gain 8       each layer's factor on the gradient, predicted and measured, as JSON"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -244,6 +245,44 @@ pub enum Command {
         network: PathBuf,
         #[arg(long, default_value_t = BOOK_SAMPLE)]
         count: usize,
+    },
+    /// Inside the network: each hidden layer's factor J_l = Σ′(z^l)(w^{l+1})ᵀ (singular values, measured ratios), the mean-field prediction, saturated and dead units, as JSON; charts as SVG.
+    Inside {
+        /// A network2 JSON file (default: a fresh network from --hidden, --width, --activation, --init, --gain, --seed).
+        #[arg(long, value_name = "FILE.json")]
+        network: Option<PathBuf>,
+        /// Probe images: the first N training images.
+        #[arg(long, default_value_t = gradlab::inside::DEFAULT_COUNT)]
+        count: usize,
+        /// Pool the singular values over the first N probe images only (each costs O(width³) per layer).
+        #[arg(long, value_name = "N")]
+        spectrum_images: Option<usize>,
+        /// Hidden layers of a fresh network (each --width neurons).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: u64,
+        /// Neurons per hidden layer (the book's 30; up to 200).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
+        width: u64,
+        /// The hidden layers' activation.
+        #[arg(long, value_enum, default_value_t = ActivationArg::Sigmoid)]
+        activation: ActivationArg,
+        /// The weights' initialisation (the prediction uses its variances).
+        #[arg(long, value_enum, default_value_t = InitArg::Scaled)]
+        init: InitArg,
+        /// Multiply every initial weight by this.
+        #[arg(long, default_value_t = 1.0)]
+        gain: f64,
+        #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
+        biases: BiasArg,
+        /// Seed of a fresh network (and of the shuffling with --epochs).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Then train this many epochs (book hyper-parameters) and record, per epoch, log₁₀‖δ^l‖, the update-to-weight ratios, and the activations' mean ± std.
+        #[arg(long, default_value_t = 0)]
+        epochs: usize,
+        /// Add every probe image's singular values, f′(z^l) and ratio to the JSON (for tests/reference/inside_check.py).
+        #[arg(long)]
+        per_image: bool,
     },
     /// Train a network (from a network2 JSON file or a fresh one) and save it in network2's format.
     Train {
