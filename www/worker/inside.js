@@ -9,20 +9,22 @@
 // a network not yet trained, whose exact variances the prediction then uses.
 
 import { post, now, failure } from './slices.js';
+import { inflate } from './data.js';
 
 /** The probe images of `gradlab inside` and of the issue: "pooled over, say, 100 images". */
 const PROBE_IMAGES = 100;
 
 /**
  * `lab`: the panel's `Lab`; `files()`: the inflated training images and labels (IDX), read
- * once when the module loads; `assets`: the single file's hand-over (its `inside` wasm), or null.
+ * once when the module loads; `assets`: the single file's hand-over (`insideGz`, the module gzipped), or null.
  */
 export function createInside(lab, files, assets) {
   let probe = null;
 
   async function load() {
     const mod = await import('../pkg-inside/gradlab_inside.js');
-    await mod.default(assets?.inside ? { module_or_path: assets.inside } : undefined);
+    // The single file hands its gzipped bytes over (www/inline.js); served, the glue fetches it.
+    await mod.default(assets?.insideGz ? { module_or_path: await inflate('gradlab_inside_bg.wasm', assets.insideGz, Infinity) } : undefined);
     const [images, labels] = files();
     return new mod.InsideProbe(images, labels, PROBE_IMAGES);
   }
