@@ -68,6 +68,8 @@ export function normsTable(r) {
 export function createInside(app) {
   const { state, hooks, charts, client, network } = app;
   const view = { open: false, report: null, ms: null, error: null, sent: 0, answered: 0, sentAt: 0, wanted: false, timer: 0, last: -Infinity };
+  /** For scripts/bench-page.mjs: per report, the worker's ms and the round trip's (request → answer). */
+  view.timings = [];
   hooks.inside = view;
   /** The second module on this thread, for drawing: a promise, made when the view first opens. */
   let mod = null;
@@ -146,6 +148,8 @@ export function createInside(app) {
     if (msg.report) {
       view.report = msg.report;
       view.ms = msg.ms;
+      view.timings.push({ worker: msg.ms, total: performance.now() - view.sentAt });
+      if (view.timings.length > 100) view.timings.shift();
       view.error = null;
     } else {
       view.report = null;
