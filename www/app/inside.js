@@ -163,6 +163,7 @@ export function createInside(app) {
   /** The status line, the gap between prediction and measurement, the units table, the gain's mark. */
   function show() {
     const r = view.report;
+    $('inside-body').hidden = !r;
     if (!r) {
       const e = view.error;
       if (e) status(e.code === 'notPlain' ? t('inside.notPlain') : t('inside.failed', { message: e.message ?? '' }));
