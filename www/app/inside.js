@@ -135,6 +135,8 @@ export function createInside(app) {
   }
 
   function onSnapshot(msg) {
+    // A new worker after a crash (a restore) never answers the old one's request.
+    if (msg.restored !== undefined) view.answered = view.sent;
     if (!view.open) return;
     // A new network (reset, gain, file) at once; an epoch's snapshot at most every REFRESH_MS.
     if (msg.initial || !network.net.running) return request();
