@@ -5,6 +5,7 @@
 // near 1. Numbers are read from the view's own tables, as a reader (or a screen reader) would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { start, openLab, shot, chartsDrawn, dragRange, inkPixels, LONGTASKS } from './helpers.mjs';
 
 let lab;
@@ -94,6 +95,33 @@ test('ReLU + He: the measured ratio and the RMS factor sit near 1', async () => 
     assert.ok(r.ratio > 0.6 && r.ratio < 1.5, `measured ratio ${r.ratio} with ReLU + He`);
   }
   assert.deepEqual(lab.errors, []);
+});
+
+/** Click a chart's download button `format`; the file's text. */
+async function download(page, id, format) {
+  const button = page.locator(`figure:has(#${id}) .export button[data-format="${format}"]`);
+  await button.scrollIntoViewIfNeeded();
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), button.click()]);
+  return (await readFile(await d.path())).toString('utf8');
+}
+
+test('the charts download as SVG, CSV and JSON, and speak Chinese with the page', async () => {
+  const { page } = lab;
+  const svg = await download(page, 'inside-factors', 'svg');
+  assert.match(svg, /^<svg[\s\S]*root-mean-square[\s\S]*<\/svg>\s*$/);
+  const csv = (await download(page, 'inside-factors', 'csv')).trim().split('\r\n');
+  assert.equal(csv.length, 5);
+  assert.match(csv[0], /root-mean-square/);
+  const json = JSON.parse(await download(page, 'inside-norms', 'json'));
+  assert.equal(json.rows.length, 4);
+  assert.ok(json.rows.every((r) => r[1] > 0 && r[2] > 0), 'measured and predicted ‖δˡ‖');
+  await page.evaluate(() => (location.hash = `${location.hash.slice(1)}&lang=zh`));
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await page.waitForFunction(() => /均方根/.test(document.querySelector('#inside-factors-numbers thead').textContent));
+  assert.match(await page.textContent('#inside-gap'), /预测假设各层很宽、权重随机/);
+  assert.match(await download(page, 'inside-factors', 'svg'), /均方根/);
+  await page.evaluate(() => (location.hash = location.hash.slice(1).replace('&lang=zh', '')));
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
 });
 
 test('a network with skip connections (a loaded file): the view says it takes plain networks only', async () => {
