@@ -56,6 +56,8 @@ test('opened by keyboard, the view loads its module and shows the book networkâ€
   await page.keyboard.press('Enter');
   await refreshed(page);
   assert.ok(requested.some((p) => SECOND.test(p)), 'the second module was fetched when the view opened');
+  // The link is rewritten a moment after a change (the page batches its history writes).
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('inside.open') === '1', null, { timeout: 5000 }).catch(() => {});
   assert.equal(new URLSearchParams(await page.evaluate(() => location.hash.slice(1))).get('inside.open'), '1');
   const rows = await factors(page);
   assert.equal(rows.length, 4);
