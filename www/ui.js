@@ -9,7 +9,7 @@ import { t, tn, language, applyPage } from './i18n.js';
 import { regimeHtml, chainTableHtml } from './ui/chain.js';
 import { normsTableHtml, depthTableHtml } from './ui/tables.js';
 import { createCanvases } from './ui/canvas.js';
-import { labelChoices, reflectChoice, CHOICES } from './ui/choices.js';
+import { labelChoices, reflectChoice, CHOICES, SWITCHES } from './ui/choices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -124,6 +124,7 @@ export function createUI(state) {
   on('net-gain', 'input', (e) => call('setting', 'net.gainPos', Number(e.target.value)));
   on('net-width', 'change', (e) => call('setting', 'net.width', Number(e.target.value)));
   for (const [id, key] of Object.entries(CHOICES)) on(id, 'change', (e) => call('setting', key, e.target.value));
+  for (const [id, key] of Object.entries(SWITCHES)) on(id, 'change', (e) => call('setting', key, e.target.checked));
   for (const key of ['net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed']) {
     const el = $(key.replace('.', '-'));
     el.addEventListener('change', () => {
@@ -184,7 +185,7 @@ export function createUI(state) {
   }
 
   function chainTable(r, ctx) {
-    $('chain-table').innerHTML = chainTableHtml(r, ctx.w, ctx.act);
+    $('chain-table').innerHTML = chainTableHtml(r, ctx.w, ctx.act, ctx.residual);
   }
 
   /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */

@@ -4,8 +4,8 @@
 // replace the network (a reset, a loaded file, a restore after a crash) carry ids, so the
 // snapshots of a network being replaced stop counting at once.
 
-import { networkSettings, ARCHITECTURE } from '../state.js';
-import { t, tn } from '../i18n.js';
+import { networkSettings, tuning, ARCHITECTURE, TUNED } from '../state.js';
+import { t, tn, netLabels } from '../i18n.js';
 import { int, percent } from '../format.js';
 import { restartNotice } from '../recovery.js';
 import * as tables from '../chartdata.js';
@@ -92,7 +92,7 @@ export function createNetwork(app) {
   const file = createNetworkFile(app, net, requestReset);
   const { loadMessage } = file;
 
-  const retune = () => net.ready && client.post({ type: 'retune', eta: state['net.eta'], lambda: state['net.lambda'], miniBatch: state['net.miniBatch'] });
+  const retune = () => net.ready && client.post({ type: 'retune', ...tuning(state) });
   const epochs = () => net.ready && client.post({ type: 'epochs', epochs: state['net.epochs'] });
 
   /** The book's ‖δ^l‖ when the panel holds the book's network at initialisation. */
@@ -100,17 +100,19 @@ export function createNetwork(app) {
     const s = networkSettings(state);
     const book = app.book();
     const k = book ? book.normsHidden.indexOf(s.hidden) : -1;
-    const bookNet = s.activation === 'sigmoid' && s.init === 'scaled' && s.biases === 'normal' && Math.abs(s.gain - 1) < 1e-9;
+    const bookNet = s.activation === 'sigmoid' && s.init === 'scaled' && s.biases === 'normal' && Math.abs(s.gain - 1) < 1e-9 && !s.residual && !s.batchNorm;
     const isBook = !net.loaded && epoch === 0 && s.width === book?.width && bookNet && k >= 0;
     return isBook ? book.initNorms[k] : [];
   }
 
-  charts.chart('net-bars', 'bars', () => ({ probe: hooks.snapshot?.probe ?? EMPTY_PROBE }));
+  // With batch normalisation b is β, and the speed of learning ‖∂C/∂β^l‖: the labels say so.
+  const labels = () => netLabels(state['net.batchNorm']);
+  charts.chart('net-bars', 'bars', () => ({ probe: hooks.snapshot?.probe ?? EMPTY_PROBE }), undefined, labels);
   charts.chart('net-normchart', 'norms', () => {
     const s = hooks.snapshot;
     return { norms: s ? normsOf(s) : [], book: s ? bookNormsFor(s.epoch) : [] };
-  });
-  charts.chart('net-speed', 'speed', () => ({ history: net.history }));
+  }, undefined, labels);
+  charts.chart('net-speed', 'speed', () => ({ history: net.history }), undefined, labels);
   charts.chart('net-training', 'training', () => ({ accuracy: net.accuracy, cost: net.cost }));
 
   function onSnapshot(msg) {
@@ -123,7 +125,7 @@ export function createNetwork(app) {
       if (msg.id !== net.resetSent) return; // an older reset, superseded
       net.resetAcked = msg.id;
       net.checkpoint = null; // a new network: the old one's checkpoint no longer applies
-      if (msg.loaded) file.onLoaded(msg.loaded, msg.activation);
+      if (msg.loaded) file.onLoaded(msg.loaded, msg);
       net.history = [];
       net.accuracy = [];
       net.cost = [];
@@ -222,7 +224,7 @@ export function createNetwork(app) {
   /** A network setting changed from `before` (already set). */
   function onSetting(key) {
     if (ARCHITECTURE.includes(key)) requestReset();
-    else if (key === 'net.eta' || key === 'net.lambda' || key === 'net.miniBatch') retune();
+    else if (TUNED.includes(key)) retune();
     else if (key === 'net.epochs') {
       epochs();
       showStatus();
@@ -232,7 +234,7 @@ export function createNetwork(app) {
   /** A link applied: what changed among `changed(keys)` asks for a reset, a retune or a new target. */
   function onLink(changed) {
     if (changed(ARCHITECTURE)) requestReset();
-    if (changed(['net.eta', 'net.lambda', 'net.miniBatch'])) retune();
+    if (changed(TUNED)) retune();
     if (changed(['net.epochs'])) epochs();
     if (net.ready) showStatus();
   }
