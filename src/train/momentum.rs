@@ -49,8 +49,9 @@ impl Momentum {
         if !self.schedule {
             return self.mu;
         }
+        // 2^(−1 − log₂ k) is 1/(2k): no log₂ or 2^x (their code would be in the wasm module).
         let k = (t / 250 + 1) as f64;
-        (1.0 - (-1.0 - k.log2()).exp2()).min(self.mu)
+        (1.0 - 0.5 / k).min(self.mu)
     }
 }
 
