@@ -328,7 +328,7 @@ export default {
   // The chain's chart labels with skip connections (i18n.js `chainLabels`; σ′ becomes f′ there).
   chainRes: {
     terms: { title: 'Terms 1 + w·σ′(z) of each neuron (skips around 2 … L−1)', x: 'neuron j', y: '|1 + w σ′(z)| (log scale)' },
-    product: { title: 'Running product σ′(z₁)·(1 + w₂σ′(z₂)) ⋯ wₗσ′(zₗ)', x: 'neuron j', y: '|product| (log scale)' },
+    product: { title: 'Running product σ′(z₁)·(1 + w₂σ′(z₂)) ⋯ (1 + wⱼσ′(zⱼ))', x: 'neuron j', y: '|product| (log scale)' },
     boundary: '|term| = 1',
     positive: 'term > 0',
     negative: 'term < 0',

@@ -53,7 +53,7 @@ export default {
     'chain.fact.product': '各项 <span class="residual-only">1 + </span>w<sub>j</sub>σ′(z<sub>j</sub>) 的乘积，j ≥ 2',
     'chain.fact.mean': '典型的项 <span class="nobr">|<span class="residual-only">1 + </span>wσ′(z)|</span>',
     'chain.canvas': '这条链：sigma 一撇 z 曲线和每个神经元的 z、各项 w sigma 一撇，以及累积乘积',
-    'chain.caption': '<strong><span class="side">左：</span><span class="stacked">上：</span></strong>曲线 σ′(z)<span class="sigmoid-only">，峰值为 ¼</span>，每个神经元的 z 处有一个点。<strong>中：</strong>每个神经元的项 <span class="nobr">|<span class="residual-only">1 + </span>w<sub>j</sub>σ′(z<sub>j</sub>)|</span><span class="residual-only">（有跳跃连接时；输出神经元的项仍是 |w<sub>L</sub>σ′(z<sub>L</sub>)|）</span>，对数刻度，从直线 1 向上或向下画柱：低于 1 的柱使梯度缩小，高于 1 的柱使梯度增大。<strong><span class="side">右：</span><span class="stacked">下：</span></strong>从神经元 1 开始累积的乘积，也就是梯度沿链反向传播的旅程。',
+    'chain.caption': '<strong><span class="side">左：</span><span class="stacked">上：</span></strong>曲线 σ′(z)<span class="sigmoid-only">，峰值为 ¼</span>，每个神经元的 z 处有一个点。<strong>中：</strong>每个神经元的项 <span class="nobr">|<span class="residual-only">1 + </span>w<sub>j</sub>σ′(z<sub>j</sub>)|</span><span class="residual-only">（有跳跃连接时；输出神经元的项仍是 <span class="nobr">|w<sub>L</sub>σ′(z<sub>L</sub>)|</span>）</span>，对数刻度，从直线 1 向上或向下画柱：低于 1 的柱使梯度缩小，高于 1 的柱使梯度增大。<strong><span class="side">右：</span><span class="stacked">下：</span></strong>从神经元 1 开始累积的乘积，也就是梯度沿链反向传播的旅程。',
     'chain.table': '每个神经元的数值',
     'chain.p3': '注意当偏置固定而 w 增大时会发生什么：z = w·a + b 也随之增大，神经元饱和，σ′(z) 比 w 增长得更快地趋向 0，梯度又消失了。只有当 z 保持在 0 附近时，大权重才会使梯度激增——这是一条窄路。这就是为什么在 sigmoid 网络中，梯度通常是<em>消失</em>的。',
 
@@ -501,7 +501,7 @@ export default {
   },
   chainRes: {
     terms: { title: '每个神经元的项 1 + w·σ′(z)（跳过 2 … L−1）', x: '神经元 j', y: '|1 + w σ′(z)|（对数刻度）' },
-    product: { title: '累积乘积 σ′(z₁)·(1 + w₂σ′(z₂)) ⋯ wₗσ′(zₗ)', x: '神经元 j', y: '|乘积|（对数刻度）' },
+    product: { title: '累积乘积 σ′(z₁)·(1 + w₂σ′(z₂)) ⋯ (1 + wⱼσ′(zⱼ))', x: '神经元 j', y: '|乘积|（对数刻度）' },
     boundary: '|项| = 1',
     positive: '项 > 0',
     negative: '项 < 0',
