@@ -26,7 +26,8 @@ export function createUI(state) {
   for (const w of WIDTHS) widthSelect.add(new Option(String(w), String(w)));
   labelChoices();
 
-  function reflect(key) {
+  /** Show setting `key`; a focused field keeps what is typed in it, unless `force`. */
+  function reflect(key, force = false) {
     const v = state[key];
     if (reflectChoice(key, v)) return;
     switch (key) {
@@ -79,7 +80,7 @@ export function createUI(state) {
       default: {
         const id = key.replace('.', '-');
         const el = $(id);
-        if (el && document.activeElement !== el) el.value = String(v);
+        if (el && (force || document.activeElement !== el)) el.value = String(v);
       }
     }
   }

@@ -34,6 +34,8 @@ async function settled(page, layers) {
 /** The norm chart's "Numbers" table, opened as a reader would: its header and ‖δˡ‖ per layer. */
 async function normsShown(page) {
   const details = page.locator('#net-normchart-numbers');
+  // A closed table keeps its last rows until opened again: emptied first, so the rows read are the new ones.
+  await details.evaluate((d) => d.querySelector('table').replaceChildren());
   if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
   await details.locator('tbody tr').first().waitFor();
   const head = await details.locator('thead').textContent();
@@ -114,12 +116,21 @@ test('batch normalisation: the charts and tables say β; mini-batch 1 is refused
   await chartsDrawn(page);
   await shot(page.locator('#net-controls'), 'residual-bn-momentum-panel');
   await shot(page.locator('#network'), 'residual-bn-momentum');
-  // Mini-batch 1: the core refuses it by its code, the page says why, the network stays.
+  // Mini-batch 1: the core refuses it by its code, the page says why and takes 2.
   await page.fill('#net-miniBatch', '1');
   await page.press('#net-miniBatch', 'Enter');
   await page.waitForFunction(() => !document.getElementById('net-notice').hidden);
-  assert.match(await page.textContent('#net-notice'), /Batch normalisation needs mini-batches of at least 2/);
+  assert.match(await page.textContent('#net-notice'), /Batch normalisation needs mini-batches of at least 2 .*the mini-batch size is now 2/);
+  assert.equal(await page.inputValue('#net-miniBatch'), '2');
   assert.equal(await page.isVisible('#banner'), false);
+  // A link asking for both: the network comes with mini-batch 2, and the same notice.
+  await page.goto(`${lab.url}#net.hidden=2&net.batchNorm=true&net.miniBatch=1`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true);
+  await settled(page, 2);
+  assert.match(await page.textContent('#net-notice'), /the mini-batch size is now 2/);
+  assert.equal(await page.inputValue('#net-miniBatch'), '2');
+  await page.waitForFunction(() => location.hash.includes('net.miniBatch=2'));
+  assert.deepEqual(await page.evaluate(() => window.gradlab.errors), []);
   assert.deepEqual(errors, []);
 });
 

@@ -132,7 +132,8 @@ export function createNetwork(app) {
       hooks.snapshots = [];
       net.progress = null;
       net.lastStop = null;
-      notice('net-notice', () => '');
+      notice('net-notice', net.noticeNext ?? (() => '')); // a fresh network's notice, if it has one
+      net.noticeNext = null;
       if (net.resetWanted) requestReset();
     } else if (net.resetSent !== net.resetAcked) {
       return; // from the network a reset is replacing
@@ -244,6 +245,23 @@ export function createNetwork(app) {
     if (net.ready) showStatus();
   }
 
+  /**
+   * The core refused batch normalisation with mini-batches of 1 (`batchNormMiniBatch`, a
+   * reset or a retune): the mini-batch becomes 2, the smallest it takes, and a notice says so.
+   */
+  function onBatchNormMiniBatch(msg) {
+    set('net.miniBatch', 2);
+    ui.reflect('net.miniBatch', true); // in its field even while it has the focus
+    const say = () => t('notice.batchNormMiniBatch');
+    if (msg.request === 'retune') {
+      notice('net-notice', say);
+      retune();
+    } else {
+      net.noticeNext = say; // shown with the network it asks for
+      requestReset();
+    }
+  }
+
   // ------------------------------------------------------------ the worker's messages
 
   function onReady(msg) {
@@ -336,6 +354,7 @@ export function createNetwork(app) {
     },
     onFailed,
     onRequestFailed,
+    onBatchNormMiniBatch,
     neverStarted,
   };
 }

@@ -85,7 +85,7 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
       case 'error':
         network.onRequestFailed(msg);
         // Batch normalisation with mini-batches of 1 (the core's typed refusal): a notice, not a fault.
-        if (msg.code === 'batchNormMiniBatch') notice('net-notice', () => t('notice.batchNormMiniBatch'));
+        if (msg.code === 'batchNormMiniBatch') network.onBatchNormMiniBatch(msg);
         else report(msg.scope === 'settings' ? 'where.settings' : 'where.network', () => workerError(msg));
         break;
       default:

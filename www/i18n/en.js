@@ -299,7 +299,7 @@ export default {
     'status.batchNorm': 'batch normalisation',
     'status.momentum': 'momentum μ = {mu}',
     'status.and': ', ',
-    'notice.batchNormMiniBatch': 'Batch normalisation needs mini-batches of at least 2 examples (one example is its own mean, so every normalised ẑ would be 0): the network was not changed. Raise the mini-batch size or switch batch normalisation off.',
+    'notice.batchNormMiniBatch': 'Batch normalisation needs mini-batches of at least 2 examples (one example is its own mean, so every normalised ẑ would be 0): the mini-batch size is now 2.',
     'chain.note.residual': '<strong>Skip connections.</strong> Neurons 2 to L−1 add their input to their output, a<sub>j</sub> = a<sub>j−1</sub> + f(z<sub>j</sub>), so ∂a<sub>j</sub>/∂a<sub>j−1</sub> = 1 + w<sub>j</sub>σ′(z<sub>j</sub>): each term is 1 plus the old one. A small w or a saturated neuron leaves a term near 1, not near 0, so the product no longer has to shrink. The first neuron has no input neuron to skip from, and the last is the output (its term stays w<sub>L</sub>σ′(z<sub>L</sub>)).',
     'table.termResidual': 'term 1 + w<sub>j</sub>σ′(z<sub>j</sub>) (neuron L: w<sub>L</sub>σ′(z<sub>L</sub>))',
     'cd.col.termResidual': '1 + w_j·σ′(z_j) (j = L: w_L·σ′(z_L))',

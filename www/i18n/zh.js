@@ -444,7 +444,7 @@ export default {
     'status.batchNorm': '批量归一化',
     'status.momentum': '动量 μ = {mu}',
     'status.and': '，',
-    'notice.batchNormMiniBatch': '批量归一化需要至少 2 个样本的小批量（单个样本就是它自己的均值，归一化后的每个 ẑ 都会是 0）：网络没有改变。请调大小批量数据大小，或关闭批量归一化。',
+    'notice.batchNormMiniBatch': '批量归一化需要至少 2 个样本的小批量（单个样本就是它自己的均值，归一化后的每个 ẑ 都会是 0）：小批量数据大小现在是 2。',
     'chain.note.residual': '<strong>跳跃连接。</strong>神经元 2 到 L−1 把输入加到输出上，a<sub>j</sub> = a<sub>j−1</sub> + f(z<sub>j</sub>)，所以 ∂a<sub>j</sub>/∂a<sub>j−1</sub> = 1 + w<sub>j</sub>σ′(z<sub>j</sub>)：每一项都是 1 加上原来的项。很小的 w 或饱和的神经元只会让这一项接近 1，而不是接近 0，所以乘积不必再缩小。第一个神经元前面没有可以跳过的神经元，最后一个是输出神经元（它的项仍是 w<sub>L</sub>σ′(z<sub>L</sub>)）。',
     'table.termResidual': '项 1 + w<sub>j</sub>σ′(z<sub>j</sub>)（神经元 L：w<sub>L</sub>σ′(z<sub>L</sub>)）',
     'cd.col.termResidual': '1 + w_j·σ′(z_j)（j = L：w_L·σ′(z_L)）',
