@@ -10,7 +10,7 @@
 //! The output layer is never normalised.
 
 use crate::real::Real;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
 /// ε of the normalisation, as PyTorch's and Keras's default.
 pub const EPSILON: f64 = 1e-5;
@@ -56,8 +56,9 @@ pub struct NormBuffers<F: Real> {
     batch_var: Array1<F>,
     /// ∂C/∂z, `rows × n`.
     pub(crate) dz: Array2<F>,
-    /// Σ over the batch of ∂C/∂γ.
+    /// Σ over the batch of ∂C/∂γ, and of δ_y (∂C/∂β).
     pub(crate) dgamma: Array1<F>,
+    sum_delta: Array1<F>,
     /// Zero biases for the sparse first layer's kernel (which adds a bias).
     pub(crate) zeros: Array1<F>,
 }
@@ -71,6 +72,7 @@ impl<F: Real> NormBuffers<F> {
             batch_var: Array1::zeros(n),
             dz: Array2::zeros((rows, n)),
             dgamma: Array1::zeros(n),
+            sum_delta: Array1::zeros(n),
             zeros: Array1::zeros(n),
         }
     }
@@ -84,28 +86,40 @@ pub(crate) struct NormPass<'a, F: Real> {
     pub buffers: &'a mut [NormBuffers<F>],
 }
 
-/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε).
+/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε). Plain loops over slices
+/// (rows of `n`), not `Zip`s: each `Zip` of three or four arrays costs the wasm a kilobyte.
 pub(crate) fn normalize<F: Real>(mut z: ArrayViewMut2<F>, bn: &BatchNorm<F>, beta: &Array1<F>, mode: Mode, buf: &mut NormBuffers<F>) {
-    let m = z.nrows();
+    let (m, n) = z.dim();
     let eps = F::from_f64_lossy(EPSILON);
+    let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
+    let inv_std = slice_mut(&mut buf.inv_std);
     match mode {
         Mode::Batch => {
             let count = F::from_f64_lossy(m as f64);
-            buf.batch_mean.assign(&z.sum_axis(Axis(0)).mapv(|s| s / count));
-            let mut var = Array1::zeros(z.ncols());
-            for row in z.outer_iter() {
-                Zip::from(&mut var).and(&row).and(&buf.batch_mean).for_each(|v, &z, &mu| *v = *v + (z - mu) * (z - mu));
+            let (mean, var) = (slice_mut(&mut buf.batch_mean), slice_mut(&mut buf.batch_var));
+            mean.fill(F::zero());
+            var.fill(F::zero());
+            z.chunks_exact(n).for_each(|row| mean.iter_mut().zip(row).for_each(|(mu, &z)| *mu = *mu + z));
+            mean.iter_mut().for_each(|mu| *mu = *mu / count);
+            for row in z.chunks_exact(n) {
+                for ((v, &z), &mu) in var.iter_mut().zip(row).zip(mean.iter()) {
+                    *v = *v + (z - mu) * (z - mu);
+                }
             }
-            buf.batch_var.assign(&var.mapv(|v: F| v / count));
-            Zip::from(&mut buf.inv_std).and(&buf.batch_var).for_each(|s, &v| *s = F::one() / (v + eps).sqrt());
+            var.iter_mut().for_each(|v| *v = *v / count);
+            inv_std.iter_mut().zip(var.iter()).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt());
         }
-        Mode::Running => Zip::from(&mut buf.inv_std).and(&bn.var).for_each(|s, &v| *s = F::one() / (v + eps).sqrt()),
+        Mode::Running => inv_std.iter_mut().zip(slice(&bn.var)).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt()),
     }
-    let mean = if mode == Mode::Batch { &buf.batch_mean } else { &bn.mean };
-    let mut z_hat = buf.z_hat.slice_mut(s![..m, ..]);
-    for (mut z, mut zh) in z.outer_iter_mut().zip(z_hat.outer_iter_mut()) {
-        Zip::from(&mut z).and(&mut zh).and(mean).and(&buf.inv_std).for_each(|z, zh, &mu, &s| *zh = (*z - mu) * s);
-        Zip::from(&mut z).and(&zh).and(&bn.gamma).and(beta).for_each(|z, &zh, &g, &b| *z = g * zh + b);
+    let mean = slice(if mode == Mode::Batch { &buf.batch_mean } else { &bn.mean });
+    let (inv_std, gamma, beta) = (slice(&buf.inv_std), slice(&bn.gamma), slice(beta));
+    let z_hat = &mut buf.z_hat.as_slice_mut().expect("contiguous")[..m * n];
+    for (row, hat) in z.chunks_exact_mut(n).zip(z_hat.chunks_exact_mut(n)) {
+        for j in 0..n {
+            let zh = (row[j] - mean[j]) * inv_std[j];
+            hat[j] = zh;
+            row[j] = gamma[j] * zh + beta[j];
+        }
     }
 }
 
@@ -113,28 +127,38 @@ pub(crate) fn normalize<F: Real>(mut z: ArrayViewMut2<F>, bn: &BatchNorm<F>, bet
 /// `buf.dz`. With the batch's statistics the gradient also flows through μ and σ²:
 /// ∂C/∂z = (1/(m·√(σ² + ε)))·(m·ĝ − Σ ĝ − ẑ·Σ(ĝ ⊙ ẑ)), with ĝ = γ ⊙ δ_y and sums over the batch.
 pub(crate) fn backward<F: Real>(delta: ArrayView2<F>, bn: &BatchNorm<F>, mode: Mode, buf: &mut NormBuffers<F>) {
-    let m = delta.nrows();
-    let z_hat = buf.z_hat.slice(s![..m, ..]);
-    buf.dgamma.fill(F::zero());
-    for (d, zh) in delta.outer_iter().zip(z_hat.outer_iter()) {
-        Zip::from(&mut buf.dgamma).and(&d).and(&zh).for_each(|g, &d, &zh| *g = *g + d * zh);
-    }
-    let mut dz = buf.dz.slice_mut(s![..m, ..]);
-    if mode == Mode::Running {
-        for (mut dz, d) in dz.outer_iter_mut().zip(delta.outer_iter()) {
-            Zip::from(&mut dz).and(&d).and(&bn.gamma).and(&buf.inv_std).for_each(|dz, &d, &g, &s| *dz = d * g * s);
+    let (m, n) = delta.dim();
+    let delta = delta.as_slice().expect("the workspace's first rows are contiguous");
+    let z_hat = &buf.z_hat.as_slice().expect("contiguous")[..m * n];
+    let (gamma, inv_std) = (slice(&bn.gamma), slice(&buf.inv_std));
+    let (dgamma, sum_delta) = (slice_mut(&mut buf.dgamma), slice_mut(&mut buf.sum_delta));
+    dgamma.fill(F::zero());
+    sum_delta.fill(F::zero());
+    for (d, zh) in delta.chunks_exact(n).zip(z_hat.chunks_exact(n)) {
+        for j in 0..n {
+            dgamma[j] = dgamma[j] + d[j] * zh[j];
+            sum_delta[j] = sum_delta[j] + d[j];
         }
-        return;
     }
+    let dz = &mut buf.dz.as_slice_mut().expect("contiguous")[..m * n];
     let count = F::from_f64_lossy(m as f64);
-    // Σ ĝ = γ ⊙ Σ δ_y and Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ.
-    let sum_g: Array1<F> = delta.sum_axis(Axis(0)) * &bn.gamma;
-    let sum_gz: Array1<F> = &buf.dgamma * &bn.gamma;
-    for ((mut dz, d), zh) in dz.outer_iter_mut().zip(delta.outer_iter()).zip(z_hat.outer_iter()) {
-        Zip::from(&mut dz).and(&d).and(&bn.gamma).for_each(|dz, &d, &g| *dz = count * g * d);
-        Zip::from(&mut dz).and(&zh).and(&sum_g).and(&sum_gz).for_each(|dz, &zh, &sg, &sgz| *dz = *dz - sg - zh * sgz);
-        Zip::from(&mut dz).and(&buf.inv_std).for_each(|dz, &s| *dz = *dz * s / count);
+    for ((dz, d), zh) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n)).zip(z_hat.chunks_exact(n)) {
+        for j in 0..n {
+            dz[j] = match mode {
+                Mode::Running => d[j] * gamma[j] * inv_std[j],
+                // Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ.
+                Mode::Batch => (count * gamma[j] * d[j] - gamma[j] * sum_delta[j] - zh[j] * gamma[j] * dgamma[j]) * inv_std[j] / count,
+            };
+        }
     }
+}
+
+fn slice<F>(a: &Array1<F>) -> &[F] {
+    a.as_slice().expect("contiguous")
+}
+
+fn slice_mut<F>(a: &mut Array1<F>) -> &mut [F] {
+    a.as_slice_mut().expect("contiguous")
 }
 
 /// The running averages after a training step on a batch of `m`: μ̄ ← (1 − α)μ̄ + α·μ and
@@ -143,6 +167,6 @@ pub(crate) fn update_running<F: Real>(bn: &mut BatchNorm<F>, buf: &NormBuffers<F
     let alpha = F::from_f64_lossy(RUNNING_WEIGHT);
     let keep = F::one() - alpha;
     let unbias = F::from_f64_lossy(if m > 1 { m as f64 / (m - 1) as f64 } else { 1.0 });
-    Zip::from(&mut bn.mean).and(&buf.batch_mean).for_each(|r, &b| *r = keep * *r + alpha * b);
-    Zip::from(&mut bn.var).and(&buf.batch_var).for_each(|r, &b| *r = keep * *r + alpha * b * unbias);
+    slice_mut(&mut bn.mean).iter_mut().zip(slice(&buf.batch_mean)).for_each(|(r, &b)| *r = keep * *r + alpha * b);
+    slice_mut(&mut bn.var).iter_mut().zip(slice(&buf.batch_var)).for_each(|(r, &b)| *r = keep * *r + alpha * b * unbias);
 }

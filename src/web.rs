@@ -21,12 +21,17 @@ mod backend;
 mod compare;
 mod draw;
 pub mod error;
+// The view inside the network, in the second module only (src/web/inside.rs).
+#[cfg(feature = "inside")]
+mod inside;
 mod lab;
 mod settings;
 use backend::WebBackend;
 pub use compare::{compare_presets, Comparison};
 pub use draw::{draw, set_theme, svg};
 pub use error::WebError;
+#[cfg(feature = "inside")]
+pub use inside::{inside_draw, inside_svg, InsideProbe};
 pub use lab::{BenchRun, Lab};
 pub use settings::Settings;
 

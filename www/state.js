@@ -86,6 +86,9 @@ export const SETTINGS = {
   'cmp.bInit': { kind: 'enum', def: '', values: ['', 'Scaled', 'Large', 'Zero', 'Glorot', 'He', 'Orthogonal'] },
   'cmp.bHidden': { kind: 'int', def: 0, min: 0, max: 10 },
   'cmp.bEta': { kind: 'num', def: 0, min: 0, max: 100 },
+  // Whether the view inside the network is open (issue 10, www/app/inside.js): 1 opens it,
+  // and loads its second wasm module, on arrival.
+  'inside.open': { kind: 'enum', def: 0, values: [0, 1] },
   // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
   // chosen on the page is kept in links, so a shared link opens in the sharer's language.
   lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },
