@@ -55,6 +55,7 @@ const PRECACHE = [
   'www/app/chain.js',
   'www/app/network.js',
   'www/app/network-file.js',
+  'www/app/network-faults.js',
   'www/app/chapter.js',
   'www/app/compare.js',
   'www/app/compare-data.js',

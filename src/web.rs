@@ -25,13 +25,15 @@ pub mod error;
 #[cfg(feature = "inside")]
 mod inside;
 mod lab;
+mod settings;
 use backend::WebBackend;
 pub use compare::{compare_presets, Comparison};
 pub use draw::{draw, set_theme, svg};
 pub use error::WebError;
 #[cfg(feature = "inside")]
 pub use inside::{inside_draw, inside_svg, InsideProbe};
-pub use lab::{BenchRun, Lab, Settings};
+pub use lab::{BenchRun, Lab};
+pub use settings::Settings;
 
 type Result<T> = std::result::Result<T, WebError>;
 
@@ -78,16 +80,17 @@ pub fn subset_files() -> String {
 // ---------------------------------------------------------------- the chain (main thread)
 
 /// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0;
-/// `activation` names f of neurons 1..L−1 ([`Activation::name`]; the last stays σ).
+/// `activation` names f of neurons 1..L−1 ([`Activation::name`]; the last stays σ);
+/// `residual` adds skips around neurons 2..L−1 (terms 1 + w·f′(z), [`Chain::skips`]).
 #[wasm_bindgen]
-pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str) -> Result<String> {
-    Ok(serde_json::to_string(&chain_of(w, b, zero_z, a0, activation)?.report()?)?)
+pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str, residual: bool) -> Result<String> {
+    Ok(serde_json::to_string(&chain_of(w, b, zero_z, a0, activation, residual)?.report()?)?)
 }
 
-pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str) -> Result<Chain> {
+pub(super) fn chain_of(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str, residual: bool) -> Result<Chain> {
     let bias = if zero_z { ChainBias::ZeroZ } else { ChainBias::Given };
     let activation = activation_named("activation", activation)?;
-    Ok(Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation, residual: false })
+    Ok(Chain { w, b, bias, a0, cost: Cost::CrossEntropy, y: 0.0, activation, residual })
 }
 
 /// The index of `name` in `names` (the names of a core enum's `ALL`, by [`Activation::name`]

@@ -80,17 +80,18 @@ fn bad_settings_and_bad_data_are_errors_not_panics() {
 
 #[wasm_bindgen_test]
 fn chain_bindings_agree_with_the_book() {
-    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![100.0; 4], vec![0.0; 4], true, 1.0, "sigmoid").unwrap_or_else(|_| panic!())).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&chain_report(vec![100.0; 4], vec![0.0; 4], true, 1.0, "sigmoid", false).unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(r["terms"], serde_json::json!([25.0, 25.0, 25.0, 25.0]));
     assert_eq!(r["regime"], "Exploding");
     let c: serde_json::Value = serde_json::from_str(&book_random_chain(5, 3)).unwrap();
     assert_eq!(c["w"].as_array().unwrap().len(), 5);
-    assert!(chain_report(vec![], vec![], true, 1.0, "sigmoid").is_err());
+    assert!(chain_report(vec![], vec![], true, 1.0, "sigmoid", false).is_err());
     // tanh′(0) = 1: with w = 1 and every z = 0 the terms of neurons 2..L−1 are exactly 1;
     // the output neuron stays σ (1/4).
-    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "tanh").unwrap_or_else(|_| panic!())).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "tanh", false).unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(r["terms"], serde_json::json!([1.0, 1.0, 1.0, 0.25]));
-    let e = chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "swish").err().expect("an unknown activation is an error");
+    let e = chain_report(vec![1.0; 4], vec![0.0; 4], true, 1.0, "swish", false).err().expect("an unknown activation is an error");
     assert_eq!((e.code, e.message.contains("swish") && e.message.contains("leaky-relu")), ("setting", true));
 }
 
@@ -210,4 +211,64 @@ fn the_chapters_runs_step_to_the_end() {
     let rows: serde_json::Value = serde_json::from_str(&lab.depth_rows().unwrap_or_else(|_| panic!())).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 4);
     assert!(rows[0]["bestMean"].as_f64().unwrap() > 50.0);
+}
+
+/// Issue 12: the panel's skips, batch normalisation and momentum through `Lab::reset`.
+#[wasm_bindgen_test]
+fn reset_takes_skips_batch_norm_and_momentum() {
+    let mut lab = lab();
+    let ten = SETTINGS.replace("\"hidden\":3", "\"hidden\":10");
+    let ratio = |lab: &Lab| {
+        let s: serde_json::Value = serde_json::from_str(&lab.snapshot(false).unwrap_or_else(|_| panic!())).unwrap();
+        let n: Vec<f64> = s["probe"]["layers"].as_array().unwrap().iter().map(|l| l["norm"].as_f64().unwrap()).collect();
+        n[0] / n[n.len() - 1]
+    };
+    lab.reset(&ten).unwrap_or_else(|_| panic!("the book's network, 10 hidden layers"));
+    assert!(!lab.network_residual().unwrap_or_else(|_| panic!()) && !lab.network_batch_norm().unwrap_or_else(|_| panic!()));
+    let plain = ratio(&lab);
+    let skips = ten.replace("}", ",\"residual\":true}");
+    lab.reset(&skips).unwrap_or_else(|_| panic!("skip connections"));
+    assert!(lab.network_residual().unwrap_or_else(|_| panic!()));
+    let residual = ratio(&lab);
+    assert!(plain < 1e-3 && residual > 0.1, "‖δ¹‖/‖δ¹⁰‖: plain {plain}, residual {residual}");
+    let all = ten.replace("}", ",\"residual\":true,\"batchNorm\":true,\"momentum\":0.9,\"nesterov\":true,\"schedule\":true}");
+    lab.reset(&all).unwrap_or_else(|_| panic!("every option"));
+    assert!(lab.network_batch_norm().unwrap_or_else(|_| panic!()));
+    assert!(lab.network_json().unwrap_or_else(|_| panic!()).contains("\"batch_norm\""));
+    // Momentum retuned in place; a μ outside [0, 1) is a setting error naming momentum.
+    lab.retune(0.1, 5.0, 10, 0.5, false, false).unwrap_or_else(|_| panic!("μ = 0.5"));
+    lab.retune(0.1, 5.0, 10, 0.0, false, false).unwrap_or_else(|_| panic!("back to plain SGD"));
+    let e = lab.retune(0.1, 5.0, 10, 1.0, false, false).err().expect("μ = 1 refused");
+    assert_eq!(e.code, "setting");
+    let e = lab.reset(&SETTINGS.replace("}", ",\"momentum\":-0.1}")).err().expect("μ < 0 refused");
+    assert_eq!(e.code, "setting");
+}
+
+/// Batch normalisation needs mini-batches of 2 or more: a typed error, and the network stays.
+#[wasm_bindgen_test]
+fn batch_norm_with_mini_batch_one_is_a_typed_error() {
+    let mut lab = lab();
+    lab.reset(SETTINGS).unwrap_or_else(|_| panic!("valid settings"));
+    let bn1 = SETTINGS.replace("\"miniBatch\":10", "\"miniBatch\":1").replace("}", ",\"batchNorm\":true}");
+    let e = lab.reset(&bn1).err().expect("batch norm with mini-batch 1 refused");
+    assert_eq!(e.code, "batchNormMiniBatch");
+    assert_eq!(lab.network_sizes().unwrap_or_else(|_| panic!("the old network stays")), vec![784, 30, 30, 30, 10]);
+    assert!(!lab.network_batch_norm().unwrap_or_else(|_| panic!()));
+    // A batch-normalised network retuned to mini-batch 1: refused the same way.
+    lab.reset(&SETTINGS.replace("}", ",\"batchNorm\":true}")).unwrap_or_else(|_| panic!("batch norm, mini-batch 10"));
+    assert_eq!(lab.retune(0.1, 5.0, 1, 0.0, false, false).err().map(|e| e.code), Some("batchNormMiniBatch"));
+    // Without batch norm, mini-batch 1 is the book's online learning.
+    lab.reset(&SETTINGS.replace("\"miniBatch\":10", "\"miniBatch\":1")).unwrap_or_else(|_| panic!("mini-batch 1"));
+}
+
+/// The chain's skips: terms 1 + w·σ′(z) for neurons 2..L−1, the output's w·σ′(z).
+#[wasm_bindgen_test]
+fn chain_report_takes_skips() {
+    let r: serde_json::Value =
+        serde_json::from_str(&chain_report(vec![0.1; 5], vec![0.0; 5], true, 1.0, "sigmoid", true).unwrap_or_else(|_| panic!())).unwrap();
+    let terms: Vec<f64> = r["terms"].as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect();
+    for t in &terms[1..4] {
+        assert!((t - 1.025).abs() < 1e-12, "1 + 0.1·¼: {terms:?}");
+    }
+    assert!((terms[4] - 0.025).abs() < 1e-12, "the output neuron has no skip: {terms:?}");
 }

@@ -32,7 +32,7 @@ const list = (xs) => xs.map((v, i) => t('cd.layerValue', { l: i + 1, v: num(v) }
  * The single-neuron chain (a `ChainReport` from the core, the weights used, and f of
  * neurons 1..L−1: its derivative's column is named f′ when f is not σ).
  */
-export function chainTable(r, w, act = 'sigmoid') {
+export function chainTable(r, w, act = 'sigmoid', residual = false) {
   const L = r ? r.terms.length : 0;
   const rows = [];
   for (let j = 0; j < L; j++) {
@@ -46,12 +46,27 @@ export function chainTable(r, w, act = 'sigmoid') {
       ? t('cd.chain.single', { g: num(orInf(r.dcDb1)) })
       : t('cd.chain.summary', { L, mean: num(orInf(mean), 2), regime: t(`cd.regime.${regime}`), g1: num(orInf(r.dcDb1)), gL: num(orInf(r.dcDb[L - 1])) });
   const f = act === 'sigmoid' ? 'σ' : 'f';
+  // With skips (L > 2: some neuron between the first and the output) the terms are 1 + w·f′(z).
+  const skips = residual && L > 2;
+  const title = skips ? t('cd.chain.titleResidual') : act === 'sigmoid' ? t('cd.chain.title') : t('cd.chain.titleWith', { f: t(`act.${act}`) });
+  const term = skips ? t('cd.col.termResidual') : `w_j·σ′(z_j)`;
   return {
-    title: act === 'sigmoid' ? t('cd.chain.title') : t('cd.chain.titleWith', { f: t(`act.${act}`) }),
-    columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', `${f}′(z_j)`, `w_j·${f}′(z_j)`, t('cd.col.product'), '∂C/∂b_j'],
+    title: f === 'σ' ? title : title.replaceAll('σ′', 'f′'),
+    columns: [t('cd.col.neuron'), 'w_j', 'b_j', 'z_j', `${f}′(z_j)`, f === 'σ' ? term : term.replaceAll('σ′', 'f′'), t('cd.col.product'), '∂C/∂b_j'],
     rows,
     summary,
   };
+}
+
+/**
+ * A network table as it reads with batch normalisation (`on`): b is then β, and the
+ * speed of learning ‖δˡ‖ is ‖∂C/∂βˡ‖ (the charts' `netBeta` labels say the same).
+ */
+export function withBeta(table, on) {
+  if (!on) return table;
+  const beta = (s) => String(s).replaceAll('∂C/∂b', '∂C/∂β').replaceAll('‖δˡ‖', '‖δˡ‖ = ‖∂C/∂βˡ‖');
+  const title = beta(table.title);
+  return { ...table, title: title === table.title ? `${title} (‖δˡ‖ = ‖∂C/∂βˡ‖)` : title, columns: table.columns.map(beta) };
 }
 
 /** The book's bar chart: ∂C/∂b of the first six neurons of every hidden layer. */

@@ -66,18 +66,37 @@ export function chartLabels() {
 /**
  * The chain chart's labels when neurons 1..L−1 have activation `act` (a core name): the
  * language's chart labels with σ′ said f′ and f's peak (`chainF` of the language file);
- * the sigmoid's are `chartLabels()`.
+ * with `residual` skips, the terms are 1 + w·σ′(z) (`chainRes`, σ′ said f′ as above).
+ * The book's chain's are `chartLabels()`.
  */
-export function chainLabels(act) {
-  const key = `${current}:${act}`;
-  if (act === 'sigmoid') return chartLabels();
+export function chainLabels(act, residual = false) {
+  const key = `${current}:${act}:${residual}`;
+  if (act === 'sigmoid' && !residual) return chartLabels();
   if (!chartJson.has(key)) {
-    const f = LANGUAGES[current].chainF ?? en.chainF;
-    const name = f.names[act] ?? act;
-    const c = { ...LANGUAGES[current].charts, sigma: { ...f.sigma, title: f.sigma.title.replace('{f}', name) }, terms: f.terms, product: f.product };
-    Object.assign(c, { peak: f.peak[act] ?? '', boundary: f.boundary, positive: f.positive, negative: f.negative });
+    const c = { ...LANGUAGES[current].charts };
+    if (act !== 'sigmoid') {
+      const f = LANGUAGES[current].chainF ?? en.chainF;
+      const name = f.names[act] ?? act;
+      Object.assign(c, { sigma: { ...f.sigma, title: f.sigma.title.replace('{f}', name) }, terms: f.terms, product: f.product });
+      Object.assign(c, { peak: f.peak[act] ?? '', boundary: f.boundary, positive: f.positive, negative: f.negative });
+    }
+    if (residual) {
+      const r = JSON.stringify(LANGUAGES[current].chainRes ?? en.chainRes);
+      Object.assign(c, JSON.parse(act === 'sigmoid' ? r : r.replaceAll('σ′', 'f′')));
+    }
     chartJson.set(key, JSON.stringify(c));
   }
+  return chartJson.get(key);
+}
+
+/**
+ * The network panel's chart labels: with batch normalisation the bias b is β, and the
+ * speed of learning ‖∂C/∂β^l‖ (`netBeta` of the language file); without, `chartLabels()`.
+ */
+export function netLabels(batchNorm) {
+  if (!batchNorm) return chartLabels();
+  const key = `${current}:beta`;
+  if (!chartJson.has(key)) chartJson.set(key, JSON.stringify({ ...LANGUAGES[current].charts, ...(LANGUAGES[current].netBeta ?? en.netBeta) }));
   return chartJson.get(key);
 }
 

@@ -99,15 +99,19 @@ client.connect({ network, chapter, compare, inside });
 const withSvg = (sources) => Object.fromEntries(Object.entries(sources).map(([id, src]) => [id, { ...src, svg: charts.asSvg[id] }]));
 const { net } = network;
 const { book } = chapter;
-/** The settings a chart's JSON download carries: the network's (a loaded file's sizes), or the chain's. */
-const netSettings = (table) => ({ ...table, settings: net.loaded ? { sizes: net.loaded.sizes, activation: state['net.activation'], file: net.loaded.name } : networkSettings(state) });
-const chainSettings = (table) => ({ ...table, settings: { activation: state['chain.act'], layers: state['chain.layers'], bias: state['chain.bias'], a0: state['chain.a0'], seed: state['chain.seed'] } });
+/**
+ * The settings a chart's JSON download carries: the network's (a loaded file's sizes), or
+ * the chain's. With batch normalisation the network's tables say β where they said b.
+ */
+const loadedSettings = () => ({ sizes: net.loaded.sizes, activation: state['net.activation'], residual: state['net.residual'], batchNorm: state['net.batchNorm'], file: net.loaded.name });
+const netSettings = (table) => ({ ...tables.withBeta(table, state['net.batchNorm']), settings: net.loaded ? loadedSettings() : networkSettings(state) });
+const chainSettings = (table) => ({ ...table, settings: { activation: state['chain.act'], residual: state['chain.residual'], layers: state['chain.layers'], bias: state['chain.bias'], a0: state['chain.a0'], seed: state['chain.seed'] } });
 charts.setTools(
   createChartTools(
     withSvg({
       'chain-canvas': {
         numbers: false, // the chain has its own table, "Every neuron's numbers"
-        table: () => chainSettings(tables.chainTable(hooks.chainReport, chain.inputs().w, state['chain.act'])),
+        table: () => chainSettings(tables.chainTable(hooks.chainReport, chain.inputs().w, state['chain.act'], state['chain.residual'])),
       },
       'net-bars': { table: () => netSettings(tables.barsTable(hooks.snapshot?.probe)) },
       'net-normchart': {

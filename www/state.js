@@ -19,11 +19,13 @@ export const WIDTHS = [10, 20, 30, 40, 50, 60, 80, 100, 150, 200];
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu'];
 export const INITS = ['scaled', 'large', 'zero', 'glorot', 'he', 'orthogonal'];
 export const BIASES = ['normal', 'zero'];
+/** Momentum's μ on offer: 0 is plain SGD; 0.9 the usual choice; 0.99 Sutskever et al.'s largest. */
+export const MOMENTA = [0, 0.5, 0.9, 0.99];
 
 /**
  * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers (and `minAbs` their
- * size, both signs), `values` lists an enum. `arch`: a change needs a new network (the
- * rest of the panel's settings are retuned in place).
+ * size, both signs), `values` lists an enum. `arch`: a change needs a new network; `tune`:
+ * the network is retuned in place (`tuning`).
  * The gain slider's position is stored (net.gainPos; the gain is `gainOf` it); the
  * chain's weight is stored as w, its slider position derived (`chainWeightPos`).
  */
@@ -41,6 +43,8 @@ export const SETTINGS = {
   'chain.seed': { kind: 'int', def: -1, min: -1, max: 4294967295 },
   // f of neurons 1..L−1 (the last, the output, stays σ): terms w·f′(z).
   'chain.act': { kind: 'enum', def: 'sigmoid', values: ACTIVATIONS },
+  // Skips around neurons 2..L−1 (a_j = a_{j−1} + f(z_j)): terms 1 + w·f′(z) (src/chain.rs).
+  'chain.residual': { kind: 'bool', def: false },
   // The network trained in the tab (section 2); names as `Settings` in src/web/lab.rs.
   'net.hidden': { arch: true, kind: 'int', def: 3, min: 1, max: 10 },
   'net.width': { arch: true, kind: 'enum', def: 30, values: WIDTHS },
@@ -49,9 +53,17 @@ export const SETTINGS = {
   'net.init': { arch: true, kind: 'enum', def: 'scaled', values: INITS },
   'net.biases': { arch: true, kind: 'enum', def: 'normal', values: BIASES },
   'net.gainPos': { arch: true, kind: 'num', def: 0.5, min: 0, max: 1 }, // gain = 1
-  'net.eta': { kind: 'num', def: 0.1, min: 0.0001, max: 100 },
-  'net.lambda': { kind: 'num', def: 5, min: 0, max: 1000 },
-  'net.miniBatch': { kind: 'int', def: 10, min: 1, max: 1000 },
+  // Issue 12, beyond the book: skips between the equal-width hidden layers, batch
+  // normalisation of their z (its β takes b's place), momentum μ (0: the book's plain SGD)
+  // with Nesterov's variant and Sutskever et al.'s schedule. `tune`: retuned in place.
+  'net.residual': { arch: true, kind: 'bool', def: false },
+  'net.batchNorm': { arch: true, kind: 'bool', def: false },
+  'net.momentum': { tune: true, kind: 'enum', def: 0, values: MOMENTA },
+  'net.nesterov': { tune: true, kind: 'bool', def: false },
+  'net.schedule': { tune: true, kind: 'bool', def: false },
+  'net.eta': { tune: true, kind: 'num', def: 0.1, min: 0.0001, max: 100 },
+  'net.lambda': { tune: true, kind: 'num', def: 5, min: 0, max: 1000 },
+  'net.miniBatch': { tune: true, kind: 'int', def: 10, min: 1, max: 1000 },
   'net.epochs': { kind: 'int', def: 30, min: 1, max: 1000 },
   'net.seed': { arch: true, kind: 'int', def: 1, min: 0, max: 4294967295 },
   // The chapter's experiments (section 3).
@@ -170,6 +182,10 @@ export function parse(query) {
       }
       state[key] = clamp(key, Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, v)));
       if (state[key] !== v) clamped.push({ key, from: raw, to: state[key] });
+    } else if (s.kind === 'bool') {
+      // A switch: true or false (1 and 0 too), nothing else.
+      if (['true', 'false', '1', '0'].includes(raw)) state[key] = clamp(key, raw);
+      else ignored.push({ key, reason: 'not allowed' });
     } else {
       const v = clamp(key, raw); // the default when `raw` is not one of the values
       if (String(v) === raw) state[key] = v;
@@ -224,8 +240,18 @@ export function networkSettings(state) {
     lambda: state['net.lambda'],
     miniBatch: state['net.miniBatch'],
     seed: state['net.seed'],
+    residual: state['net.residual'],
+    batchNorm: state['net.batchNorm'],
+    ...tuning(state),
   };
+}
+
+/** What `Lab.retune` changes in place: the `tune` rows (η, λ, mini-batch, momentum). */
+export function tuning(state) {
+  return { eta: state['net.eta'], lambda: state['net.lambda'], miniBatch: state['net.miniBatch'], momentum: state['net.momentum'], nesterov: state['net.nesterov'], schedule: state['net.schedule'] };
 }
 
 /** Settings whose change needs a new network (the rest are retuned in place). */
 export const ARCHITECTURE = Object.keys(SETTINGS).filter((k) => SETTINGS[k].arch);
+/** Settings retuned in place (`tuning`). */
+export const TUNED = Object.keys(SETTINGS).filter((k) => SETTINGS[k].tune);

@@ -9,7 +9,7 @@ import { t, tn, language, applyPage } from './i18n.js';
 import { regimeHtml, chainTableHtml } from './ui/chain.js';
 import { normsTableHtml, depthTableHtml } from './ui/tables.js';
 import { createCanvases } from './ui/canvas.js';
-import { labelChoices, reflectChoice, CHOICES } from './ui/choices.js';
+import { labelChoices, reflectChoice, CHOICES, SWITCHES } from './ui/choices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,7 +26,8 @@ export function createUI(state) {
   for (const w of WIDTHS) widthSelect.add(new Option(String(w), String(w)));
   labelChoices();
 
-  function reflect(key) {
+  /** Show setting `key`; a focused field keeps what is typed in it, unless `force`. */
+  function reflect(key, force = false) {
     const v = state[key];
     if (reflectChoice(key, v)) return;
     switch (key) {
@@ -79,7 +80,7 @@ export function createUI(state) {
       default: {
         const id = key.replace('.', '-');
         const el = $(id);
-        if (el && document.activeElement !== el) el.value = String(v);
+        if (el && (force || document.activeElement !== el)) el.value = String(v);
       }
     }
   }
@@ -124,6 +125,7 @@ export function createUI(state) {
   on('net-gain', 'input', (e) => call('setting', 'net.gainPos', Number(e.target.value)));
   on('net-width', 'change', (e) => call('setting', 'net.width', Number(e.target.value)));
   for (const [id, key] of Object.entries(CHOICES)) on(id, 'change', (e) => call('setting', key, e.target.value));
+  for (const [id, key] of Object.entries(SWITCHES)) on(id, 'change', (e) => call('setting', key, e.target.checked));
   for (const key of ['net.eta', 'net.lambda', 'net.miniBatch', 'net.epochs', 'net.seed']) {
     const el = $(key.replace('.', '-'));
     el.addEventListener('change', () => {
@@ -184,7 +186,7 @@ export function createUI(state) {
   }
 
   function chainTable(r, ctx) {
-    $('chain-table').innerHTML = chainTableHtml(r, ctx.w, ctx.act);
+    $('chain-table').innerHTML = chainTableHtml(r, ctx.w, ctx.act, ctx.residual);
   }
 
   /** The chain's controls in "random weights" mode: the slider shows "random" until moved. */

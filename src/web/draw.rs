@@ -28,6 +28,9 @@ enum Chart {
         a0: f64,
         #[serde(default)]
         activation: Option<String>,
+        /// Skips around neurons 2..L−1 (absent: the book's chain).
+        #[serde(default)]
+        residual: bool,
     },
     /// The book's bar chart: ∂C/∂b of six neurons per layer.
     Bars {
@@ -99,9 +102,9 @@ impl Chart {
     /// Draw on `area`; returns the chain's report as JSON (the page's text needs it).
     fn render<DB: DrawingBackend>(self, area: &DrawingArea<DB, plotters::coord::Shift>, t: &ChartText, theme: &Theme) -> Result<Option<String>> {
         match self {
-            Chart::Chain { w, b, zero_z, a0, activation } => {
+            Chart::Chain { w, b, zero_z, a0, activation, residual } => {
                 // A missing weight reads as NaN, which the chain refuses by name.
-                let chain = chain_of(or(w, f64::NAN), or(b, f64::NAN), zero_z, a0, activation.as_deref().unwrap_or("sigmoid"))?;
+                let chain = chain_of(or(w, f64::NAN), or(b, f64::NAN), zero_z, a0, activation.as_deref().unwrap_or("sigmoid"), residual)?;
                 let report = chain.report()?;
                 charts::chain_chart(area, &report, chain.activation, t, theme)?;
                 return Ok(Some(serde_json::to_string(&report)?));

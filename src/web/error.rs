@@ -5,7 +5,8 @@
 //!
 //! Codes: `diverged` {epoch, what} · `setting` {name, value} · `noNetwork` ·
 //! `notStarted` {experiment} · `networkFile` · `networkTooBig` {bytes, limit} ·
-//! `networkShape` {sizes} · `data` · `chain` · `chart` · `random` · `core`.
+//! `networkShape` {sizes} · `batchNormMiniBatch` (batch norm with mini-batches of 1) ·
+//! `data` · `chain` · `chart` · `random` · `core`.
 
 use crate::experiments::ExperimentError;
 use crate::train::TrainError;
@@ -54,6 +55,7 @@ impl From<TrainError> for WebError {
             TrainError::MiniBatch(v) => Self::setting("miniBatch", *v as u32, &e),
             TrainError::Eta(v) => Self::setting("eta", *v, &e),
             TrainError::Lambda(v) => Self::setting("lambda", *v, &e),
+            TrainError::BatchNormMiniBatch => Self::new("batchNormMiniBatch", &e),
             _ => Self::new("core", &e),
         }
     }

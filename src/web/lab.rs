@@ -2,75 +2,19 @@
 //! stepped by JavaScript a little at a time; numbers through plain methods, structured
 //! results as camelCase JSON.
 
-use super::{activation_named, named, Result, WebError};
+use super::settings::{check_mini_batch, momentum, Settings};
+use super::{Result, WebError};
 use crate::data::Subset;
-use crate::experiments::{self as ex, book_sizes, DepthExperiment, NormsRun, SpeedExperiment};
-use crate::init::BiasInit;
-use crate::limits::{self, MAX_HIDDEN, MAX_MINI_BATCH, MAX_NETWORK_BYTES, MAX_WIDTH};
+use crate::experiments::{self as ex, DepthExperiment, NormsRun, SpeedExperiment};
+use crate::limits::{self, MAX_HIDDEN, MAX_NETWORK_BYTES};
 use crate::network2_json;
 use crate::probe::{probe, BOOK_SAMPLE};
-use crate::train::{accuracy, total_cost, TrainConfig, Trainer};
-use crate::{Activation, Cost, Init, Network, Rng};
+use crate::train::{accuracy, total_cost, TrainConfig, TrainError, Trainer};
+use crate::{Cost, Init, Network, Rng};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-
-/// The settings of the network panel, as the page sends them.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    pub hidden: usize,
-    pub width: usize,
-    /// The hidden layers' f: an [`Activation::name`] ("sigmoid", the book's, …).
-    pub activation: String,
-    /// An [`Init::name`] ("scaled", the book's default, …).
-    pub init: String,
-    /// A [`BiasInit::name`]: "normal" (N(0, 1), the book's) or "zero".
-    pub biases: String,
-    pub gain: f64,
-    pub eta: f64,
-    pub lambda: f64,
-    pub mini_batch: usize,
-    pub seed: u32,
-}
-
-fn check_mini_batch(m: usize) -> Result<()> {
-    if !(1..=MAX_MINI_BATCH).contains(&m) {
-        return Err(WebError::setting("miniBatch", m as u32, format!("the mini-batch size must be between 1 and {MAX_MINI_BATCH}, but is {m}")));
-    }
-    Ok(())
-}
-
-impl Settings {
-    fn validate(&self) -> Result<(Vec<usize>, Choice, TrainConfig)> {
-        if !(1..=MAX_HIDDEN).contains(&self.hidden) {
-            return Err(WebError::setting("hidden", self.hidden as u32, format!("hidden layers must be between 1 and {MAX_HIDDEN}, but is {}", self.hidden)));
-        }
-        if !(1..=MAX_WIDTH).contains(&self.width) {
-            return Err(WebError::setting("width", self.width as u32, format!("the layer width must be between 1 and {MAX_WIDTH}, but is {}", self.width)));
-        }
-        check_mini_batch(self.mini_batch)?;
-        let choice = Choice {
-            activation: activation_named("activation", &self.activation)?,
-            init: Init::ALL[named("init", "initialisation", &self.init, &Init::ALL.map(Init::name))?],
-            biases: BiasInit::ALL[named("biases", "bias initialisation", &self.biases, &BiasInit::ALL.map(BiasInit::name))?],
-        };
-        if !(self.gain.is_finite() && self.gain > 0.0) {
-            return Err(WebError::setting("gain", self.gain, format!("the gain must be a positive number, but is {}", self.gain)));
-        }
-        let config = TrainConfig { mini_batch_size: self.mini_batch, eta: self.eta, lambda: self.lambda, shuffle: true };
-        config.validate()?;
-        Ok((book_sizes(self.hidden, self.width), choice, config))
-    }
-}
-
-/// The named choices of [`Settings`], read.
-struct Choice {
-    activation: Activation,
-    init: Init,
-    biases: BiasInit,
-}
 
 /// serde_json writes ∞ and NaN as `null`: a probe crosses with nulls for the non-finite
 /// numbers of an exploded network, and comes back (a chart's data) read as overflow: a
@@ -204,19 +148,37 @@ impl Lab {
         let settings: Settings = serde_json::from_str(settings_json).map_err(|e| WebError::new("setting", format!("bad settings: {e}")))?;
         let (sizes, c, config) = settings.validate()?;
         let mut rng = Rng::new(settings.seed as u64);
-        let net = Network::<f32>::new_with_biases(&sizes, c.init, c.biases, settings.gain, Cost::CrossEntropy, &mut rng)?.with_activation(c.activation);
+        let net = Network::<f32>::new_with_biases(&sizes, c.init, c.biases, settings.gain, Cost::CrossEntropy, &mut rng)?
+            .with_activation(c.activation)
+            .with_residual(settings.residual)
+            .with_batch_norm(settings.batch_norm);
+        // Batch norm with mini-batch 1 is refused here, before the old trainer goes.
+        if settings.batch_norm && config.mini_batch_size < 2 {
+            return Err(TrainError::BatchNormMiniBatch.into());
+        }
         // The old trainer goes first, so that two copies of its training rows never
         // coexist (wasm memory never shrinks): the settings were checked above.
         self.trainer = None;
-        self.trainer = Some(Trainer::new(net, config, rng, &self.subset.training)?);
+        let mut trainer = Trainer::new(net, config, rng, &self.subset.training)?;
+        if let Some(m) = c.momentum {
+            trainer.set_momentum(m).map_err(|e| WebError::setting("momentum", m.mu, e))?;
+        }
+        self.trainer = Some(trainer);
         Ok(())
     }
 
-    /// Change η, λ or the mini-batch size without a new network.
-    pub fn retune(&mut self, eta: f64, lambda: f64, mini_batch: usize) -> Result<()> {
+    /// Change η, λ, the mini-batch size or the momentum without a new network (a new
+    /// momentum starts from zero velocity; the same one keeps its velocities).
+    pub fn retune(&mut self, eta: f64, lambda: f64, mini_batch: usize, mu: f64, nesterov: bool, schedule: bool) -> Result<()> {
         check_mini_batch(mini_batch)?;
+        let m = momentum(mu, nesterov, schedule)?;
         let t = self.trainer.as_mut().ok_or_else(|| WebError::new("noNetwork", "no network yet"))?;
-        Ok(t.set_config(TrainConfig { mini_batch_size: mini_batch, eta, lambda, shuffle: true })?)
+        t.set_config(TrainConfig { mini_batch_size: mini_batch, eta, lambda, shuffle: true })?;
+        if m != t.momentum() && !(m.is_none() && t.momentum().is_some_and(|m| m.mu == 0.0)) {
+            // Back to μ = 0 is plain SGD's numbers (src/train/momentum.rs), bit for bit.
+            t.set_momentum(m.unwrap_or_default()).map_err(|e| WebError::setting("momentum", mu, e))?;
+        }
+        Ok(())
     }
 
     /// Train up to `max_batches` mini-batches; returns true when an epoch just ended.
@@ -268,6 +230,16 @@ impl Lab {
         Ok(self.trainer()?.net.activation().name().into())
     }
 
+    /// Whether the current network has skip connections (a loaded file's `"residual"`).
+    pub fn network_residual(&self) -> Result<bool> {
+        Ok(self.trainer()?.net.residual())
+    }
+
+    /// Whether the current network's hidden layers are batch-normalised (`"batch_norm"`).
+    pub fn network_batch_norm(&self) -> Result<bool> {
+        Ok(self.trainer()?.net.batch_norm())
+    }
+
     /// The current network's sizes, [784, …, 10].
     pub fn network_sizes(&self) -> Result<Vec<u32>> {
         Ok(self.trainer()?.net.sizes().iter().map(|&s| s as u32).collect())
@@ -287,8 +259,14 @@ impl Lab {
             WebError::with("networkShape", m, vec![("sizes", js_sys::Uint32Array::from(&net.sizes().iter().map(|&s| s as u32).collect::<Vec<_>>()[..]).into())])
         })?;
         let config = self.trainer.as_ref().map(|t| *t.config()).unwrap_or_default();
+        let momentum = self.trainer.as_ref().and_then(|t| t.momentum());
         let sizes = net.sizes().iter().map(|&s| s as u32).collect();
-        self.trainer = Some(Trainer::new(net, config, Rng::new(0), &self.subset.training)?);
+        // A batch-normalised file with the panel's mini-batch of 1 is refused (the network stays).
+        let mut trainer = Trainer::new(net, config, Rng::new(0), &self.subset.training)?;
+        if let Some(m) = momentum {
+            trainer.set_momentum(m).map_err(|e| WebError::setting("momentum", m.mu, e))?;
+        }
+        self.trainer = Some(trainer);
         Ok(sizes)
     }
 

@@ -194,7 +194,7 @@ test('the chain with tanh and ReLU: f′ and its peak, every active ReLU term ex
   assert.match(svg, /σ′ of the output neuron/);
   assert.doesNotMatch(svg, /σ′\(0\) = 1\/4/);
   // The page's own words about the chain say f′, and drop the sigmoid's peak of ¼.
-  assert.match(await page.textContent('#chain-readout'), /typical term \|wf′\(z\)\|/);
+  assert.match(await page.locator('#chain-readout').innerText(), /typical term \|wf′\(z\)\|/);
   assert.equal(await page.isVisible('#chain figcaption .sigmoid-only'), false);
   await chartsDrawn(page);
   await shot(page.locator('#chain'), 'cures-chain-tanh');

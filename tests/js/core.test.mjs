@@ -38,13 +38,16 @@ test('the settings table has the core\'s limits', { skip: !built && 'www/pkg is 
 
 test('the chain takes every activation by name, and refuses an unknown one by name', { skip: !built && 'www/pkg is not built' }, () => {
   for (const f of ACTIVATIONS) {
-    const r = JSON.parse(core.chain_report(new Float64Array([1, 1, 1]), new Float64Array([0, 0, 0]), true, 1, f));
+    const r = JSON.parse(core.chain_report(new Float64Array([1, 1, 1]), new Float64Array([0, 0, 0]), true, 1, f, false));
     // z = 0 everywhere: f′(0) is 1/4 for σ, 1 for tanh; the ReLUs take their left slope (0, 0.01).
     assert.equal(r.sigmaPrime[0], { sigmoid: 0.25, tanh: 1, relu: 0, 'leaky-relu': 0.01 }[f], f);
     assert.equal(r.sigmaPrime[2], 0.25, 'the output neuron stays σ');
   }
+  // With skips (issue 12) neuron 2 of 3 adds its input: its term is 1 + w·σ′(0) = 1.25; the output's stays ¼.
+  const skips = JSON.parse(core.chain_report(new Float64Array([1, 1, 1]), new Float64Array([0, 0, 0]), true, 1, 'sigmoid', true));
+  assert.deepEqual(skips.terms.slice(1), [1.25, 0.25]);
   assert.throws(
-    () => core.chain_report(new Float64Array([1]), new Float64Array([0]), false, 1, 'swish'),
+    () => core.chain_report(new Float64Array([1]), new Float64Array([0]), false, 1, 'swish', false),
     (e) => e.code === 'setting' && e.details.name === 'activation' && e.details.value === 'swish',
   );
 });
@@ -70,7 +73,7 @@ test('the service worker precaches the core\'s subset files', { skip: !built && 
 });
 
 test('an error crosses as a code with details', { skip: !built && 'www/pkg is not built' }, () => {
-  assert.throws(() => core.chain_report(new Float64Array([1]), new Float64Array([1, 2]), false, 1, 'sigmoid'), (e) => e instanceof Error && e.code === 'chain');
+  assert.throws(() => core.chain_report(new Float64Array([1]), new Float64Array([1, 2]), false, 1, 'sigmoid', false), (e) => e instanceof Error && e.code === 'chain');
   // (Drawing itself measures text on a canvas: tests/wasm_browser.rs draws in a browser.)
   assert.throws(() => core.svg('{"pie": {}}', 100, 100, ''), (e) => e.code === 'chart');
 });

@@ -1,7 +1,7 @@
 // www/state.js: the one settings table, and the query string made from it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SETTINGS, ARCHITECTURE, defaults, clamp, encode, decode, parse, chainWeight, chainWeightPos, gainOf, gainPos, networkSettings } from '../../www/state.js';
+import { SETTINGS, ARCHITECTURE, TUNED, defaults, clamp, encode, decode, parse, chainWeight, chainWeightPos, gainOf, gainPos, networkSettings } from '../../www/state.js';
 
 test('defaults hold every setting, and encode to nothing', () => {
   const d = defaults();
@@ -43,8 +43,11 @@ test('parse says what it ignored and clamped, and never throws', () => {
 });
 
 test('the architecture settings come from the table', () => {
-  assert.deepEqual(ARCHITECTURE, ['net.hidden', 'net.width', 'net.activation', 'net.init', 'net.biases', 'net.gainPos', 'net.seed']);
+  assert.deepEqual(ARCHITECTURE, ['net.hidden', 'net.width', 'net.activation', 'net.init', 'net.biases', 'net.gainPos', 'net.residual', 'net.batchNorm', 'net.seed']);
   assert.ok(ARCHITECTURE.every((k) => SETTINGS[k].arch));
+  // Retuned in place, never a new network: η, λ, the mini-batch and momentum.
+  assert.deepEqual(TUNED, ['net.momentum', 'net.nesterov', 'net.schedule', 'net.eta', 'net.lambda', 'net.miniBatch']);
+  assert.ok(!TUNED.some((k) => ARCHITECTURE.includes(k)));
 });
 
 test('the sliders map back and forth', () => {
@@ -52,7 +55,7 @@ test('the sliders map back and forth', () => {
   assert.equal(gainOf(0.5), 1);
   assert.ok(Math.abs(gainPos(gainOf(0.8)) - 0.8) < 1e-12);
   const n = networkSettings(defaults());
-  assert.deepEqual(Object.keys(n), ['hidden', 'width', 'activation', 'init', 'biases', 'gain', 'eta', 'lambda', 'miniBatch', 'seed']);
+  assert.deepEqual(Object.keys(n), ['hidden', 'width', 'activation', 'init', 'biases', 'gain', 'eta', 'lambda', 'miniBatch', 'seed', 'residual', 'batchNorm', 'momentum', 'nesterov', 'schedule']);
   assert.equal(n.gain, 1);
   // The book's network by default: sigmoid, scaled weights, N(0, 1) biases.
   assert.deepEqual([n.activation, n.init, n.biases], ['sigmoid', 'scaled', 'normal']);
@@ -90,4 +93,37 @@ test('a bad name in a link gives the default and a notice naming the names', () 
   );
   assert.equal(ignored[0].values, 'sigmoid, tanh, relu, leaky-relu');
   assert.equal(ignored[1].values, 'scaled, large, zero, glorot, he, orthogonal');
+});
+
+test('issue 12: skips, batch norm and momentum default to the book\'s plain SGD network, and survive a link', () => {
+  const d = defaults();
+  assert.deepEqual(
+    ['net.residual', 'net.batchNorm', 'net.momentum', 'net.nesterov', 'net.schedule', 'chain.residual'].map((k) => d[k]),
+    [false, false, 0, false, false, false],
+  );
+  const n = networkSettings(d);
+  assert.deepEqual([n.residual, n.batchNorm, n.momentum, n.nesterov, n.schedule], [false, false, 0, false, false]);
+  const s = { ...d, 'net.residual': true, 'net.batchNorm': true, 'net.momentum': 0.9, 'net.nesterov': true, 'net.schedule': true, 'chain.residual': true };
+  assert.equal(encode(s), 'chain.residual=true&net.residual=true&net.batchNorm=true&net.momentum=0.9&net.nesterov=true&net.schedule=true');
+  assert.deepEqual(decode(encode(s)), s);
+  const m = networkSettings(s);
+  assert.deepEqual([m.residual, m.batchNorm, m.momentum, m.nesterov, m.schedule], [true, true, 0.9, true, true]);
+  // A select's value is a string: μ comes back a number.
+  assert.equal(clamp('net.momentum', '0.99'), 0.99);
+  assert.equal(clamp('net.momentum', '0.95', 0.5), 0.5, 'a μ the panel does not offer keeps the old one');
+  assert.equal(decode('net.residual=1')['net.residual'], true);
+  assert.equal(decode('net.residual=0')['net.residual'], false);
+});
+
+test('issue 12: bad switches and momenta in a link give the default and a notice, never a throw', () => {
+  const { state, ignored } = parse('net.residual=yes&net.batchNorm=&chain.residual=TRUE&net.momentum=1&net.momentum=0.9&net.nesterov=2');
+  assert.deepEqual([state['net.residual'], state['net.batchNorm'], state['chain.residual'], state['net.momentum'], state['net.nesterov']], [false, false, false, 0, false]);
+  assert.deepEqual(ignored.map((i) => [i.key, i.reason]), [
+    ['net.residual', 'not allowed'],
+    ['net.batchNorm', 'not allowed'],
+    ['chain.residual', 'not allowed'],
+    ['net.momentum', 'not allowed'],
+    ['net.momentum', 'repeated'],
+    ['net.nesterov', 'not allowed'],
+  ]);
 });

@@ -16,10 +16,10 @@ export function createChain({ state, ui, hooks, safe, set, charts, markFirstChar
     const L = state['chain.layers'];
     const w = random ? random.w : Array(L).fill(state['chain.w']);
     const b = random ? random.b : Array(L).fill(state['chain.b']);
-    return { w, b, zeroZ: state['chain.bias'] === 'zero', a0: state['chain.a0'], activation: state['chain.act'] };
+    return { w, b, zeroZ: state['chain.bias'] === 'zero', a0: state['chain.a0'], activation: state['chain.act'], residual: state['chain.residual'] };
   }
 
-  charts.chart('chain-canvas', 'chain', () => inputs(), undefined, () => chainLabels(state['chain.act']));
+  charts.chart('chain-canvas', 'chain', () => inputs(), undefined, () => chainLabels(state['chain.act'], state['chain.residual']));
   {
     // The chain's redraw times, for scripts/bench-page.mjs and the tests (budget: 16 ms).
     const drawChain = charts.onCanvas['chain-canvas'];
@@ -38,11 +38,11 @@ export function createChain({ state, ui, hooks, safe, set, charts, markFirstChar
     let json = safe('where.chain', () => ui.paint('chain-canvas', charts.onCanvas['chain-canvas']))?.value;
     if (json !== undefined) markFirstChart();
     // A canvas not laid out (hidden) draws nothing: the words still need the report.
-    if (json === undefined) json = safe('where.chain', () => chain_report(Float64Array.from(c.w), Float64Array.from(c.b), c.zeroZ, c.a0, c.activation));
+    if (json === undefined) json = safe('where.chain', () => chain_report(Float64Array.from(c.w), Float64Array.from(c.b), c.zeroZ, c.a0, c.activation, c.residual));
     if (json === undefined) return;
     const r = JSON.parse(json);
     hooks.chainReport = r;
-    ui.showChain(r, { w: Array.from(c.w), random: !!random, seed: random?.seed, act: c.activation });
+    ui.showChain(r, { w: Array.from(c.w), random: !!random, seed: random?.seed, act: c.activation, residual: c.residual });
     charts.refresh('chain-canvas');
   }
 

@@ -41,10 +41,11 @@ export function createNetworkFile(app, net, requestReset) {
   }
 
   /**
-   * The worker took the file: the panel's controls show the loaded architecture and its
-   * hidden activation (the file's "activation" key; none is sigmoid, as network2.py).
+   * The worker took the file: the panel's controls show the loaded architecture, its
+   * hidden activation (the file's "activation" key; none is sigmoid, as network2.py) and
+   * its skips and batch normalisation (`"residual"`, `"batch_norm"`; none: off).
    */
-  function onLoaded(sizes, activation = 'sigmoid') {
+  function onLoaded(sizes, { activation = 'sigmoid', residual = false, batchNorm = false } = {}) {
     const name = net.loadPending?.name ?? t('load.theFile');
     net.loadPending = null;
     net.loaded = { sizes, name };
@@ -53,6 +54,8 @@ export function createNetworkFile(app, net, requestReset) {
     const hidden = sizes.slice(1, -1);
     set('net.hidden', hidden.length);
     set('net.activation', activation);
+    set('net.residual', residual);
+    set('net.batchNorm', batchNorm);
     if (hidden.every((w) => w === hidden[0]) && app.limits()?.widths.includes(hidden[0])) set('net.width', hidden[0]);
     ui.loadedArchitecture(hidden);
     loadMessage(() => t('load.done', { name, sizes: sizes.join(', ') }));

@@ -4,13 +4,13 @@
 // replace the network (a reset, a loaded file, a restore after a crash) carry ids, so the
 // snapshots of a network being replaced stop counting at once.
 
-import { networkSettings, ARCHITECTURE } from '../state.js';
-import { t, tn } from '../i18n.js';
+import { networkSettings, tuning, ARCHITECTURE, TUNED } from '../state.js';
+import { t, tn, netLabels } from '../i18n.js';
 import { int, percent } from '../format.js';
-import { restartNotice } from '../recovery.js';
 import * as tables from '../chartdata.js';
 import { divergedSentence } from './report.js';
 import { createNetworkFile } from './network-file.js';
+import { createNetworkFaults } from './network-faults.js';
 
 /**
  * The panel's phases:
@@ -92,7 +92,7 @@ export function createNetwork(app) {
   const file = createNetworkFile(app, net, requestReset);
   const { loadMessage } = file;
 
-  const retune = () => net.ready && client.post({ type: 'retune', eta: state['net.eta'], lambda: state['net.lambda'], miniBatch: state['net.miniBatch'] });
+  const retune = () => net.ready && client.post({ type: 'retune', ...tuning(state) });
   const epochs = () => net.ready && client.post({ type: 'epochs', epochs: state['net.epochs'] });
 
   /** The book's ‖δ^l‖ when the panel holds the book's network at initialisation. */
@@ -100,17 +100,19 @@ export function createNetwork(app) {
     const s = networkSettings(state);
     const book = app.book();
     const k = book ? book.normsHidden.indexOf(s.hidden) : -1;
-    const bookNet = s.activation === 'sigmoid' && s.init === 'scaled' && s.biases === 'normal' && Math.abs(s.gain - 1) < 1e-9;
+    const bookNet = s.activation === 'sigmoid' && s.init === 'scaled' && s.biases === 'normal' && Math.abs(s.gain - 1) < 1e-9 && !s.residual && !s.batchNorm;
     const isBook = !net.loaded && epoch === 0 && s.width === book?.width && bookNet && k >= 0;
     return isBook ? book.initNorms[k] : [];
   }
 
-  charts.chart('net-bars', 'bars', () => ({ probe: hooks.snapshot?.probe ?? EMPTY_PROBE }));
+  // With batch normalisation b is β, and the speed of learning ‖∂C/∂β^l‖: the labels say so.
+  const labels = () => netLabels(state['net.batchNorm']);
+  charts.chart('net-bars', 'bars', () => ({ probe: hooks.snapshot?.probe ?? EMPTY_PROBE }), undefined, labels);
   charts.chart('net-normchart', 'norms', () => {
     const s = hooks.snapshot;
     return { norms: s ? normsOf(s) : [], book: s ? bookNormsFor(s.epoch) : [] };
-  });
-  charts.chart('net-speed', 'speed', () => ({ history: net.history }));
+  }, undefined, labels);
+  charts.chart('net-speed', 'speed', () => ({ history: net.history }), undefined, labels);
   charts.chart('net-training', 'training', () => ({ accuracy: net.accuracy, cost: net.cost }));
 
   function onSnapshot(msg) {
@@ -123,14 +125,15 @@ export function createNetwork(app) {
       if (msg.id !== net.resetSent) return; // an older reset, superseded
       net.resetAcked = msg.id;
       net.checkpoint = null; // a new network: the old one's checkpoint no longer applies
-      if (msg.loaded) file.onLoaded(msg.loaded, msg.activation);
+      if (msg.loaded) file.onLoaded(msg.loaded, msg);
       net.history = [];
       net.accuracy = [];
       net.cost = [];
       hooks.snapshots = [];
       net.progress = null;
       net.lastStop = null;
-      notice('net-notice', () => '');
+      notice('net-notice', net.noticeNext ?? (() => '')); // a fresh network's notice, if it has one
+      net.noticeNext = null;
       if (net.resetWanted) requestReset();
     } else if (net.resetSent !== net.resetAcked) {
       return; // from the network a reset is replacing
@@ -157,7 +160,10 @@ export function createNetwork(app) {
     const target = state['net.epochs'];
     const sizes = net.loaded ? t('status.loadedArch', { sizes: net.loaded.sizes.join(', ') }) : `[784, ${Array(state['net.hidden']).fill(state['net.width']).join(', ')}, 10]`;
     // Which hidden neurons, when not the book's sigmoid.
-    const arch = state['net.activation'] === 'sigmoid' ? sizes : `${sizes} ${t(`act.${state['net.activation']}`)}`;
+    const withF = state['net.activation'] === 'sigmoid' ? sizes : `${sizes} ${t(`act.${state['net.activation']}`)}`;
+    // And what is beyond the book (issue 12): skips, batch norm, momentum.
+    const more = [state['net.residual'] && t('status.residual'), state['net.batchNorm'] && t('status.batchNorm'), state['net.momentum'] && t('status.momentum', { mu: state['net.momentum'] })];
+    const arch = [withF, ...more.filter(Boolean)].join(t('status.and'));
     const acc = net.accuracy.length ? t('status.accuracy', { acc: percent(net.accuracy[net.accuracy.length - 1], 1) }) : '';
     const done = p ? p.epochs : 0;
     ui.progress(p && p.n ? (p.epochs + p.position / p.n) / target : 0);
@@ -222,8 +228,10 @@ export function createNetwork(app) {
   /** A network setting changed from `before` (already set). */
   function onSetting(key) {
     if (ARCHITECTURE.includes(key)) requestReset();
-    else if (key === 'net.eta' || key === 'net.lambda' || key === 'net.miniBatch') retune();
-    else if (key === 'net.epochs') {
+    else if (TUNED.includes(key)) {
+      retune();
+      if (net.ready) showStatus(); // it names μ
+    } else if (key === 'net.epochs') {
       epochs();
       showStatus();
     }
@@ -232,9 +240,26 @@ export function createNetwork(app) {
   /** A link applied: what changed among `changed(keys)` asks for a reset, a retune or a new target. */
   function onLink(changed) {
     if (changed(ARCHITECTURE)) requestReset();
-    if (changed(['net.eta', 'net.lambda', 'net.miniBatch'])) retune();
+    if (changed(TUNED)) retune();
     if (changed(['net.epochs'])) epochs();
     if (net.ready) showStatus();
+  }
+
+  /**
+   * The core refused batch normalisation with mini-batches of 1 (`batchNormMiniBatch`, a
+   * reset or a retune): the mini-batch becomes 2, the smallest it takes, and a notice says so.
+   */
+  function onBatchNormMiniBatch(msg) {
+    set('net.miniBatch', 2);
+    ui.reflect('net.miniBatch', true); // in its field even while it has the focus
+    const say = () => t('notice.batchNormMiniBatch');
+    if (msg.request === 'retune') {
+      notice('net-notice', say);
+      retune();
+    } else {
+      net.noticeNext = say; // shown with the network it asks for
+      requestReset();
+    }
   }
 
   // ------------------------------------------------------------ the worker's messages
@@ -290,83 +315,8 @@ export function createNetwork(app) {
     }
   }
 
-  // ------------------------------------------------------------ faults
-
-  /**
-   * The worker is being replaced (worker-client.js `recover`). `reason`: a function saying
-   * why, in the page's language (for the notice after the restart); `allowed`: whether the
-   * restart budget allows another (else the panel fails).
-   */
-  function crashed(reason, allowed) {
-    net.ready = false;
-    net.workerReady = false;
-    net.running = false;
-    ui.running(false);
-    ui.networkEnabled(false);
-    ui.bookEnabled(false);
-    if (!allowed) {
-      net.failed = true;
-      failedStatus('status.crashedAgain');
-      hooks.status = 'crashed';
-      return;
-    }
-    // What to bring back. A reset the worker had not answered asked for a fresh network, so
-    // the last checkpoint (of the network before it) no longer applies. A file it had not
-    // loaded is dropped — reading it may be what crashed the worker — and the network from
-    // before stays, unless a reset was already waiting behind the file.
-    let checkpoint = net.checkpoint;
-    let asked = false;
-    if (net.resetSent !== net.resetAcked) {
-      const file = net.loadPending;
-      net.loadPending = null;
-      if (file) loadMessage(() => t('load.crashed', { name: file.name }), true);
-      if (!file || file.superseded) asked = true;
-    }
-    if (net.resetWanted) asked = true;
-    if (asked) checkpoint = null;
-    net.resetWanted = false;
-    net.recovering = { reason, checkpoint, asked };
-    hooks.status = 'restarting';
-    failedStatus('status.restarting');
-  }
-
-  function restoreAfterCrash() {
-    // A setting changed during the restart also asks for a fresh network (requestReset).
-    if (net.resetWanted) net.recovering.asked = true;
-    const checkpoint = net.recovering.asked ? null : net.recovering.checkpoint;
-    net.resetWanted = false;
-    net.resetSent += 1;
-    client.post({ type: 'restore', id: net.resetSent, settings: networkSettings(state), json: checkpoint?.json ?? null, epochs: checkpoint?.epochs ?? 0 });
-  }
-
-  /** The restored network's first snapshot: the charts keep their history up to its epoch. */
-  function onRestored(msg) {
-    const { reason, asked } = net.recovering ?? {};
-    net.recovering = null;
-    net.resetAcked = msg.id;
-    const n = msg.restored;
-    net.history = net.history.slice(0, n);
-    net.accuracy = net.accuracy.slice(0, n);
-    net.cost = net.cost.slice(0, n);
-    hooks.snapshots = hooks.snapshots.slice(0, n);
-    if (n === 0) {
-      net.checkpoint = null;
-      if (net.loaded) {
-        net.loaded = null; // no checkpoint of the loaded network: the settings' network replaces it
-        ui.loadedArchitecture(null);
-      }
-    }
-    net.progress = null;
-    net.lastStop = null;
-    hooks.snapshot = msg.snap;
-    hooks.snapshots.push(msg.snap);
-    net.history.push(normsOf(msg.snap));
-    ui.norms(normsOf(msg.snap));
-    notice('net-notice', () => restartNotice(reason?.(), n, asked));
-    showStatus();
-    charts.invalidate(...NET_CHARTS);
-    if (net.resetWanted) requestReset();
-  }
+  // Faults: a crashed worker replaced, its network restored (network-faults.js).
+  const { crashed, restoreAfterCrash, onRestored } = createNetworkFaults(app, net, { requestReset, showStatus, loadMessage, failedStatus, normsOf, NET_CHARTS });
 
   /** Everything composed here, in the language just chosen. */
   function applyLanguage() {
@@ -404,6 +354,7 @@ export function createNetwork(app) {
     },
     onFailed,
     onRequestFailed,
+    onBatchNormMiniBatch,
     neverStarted,
   };
 }

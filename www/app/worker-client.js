@@ -91,7 +91,9 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
         break;
       case 'error':
         network.onRequestFailed(msg);
-        report(msg.scope === 'settings' ? 'where.settings' : 'where.network', () => workerError(msg));
+        // Batch normalisation with mini-batches of 1 (the core's typed refusal): a notice, not a fault.
+        if (msg.code === 'batchNormMiniBatch') network.onBatchNormMiniBatch(msg);
+        else report(msg.scope === 'settings' ? 'where.settings' : 'where.network', () => workerError(msg));
         break;
       default:
         break;

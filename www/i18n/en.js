@@ -290,6 +290,20 @@ export default {
     'chain.note.tanh': '<strong>tanh.</strong> tanh′ peaks at 1, not ¼: with |w| near 1 and z near 0 the terms w·f′(z) are near 1, so the gradient can keep its size along the chain — terms the sigmoid can never reach without huge weights. The last neuron is the output and stays σ.',
     'chain.note.relu': '<strong>ReLU.</strong> f′ is 1 for z &gt; 0 and 0 below: every active term is exactly w, so the product is w<sup>L</sup> — vanishing below |w| = 1, exploding above — and a neuron with z &lt; 0 passes no gradient at all (a <em>dead unit</em>): ∂C/∂b₁ is then 0. The last neuron is the output and stays σ.',
     'chain.note.leaky-relu': '<strong>Leaky ReLU.</strong> As ReLU, every active term is exactly w, so the product is w<sup>L</sup>; a neuron with z &lt; 0 passes 0.01·w instead of nothing, so no unit is quite dead — but its gradient is a hundred times smaller. The last neuron is the output and stays σ.',
+    // Issue 12: skip connections, batch normalisation and momentum.
+    'momentum.0': '0 (plain SGD)',
+    'momentum.0.5': '0.5',
+    'momentum.0.9': '0.9',
+    'momentum.0.99': '0.99',
+    'status.residual': 'skip connections',
+    'status.batchNorm': 'batch normalisation',
+    'status.momentum': 'momentum μ = {mu}',
+    'status.and': ', ',
+    'notice.batchNormMiniBatch': 'Batch normalisation needs mini-batches of at least 2 examples (one example is its own mean, so every normalised ẑ would be 0): the mini-batch size is now 2.',
+    'chain.note.residual': '<strong>Skip connections.</strong> Neurons 2 to L−1 add their input to their output, a<sub>j</sub> = a<sub>j−1</sub> + f(z<sub>j</sub>), so ∂a<sub>j</sub>/∂a<sub>j−1</sub> = 1 + w<sub>j</sub>σ′(z<sub>j</sub>): each term is 1 plus the old one. A small w or a saturated neuron leaves a term near 1, not near 0, so the product no longer has to shrink. The first neuron has no input neuron to skip from, and the last is the output (its term stays w<sub>L</sub>σ′(z<sub>L</sub>)).',
+    'table.termResidual': 'term 1 + w<sub>j</sub>σ′(z<sub>j</sub>) (neuron L: w<sub>L</sub>σ′(z<sub>L</sub>))',
+    'cd.col.termResidual': '1 + w_j·σ′(z_j) (j = L: w_L·σ′(z_L))',
+    'cd.chain.titleResidual': 'The chain with skip connections: σ′(z) at each neuron, the terms 1 + w·σ′(z) and their running product',
     // Inside the network (www/app/inside.js).
     'inside.computing': 'Measuring the panel’s network in the worker…',
     'inside.done': 'The panel’s network {sizes} on the first {count} training images (singular values pooled over {spectra} of them); measured in {ms} ms in the worker.',
@@ -332,5 +346,19 @@ export default {
     boundary: '|w f′| = 1',
     positive: 'w f′ > 0',
     negative: 'w f′ < 0',
+  },
+  // The network panel's chart labels with batch normalisation (i18n.js `netLabels`): b is β.
+  netBeta: {
+    gradient: { title: 'Gradient ∂C/∂β of the first six neurons in each hidden layer (batch norm)', x: 'hidden layer', y: '∂C/∂β' },
+    norms: { title: 'Speed of learning ‖∂C/∂βˡ‖ of each hidden layer (batch norm)', x: 'hidden layer l', y: '‖∂C/∂βˡ‖ (log scale)' },
+    speed: { title: 'Speed of learning ‖∂C/∂βˡ‖ during training (batch norm)', x: 'epoch', y: '‖∂C/∂βˡ‖ (log scale)' },
+  },
+  // The chain's chart labels with skip connections (i18n.js `chainLabels`; σ′ becomes f′ there).
+  chainRes: {
+    terms: { title: 'Terms 1 + w·σ′(z) of each neuron (skips around 2 … L−1)', x: 'neuron j', y: '|1 + w σ′(z)| (log scale)' },
+    product: { title: 'Running product σ′(z₁)·(1 + w₂σ′(z₂)) ⋯ (1 + wⱼσ′(zⱼ))', x: 'neuron j', y: '|product| (log scale)' },
+    boundary: '|term| = 1',
+    positive: 'term > 0',
+    negative: 'term < 0',
   },
 };

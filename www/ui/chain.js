@@ -12,7 +12,9 @@ const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
  * `ctx.act` f of neurons 1..L−1 (σ′ is then said f′).
  */
 export function regimeHtml(r, ctx) {
-  return fPrime(regimeSigma(r, ctx), ctx.act ?? 'sigmoid');
+  // With skips the terms of neurons 2..L−1 are 1 + w·σ′(z) (the note says the output's is not).
+  const html = regimeSigma(r, ctx);
+  return fPrime(ctx.residual && r.terms.length > 2 ? html.replaceAll('|w·σ′(z)|', '|1 + w·σ′(z)|') : html, ctx.act ?? 'sigmoid');
 }
 
 function regimeSigma(r, ctx) {
@@ -47,8 +49,11 @@ function regimeSigma(r, ctx) {
   return html;
 }
 
-/** The chain's numbers, one column per neuron: `r` the core's report, `w` the weights, `act` f. */
-export function chainTableHtml(r, w, act = 'sigmoid') {
+/**
+ * The chain's numbers, one column per neuron: `r` the core's report, `w` the weights, `act`
+ * f; with `residual` skips the terms of neurons 2..L−1 are 1 + w·f′(z) (the output's is not).
+ */
+export function chainTableHtml(r, w, act = 'sigmoid', residual = false) {
   const L = r.terms.length;
   const rows = [
     [t('table.neuron'), (j) => String(j + 1), true],
@@ -56,7 +61,7 @@ export function chainTableHtml(r, w, act = 'sigmoid') {
     [t('table.bias'), (j) => num(r.b[j])],
     [t('table.z'), (j) => num(r.z[j])],
     [fPrime(t('table.sigma'), act), (j) => num(r.sigmaPrime[j])],
-    [fPrime(t('table.term'), act), (j) => (j === 0 ? '—' : num(r.terms[j]))],
+    [fPrime(t(residual && L > 2 ? 'table.termResidual' : 'table.term'), act), (j) => (j === 0 ? '—' : num(r.terms[j]))],
     [t('table.dcdb'), (j) => num(r.dcDb[j])],
   ];
   let html = '';

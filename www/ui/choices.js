@@ -1,5 +1,5 @@
 // The named choices of the page — the hidden activation, the initial weights and biases,
-// the chain's activation — as <select>s whose options are the settings table's values
+// momentum's μ, the chain's activation — as <select>s whose options are the settings table's values
 // (www/state.js, the core's names), labelled in the page's language; and the words that
 // follow the choice (the initialisation's formula, what the chain's f′ does). Part of
 // ui.js, the only code touching the DOM.
@@ -14,7 +14,17 @@ const SELECTS = {
   'net-activation': ['net.activation', 'act'],
   'net-init': ['net.init', 'init'],
   'net-biases': ['net.biases', 'bias'],
+  'net-momentum': ['net.momentum', 'momentum'],
   'chain-act': ['chain.act', 'act'],
+};
+
+/** The page's on/off switches (checkboxes) and their settings (kind 'bool'). */
+export const SWITCHES = {
+  'net-residual': 'net.residual',
+  'net-batchNorm': 'net.batchNorm',
+  'net-nesterov': 'net.nesterov',
+  'net-schedule': 'net.schedule',
+  'chain-residual': 'chain.residual',
 };
 
 /** (Re)label every option in the current language; the first call adds them. */
@@ -30,9 +40,17 @@ export function labelChoices() {
 
 /** Show the choice of setting `key` (its select, and the words that depend on it). */
 export function reflectChoice(key, value) {
+  const toggle = Object.keys(SWITCHES).find((i) => SWITCHES[i] === key);
+  if (toggle) {
+    $(toggle).checked = value;
+    reflectSwitch(key, value);
+    return true;
+  }
   const id = Object.keys(SELECTS).find((i) => SELECTS[i][0] === key);
   if (!id) return false;
   $(id).value = value;
+  // Nesterov and the schedule shape momentum: with μ = 0 (plain SGD) they do nothing.
+  if (key === 'net.momentum') for (const s of ['net-nesterov', 'net-schedule']) $(s).disabled = !value;
   if (key === 'net.init') $('net-init-hint').textContent = t(`init.hint.${value}`);
   if (key === 'chain.act') {
     // The chain's static words say f′ where they said σ′ (both ways: a language switch
@@ -46,8 +64,19 @@ export function reflectChoice(key, value) {
     const note = $('chain-act-note');
     note.hidden = value === 'sigmoid';
     note.innerHTML = value === 'sigmoid' ? '' : t(`chain.note.${value}`);
+    if (section.dataset.residual === 'true') reflectSwitch('chain.residual', true); // its σ′ or f′
   }
   return true;
+}
+
+/** What follows a switch: the words that hold only with skips, or with batch norm (style.css). */
+function reflectSwitch(key, on) {
+  if (key === 'net.batchNorm') $('network').dataset.bn = on;
+  if (key !== 'chain.residual') return;
+  $('chain').dataset.residual = on;
+  const note = $('chain-residual-note');
+  note.hidden = !on;
+  note.innerHTML = on ? fPrime(t('chain.note.residual'), $('chain').dataset.act ?? 'sigmoid') : '';
 }
 
 /** The select ids and their settings, for ui.js to bind. */

@@ -150,8 +150,9 @@ export function createPanel(lab, schedule) {
       panel.running = false;
       panel.offset = 0;
       restartCounts();
-      // The file's "activation" key (none: sigmoid) sets the panel's hidden activation.
-      postSnapshot(false, { initial: true, id, loaded: sizes, activation: lab.network_activation() });
+      // The file's "activation", "residual" and "batch_norm" keys (none: the book's) set the panel's.
+      const arch = { activation: lab.network_activation(), residual: lab.network_residual(), batchNorm: lab.network_batch_norm() };
+      postSnapshot(false, { initial: true, id, loaded: sizes, ...arch });
       postProgress(true);
     },
     /** The panel's network in network2's JSON format, for "Download network". */
@@ -188,8 +189,8 @@ export function createPanel(lab, schedule) {
     'debug-fail-reset'() {
       failNextReset = true;
     },
-    retune({ eta, lambda, miniBatch }) {
-      lab.retune(eta, lambda, miniBatch);
+    retune({ eta, lambda, miniBatch, momentum, nesterov, schedule }) {
+      lab.retune(eta, lambda, miniBatch, momentum ?? 0, !!nesterov, !!schedule);
     },
     epochs({ epochs }) {
       panel.target = epochs;
