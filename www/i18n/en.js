@@ -154,16 +154,19 @@ export default {
     'cmp.setup': '{f}, {init} weights{gain}{biases}, {hidden} hidden layers of {width}, η = {eta}, λ = {lambda}, mini-batch {m}',
     'cmp.setup.gain': ' × {gain}',
     'cmp.setup.zeroBiases': ', zero biases',
-    'cmp.f.Sigmoid': 'sigmoid',
-    'cmp.f.Tanh': 'tanh',
-    'cmp.f.Relu': 'ReLU',
-    'cmp.f.LeakyRelu': 'leaky ReLU',
-    'cmp.init.Scaled': 'scaled N(0, 1/n_in)',
-    'cmp.init.Large': 'large N(0, 1)',
-    'cmp.init.Zero': 'zero',
-    'cmp.init.Glorot': 'Glorot',
-    'cmp.init.He': 'He N(0, 2/n_in)',
-    'cmp.init.Orthogonal': 'orthogonal',
+    'cmp.setup.residual': ', skip connections',
+    'cmp.setup.batchNorm': ', batch norm',
+    'cmp.setup.momentum': ', momentum μ = {mu}',
+    'cmp.setup.nesterov': ', Nesterov momentum μ = {mu}',
+    'cmp.setup.scheduled': ' (scheduled)',
+    'cmp.own': 'the preset’s',
+    'cmp.yes': 'yes',
+    'cmp.no': 'no',
+    'cmp.mu': 'μ = {mu}',
+    'cmp.mu.0': '0 (plain SGD)',
+    'cmp.q.delta': '‖δˡ‖',
+    'cmp.q.beta': '‖∂C/∂βˡ‖',
+    'cmp.betaNote': 'With batch norm, β takes the place of the bias b, so a normalised layer’s speed of learning is ‖∂C/∂βˡ‖, and the charts say so. The probes normalise with the running mean and variance, which at initialisation are N(0, 1)’s: there the layers learn as slowly as without batch norm, until it trains.',
     'cmp.epoch': 'Epoch {e} of {total}: A {a}, B {b}.',
     'cmp.stopped': 'stopped',
     'cmp.done': 'Done: {epochs} epochs; the two networks trained side by side, each at {rate} examples/s.',
@@ -293,6 +296,13 @@ export default {
     'cd.chain.titleWith': 'The chain with f = {f}: f′(z) at each neuron, the terms w·f′(z) and their running product',
   },
   charts: {},
+  // The comparison's chart labels when a side is batch-normalised (i18n.js `compareLabels`):
+  // its speed of learning is ‖∂C/∂βˡ‖; {q} says which quantity each side shows.
+  cmpBeta: {
+    norms: { title: 'Speed of learning of each hidden layer, A and B', x: 'hidden layer l', y: '{q} (log scale)' },
+    speed: { title: 'Speed of learning of the first and last hidden layers', x: 'epoch', y: '{q} (log scale)' },
+    q: { both: '‖∂C/∂βˡ‖', a: 'A ‖∂C/∂βˡ‖, B ‖δˡ‖', b: 'A ‖δˡ‖, B ‖∂C/∂βˡ‖' },
+  },
   // The chain's chart labels when neurons 1..L−1 have another activation f (i18n.js
   // `chainLabels`): σ′ becomes f′; {f} is f's name; the peak is f's.
   chainF: {
