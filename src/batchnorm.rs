@@ -10,7 +10,7 @@
 //! The output layer is never normalised.
 
 use crate::real::Real;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Zip};
 
 /// ε of the normalisation, as PyTorch's and Keras's default.
 pub const EPSILON: f64 = 1e-5;
@@ -60,6 +60,8 @@ pub struct NormBuffers<F: Real> {
     pub(crate) dgamma: Array1<F>,
     /// Zero biases for the sparse first layer's kernel (which adds a bias).
     pub(crate) zeros: Array1<F>,
+    /// Σ over the batch of δ_y, for [`backward`].
+    sum_g: Array1<F>,
 }
 
 impl<F: Real> NormBuffers<F> {
@@ -72,6 +74,7 @@ impl<F: Real> NormBuffers<F> {
             dz: Array2::zeros((rows, n)),
             dgamma: Array1::zeros(n),
             zeros: Array1::zeros(n),
+            sum_g: Array1::zeros(n),
         }
     }
 }
@@ -84,56 +87,89 @@ pub(crate) struct NormPass<'a, F: Real> {
     pub buffers: &'a mut [NormBuffers<F>],
 }
 
-/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε).
+/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε). Plain loops over the
+/// rows as slices, into the buffers: nothing is allocated per batch (the trainer calls
+/// this for every hidden layer of every mini-batch).
 pub(crate) fn normalize<F: Real>(mut z: ArrayViewMut2<F>, bn: &BatchNorm<F>, beta: &Array1<F>, mode: Mode, buf: &mut NormBuffers<F>) {
-    let m = z.nrows();
+    let (m, n) = z.dim();
     let eps = F::from_f64_lossy(EPSILON);
+    let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
+    let NormBuffers { z_hat, inv_std, batch_mean, batch_var, .. } = buf;
+    let inv_std = inv_std.as_slice_mut().expect("contiguous");
+    let (mean_b, var_b) = (batch_mean.as_slice_mut().expect("contiguous"), batch_var.as_slice_mut().expect("contiguous"));
     match mode {
         Mode::Batch => {
             let count = F::from_f64_lossy(m as f64);
-            buf.batch_mean.assign(&z.sum_axis(Axis(0)).mapv(|s| s / count));
-            let mut var = Array1::zeros(z.ncols());
-            for row in z.outer_iter() {
-                Zip::from(&mut var).and(&row).and(&buf.batch_mean).for_each(|v, &z, &mu| *v = *v + (z - mu) * (z - mu));
+            mean_b.fill(F::zero());
+            for row in z.chunks_exact(n) {
+                for (s, &x) in mean_b.iter_mut().zip(row) {
+                    *s = *s + x;
+                }
             }
-            buf.batch_var.assign(&var.mapv(|v: F| v / count));
-            Zip::from(&mut buf.inv_std).and(&buf.batch_var).for_each(|s, &v| *s = F::one() / (v + eps).sqrt());
+            mean_b.iter_mut().for_each(|s| *s = *s / count);
+            var_b.fill(F::zero());
+            for row in z.chunks_exact(n) {
+                for ((v, &x), &mu) in var_b.iter_mut().zip(row).zip(mean_b.iter()) {
+                    *v = *v + (x - mu) * (x - mu);
+                }
+            }
+            for (s, v) in inv_std.iter_mut().zip(var_b.iter_mut()) {
+                *v = *v / count;
+                *s = F::one() / (*v + eps).sqrt();
+            }
         }
-        Mode::Running => Zip::from(&mut buf.inv_std).and(&bn.var).for_each(|s, &v| *s = F::one() / (v + eps).sqrt()),
+        Mode::Running => inv_std.iter_mut().zip(bn.var.iter()).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt()),
     }
-    let mean = if mode == Mode::Batch { &buf.batch_mean } else { &bn.mean };
-    let mut z_hat = buf.z_hat.slice_mut(s![..m, ..]);
-    for (mut z, mut zh) in z.outer_iter_mut().zip(z_hat.outer_iter_mut()) {
-        Zip::from(&mut z).and(&mut zh).and(mean).and(&buf.inv_std).for_each(|z, zh, &mu, &s| *zh = (*z - mu) * s);
-        Zip::from(&mut z).and(&zh).and(&bn.gamma).and(beta).for_each(|z, &zh, &g, &b| *z = g * zh + b);
+    let mean: &[F] = if mode == Mode::Batch { mean_b } else { bn.mean.as_slice().expect("contiguous") };
+    let (gamma, beta) = (bn.gamma.as_slice().expect("contiguous"), beta.as_slice().expect("contiguous"));
+    let z_hat = &mut z_hat.as_slice_mut().expect("contiguous")[..m * n];
+    for (row, zh) in z.chunks_exact_mut(n).zip(z_hat.chunks_exact_mut(n)) {
+        for j in 0..n {
+            zh[j] = (row[j] - mean[j]) * inv_std[j];
+            row[j] = gamma[j] * zh[j] + beta[j];
+        }
     }
 }
 
 /// From δ_y = ∂C/∂y (`delta`, the rows of the batch): Σ ∂C/∂γ into `buf.dgamma` and ∂C/∂z into
 /// `buf.dz`. With the batch's statistics the gradient also flows through μ and σ²:
 /// ∂C/∂z = (1/(m·√(σ² + ε)))·(m·ĝ − Σ ĝ − ẑ·Σ(ĝ ⊙ ẑ)), with ĝ = γ ⊙ δ_y and sums over the batch.
+/// Slices and the buffers, as [`normalize`].
 pub(crate) fn backward<F: Real>(delta: ArrayView2<F>, bn: &BatchNorm<F>, mode: Mode, buf: &mut NormBuffers<F>) {
-    let m = delta.nrows();
-    let z_hat = buf.z_hat.slice(s![..m, ..]);
-    buf.dgamma.fill(F::zero());
-    for (d, zh) in delta.outer_iter().zip(z_hat.outer_iter()) {
-        Zip::from(&mut buf.dgamma).and(&d).and(&zh).for_each(|g, &d, &zh| *g = *g + d * zh);
+    let (m, n) = delta.dim();
+    let delta = delta.as_slice().expect("the deltas' first rows are contiguous");
+    let z_hat = &buf.z_hat.as_slice().expect("contiguous")[..m * n];
+    let dgamma = buf.dgamma.as_slice_mut().expect("contiguous");
+    dgamma.fill(F::zero());
+    for (d, zh) in delta.chunks_exact(n).zip(z_hat.chunks_exact(n)) {
+        for j in 0..n {
+            dgamma[j] = dgamma[j] + d[j] * zh[j];
+        }
     }
-    let mut dz = buf.dz.slice_mut(s![..m, ..]);
+    let dz = &mut buf.dz.as_slice_mut().expect("contiguous")[..m * n];
+    let (gamma, inv_std) = (bn.gamma.as_slice().expect("contiguous"), buf.inv_std.as_slice().expect("contiguous"));
     if mode == Mode::Running {
-        for (mut dz, d) in dz.outer_iter_mut().zip(delta.outer_iter()) {
-            Zip::from(&mut dz).and(&d).and(&bn.gamma).and(&buf.inv_std).for_each(|dz, &d, &g, &s| *dz = d * g * s);
+        for (dz, d) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n)) {
+            for j in 0..n {
+                dz[j] = d[j] * gamma[j] * inv_std[j];
+            }
         }
         return;
     }
     let count = F::from_f64_lossy(m as f64);
-    // Σ ĝ = γ ⊙ Σ δ_y and Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ.
-    let sum_g: Array1<F> = delta.sum_axis(Axis(0)) * &bn.gamma;
-    let sum_gz: Array1<F> = &buf.dgamma * &bn.gamma;
-    for ((mut dz, d), zh) in dz.outer_iter_mut().zip(delta.outer_iter()).zip(z_hat.outer_iter()) {
-        Zip::from(&mut dz).and(&d).and(&bn.gamma).for_each(|dz, &d, &g| *dz = count * g * d);
-        Zip::from(&mut dz).and(&zh).and(&sum_g).and(&sum_gz).for_each(|dz, &zh, &sg, &sgz| *dz = *dz - sg - zh * sgz);
-        Zip::from(&mut dz).and(&buf.inv_std).for_each(|dz, &s| *dz = *dz * s / count);
+    // Σ ĝ = γ ⊙ Σ δ_y and Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ, each in a buffer of n.
+    let sum_g = buf.sum_g.as_slice_mut().expect("contiguous");
+    sum_g.fill(F::zero());
+    for d in delta.chunks_exact(n) {
+        for (s, &x) in sum_g.iter_mut().zip(d) {
+            *s = *s + x;
+        }
+    }
+    for (dz, (d, zh)) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n).zip(z_hat.chunks_exact(n))) {
+        for j in 0..n {
+            let (sg, sgz) = (sum_g[j] * gamma[j], dgamma[j] * gamma[j]);
+            dz[j] = (count * gamma[j] * d[j] - sg - zh[j] * sgz) * inv_std[j] / count;
+        }
     }
 }
 
