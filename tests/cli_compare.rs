@@ -145,6 +145,11 @@ fn compare_takes_the_cures_beyond_the_book() {
     assert!(ok && out.contains("B: sigmoid scaled weights, residual, 10 hidden × 30"), "{err}{out}");
     let last = &table(&out)[1];
     assert!(last[1] < 20.0 && last[5] > 70.0, "{last:?}");
+    // Batch norm: its side's speed of learning is ‖∂C/∂β^l‖, in words and on the charts.
+    let (ok, out, err) = gradlab(&["compare", "--preset", "batch-norm", "--epochs", "1", "--out", dir.to_str().unwrap()]);
+    assert!(ok && out.contains("a batch-normalised side's ‖δ^l‖ below is ‖∂C/∂β^l‖"), "{err}{out}");
+    let svg = std::fs::read_to_string(dir.join("compare-norms.svg")).unwrap();
+    assert!(svg.contains("A ‖δˡ‖, B ‖∂C/∂βˡ‖ (log scale)"), "the y-axis says β");
 }
 
 /// The README's table of issue 12, small: one seed, one epoch, 3 hidden layers.

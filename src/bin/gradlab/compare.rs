@@ -108,6 +108,9 @@ pub fn compare<F: Real>(c: &Common, preset: Option<&str>, (a, b): (&str, &str), 
         println!("preset {}", p.name);
     }
     println!("A: {}\nB: {}", describe(&sa), describe(&sb));
+    if sa.batch_norm || sb.batch_norm {
+        println!("With batch norm β is the hidden layers' bias: a batch-normalised side's ‖δ^l‖ below is ‖∂C/∂β^l‖.");
+    }
     println!(
         "Same seed ({seed}), same order of the {} training images; validation accuracy on {}, cost and ‖δ^l‖ on the first {} training images:",
         subset.training.len(),
@@ -158,7 +161,19 @@ pub fn compare<F: Real>(c: &Common, preset: Option<&str>, (a, b): (&str, &str), 
         }
     }
     write_out(c, "compare.csv", &csv)?;
-    let t = ChartText::default();
+    let mut t = ChartText::default();
+    // A batch-normalised side's speed of learning is ‖∂C/∂β^l‖ (β is its bias), as on the page.
+    let q = match (sa.batch_norm, sb.batch_norm) {
+        (false, false) => None,
+        (true, true) => Some("‖∂C/∂βˡ‖"),
+        (true, false) => Some("A ‖∂C/∂βˡ‖, B ‖δˡ‖"),
+        (false, true) => Some("A ‖δˡ‖, B ‖∂C/∂βˡ‖"),
+    };
+    if let Some(q) = q {
+        t.compare_norms.title = "Speed of learning of each hidden layer, A and B".into();
+        t.compare_norms.y = format!("{q} (log scale)");
+        t.compare_speed.y = format!("{q} (log scale)");
+    }
     let th = Default::default();
     let norms = |h: &[SideEpoch]| h.last().map(|x| x.norms.clone()).unwrap_or_default();
     let speed = |h: &[SideEpoch]| h.iter().map(|x| x.norms.clone()).collect::<Vec<_>>();
