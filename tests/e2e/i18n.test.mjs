@@ -140,6 +140,8 @@ const ALLOWED = new Set([
   'sigma', 'dC', 'da_L', 'NaN',
   // The cures' names, as Chinese texts write them (issue 9): ReLU, tanh, He's and Glorot's initialisations, n_in.
   'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe', 'wf', 'n_in',
+  // Issue 12's, as Chinese texts write them: SGD, Nesterov's momentum.
+  'SGD', 'Nesterov',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);
