@@ -153,7 +153,7 @@ export default {
     'cmp.preset.gain': '增益 1 对增益 4',
     'cmp.preset.plain-residual': '普通对残差，10 个 S 型隐藏层',
     'cmp.preset.batch-norm': '无批归一化对有批归一化，10 个 S 型隐藏层',
-    'cmp.preset.sgd-momentum': 'SGD 对动量 0.9',
+    'cmp.preset.sgd-momentum': 'SGD 对动量 0.9，4 个隐藏层',
     'cmp.seed': '种子',
     'cmp.a': 'A',
     'cmp.b': 'B',
