@@ -58,6 +58,7 @@ const PRECACHE = [
   'www/app/chapter.js',
   'www/app/compare.js',
   'www/app/compare-data.js',
+  'www/app/inside.js',
   'www/app/worker-client.js',
   'www/recovery.js',
   'www/limits.js',
@@ -66,6 +67,11 @@ const PRECACHE = [
   'www/i18n/zh.js',
   'www/pkg/gradlab.js',
   'www/pkg/gradlab_bg.wasm',
+  // The view inside the network and its own wasm module (loaded only when the view opens,
+  // stored here so that it opens offline too).
+  'www/worker/inside.js',
+  'www/pkg-inside/gradlab_inside.js',
+  'www/pkg-inside/gradlab_inside_bg.wasm',
   // The subset's files: data::SUBSET_FILES in the core (the worker asks it for the names);
   // tests/js/precache.test.mjs checks this list against that one.
   'www/data/train-images-idx3-ubyte.gz',

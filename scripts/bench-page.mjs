@@ -1,6 +1,9 @@
 // Responsiveness of the page in headless Chromium: how long a chain redraw takes while the
 // weight slider is dragged (budget: 16 ms, one frame), and the main thread's long tasks
-// and chart redraw times while the worker trains (budget: no task over 50 ms).
+// and chart redraw times while the worker trains (budget: no task over 50 ms); and the view
+// inside the network (issue 10): a refresh of [784, 30, 30, 30, 30, 10] on 100 probe images
+// (budget 100 ms) and of [784, 200, 200, 200, 200, 10] (budget 300 ms), in the worker, and
+// the main thread's long tasks while it refreshes during training.
 // Not a test: timing on a loaded 2-core machine belongs here, not in tests/e2e/.
 // With --trace, a Chromium trace of the training phase also gives the main thread's CPU
 // time (its share of one core, and the longest task's CPU and wall time): a task's wall
@@ -81,6 +84,38 @@ const run = await page.evaluate((t) => ({
 // Stopped after the long tasks are read: handing the trace over is a long task of its own.
 const cpu = trace ? await trace.stop() : null;
 await page.click('#net-start');
+
+// 3. Inside the network: open the view, then new networks (seeds) of 4 hidden layers of 30
+// and of 200; each refresh timed in the worker (the report) and from request to answer.
+async function insideRefreshes(settings, n) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const before = await page.evaluate(() => window.gradlab.inside?.timings.length ?? 0);
+    await page.evaluate((h) => (location.hash = h), `${settings}&net.seed=${100 + i}&inside.open=1`);
+    await page.waitForFunction((k) => {
+      const v = window.gradlab.inside;
+      return v.timings.length > k && v.sent === v.answered && !v.wanted && !window.gradlab.resetPending();
+    }, before, { timeout: 60_000 });
+    times.push(await page.evaluate(() => window.gradlab.inside.timings.at(-1)));
+  }
+  return times.slice(1); // the first loads the module
+}
+const book = await insideRefreshes('net.hidden=4', 8);
+const wide = await insideRefreshes('net.hidden=4&net.width=200', 6);
+// Training the book's network with the view open: the refreshes come every REFRESH_MS.
+await page.evaluate((h) => (location.hash = h), 'net.hidden=4&net.epochs=1000&inside.open=1');
+await page.waitForFunction(() => window.gradlab.status === 'idle' && !window.gradlab.resetPending(), null, { timeout: 60_000 });
+const t1 = await page.evaluate(() => performance.now());
+const n1 = await page.evaluate(() => window.gradlab.inside.timings.length);
+await page.click('#net-start');
+await page.waitForTimeout(seconds * 1000);
+const insideRun = await page.evaluate(([t, n]) => ({
+  long: window.__longtasks.filter((e) => e.start >= t),
+  refreshes: window.gradlab.inside.timings.length - n,
+  epochs: window.gradlab.snapshot.epoch,
+  draws: ['inside-factors', 'inside-norms'].map((id) => window.gradlab.drawTimings[id] ?? []),
+}), [t1, n1]);
+await page.click('#net-start');
 const version = context.browser()?.version() ?? 'chromium';
 await context.close();
 await server.close();
@@ -101,6 +136,15 @@ for (const [id, ts] of Object.entries(run.draws)) {
   if (id === 'chain-canvas' || !ts.length) continue;
   console.log(`    ${id.padEnd(16)} n ${String(ts.length).padStart(3)}   p50 ${f(q(ts, 0.5)).padStart(5)}   p95 ${f(q(ts, 0.95)).padStart(5)}   max ${f(Math.max(...ts)).padStart(5)}`);
 }
+
+const ms = (xs, k) => xs.map((x) => x[k]);
+console.log('\nInside the network: one refresh, 100 probe images, new networks (budget 100 ms / 300 ms at width 200):');
+for (const [name, ts] of [['[784, 30, 30, 30, 30, 10]', book], ['[784, 200, 200, 200, 200, 10]', wide]]) {
+  console.log(`  ${name.padEnd(30)} n ${ts.length}   worker p50 ${f(q(ms(ts, 'worker'), 0.5))} max ${f(Math.max(...ms(ts, 'worker')))}   request → answer p50 ${f(q(ms(ts, 'total'), 0.5))} max ${f(Math.max(...ms(ts, 'total')))} ms`);
+}
+const [fd, nd] = insideRun.draws;
+console.log(`  training the book's network ${seconds} s with the view open: ${insideRun.refreshes} refreshes, ${insideRun.epochs} epochs; main-thread long tasks (> 50 ms): ${insideRun.long.length}${insideRun.long.length ? `, longest ${f(Math.max(...insideRun.long.map((e) => e.duration)))} ms` : ''}`);
+console.log(`  its charts' redraws, ms: factors p50 ${f(q(fd, 0.5))} max ${f(Math.max(...fd))}; norms p50 ${f(q(nd, 0.5))} max ${f(Math.max(...nd))}`);
 
 /** Trace the renderer's main thread from now until `stop()`; returns its CPU figures. */
 async function startTrace(page) {

@@ -12,14 +12,26 @@ export CARGO_TARGET_DIR=target/wasm-simd
 RUSTFLAGS="-C target-feature=+simd128" cargo build --release --lib --target wasm32-unknown-unknown
 wasm=target/wasm-simd/wasm32-unknown-unknown/release/gradlab.wasm
 
-out=www/pkg
-if [ -f "$out/gradlab_bg.wasm" ] && [ "$out/gradlab_bg.wasm" -nt "$wasm" ] && [ "$out/gradlab.js" -nt "$wasm" ]; then
-  echo "build: www/pkg is up to date"
-  exit 0
-fi
-wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
-node_modules/.bin/wasm-opt -O3 \
-  --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/gradlab_bg.wasm" -o "$out/gradlab_bg.wasm"
-echo "build: $out/gradlab_bg.wasm $(stat -c %s "$out/gradlab_bg.wasm") bytes, $(gzip -9c "$out/gradlab_bg.wasm" | wc -c) gzipped"
+# bind NAME WASM OUT: wasm-bindgen and wasm-opt of WASM into OUT/NAME.js and OUT/NAME_bg.wasm,
+# skipped when OUT is newer than WASM.
+bind() {
+  local name=$1 wasm=$2 out=$3
+  if [ -f "$out/${name}_bg.wasm" ] && [ "$out/${name}_bg.wasm" -nt "$wasm" ] && [ "$out/$name.js" -nt "$wasm" ]; then
+    echo "build: $out is up to date"
+    return
+  fi
+  wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$out" "$wasm"
+  node_modules/.bin/wasm-opt -O3 \
+    --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  echo "build: $out/${name}_bg.wasm $(stat -c %s "$out/${name}_bg.wasm") bytes, $(gzip -9c "$out/${name}_bg.wasm" | wc -c) gzipped"
+}
+bind gradlab "$wasm" www/pkg
+
+# The second module, www/pkg-inside: the same crate with the view inside the network
+# (--features inside, src/web/inside.rs), which the page imports only when that view
+# opens. Its own target dir, so neither build evicts the other.
+CARGO_TARGET_DIR=target/wasm-inside RUSTFLAGS="-C target-feature=+simd128" \
+  cargo build --release --lib --features inside --target wasm32-unknown-unknown
+bind gradlab_inside target/wasm-inside/wasm32-unknown-unknown/release/gradlab.wasm www/pkg-inside

@@ -23,17 +23,19 @@ case "$(realpath -m "$out")" in
   "$(pwd)" | "$(pwd)/www" | / ) echo "dist: refusing to write into $(realpath -m "$out")" >&2; exit 1 ;;
 esac
 rm -rf "$out"
-mkdir -p "$out/www/pkg" "$out/www/data" "$out/examples"
+mkdir -p "$out/www/pkg" "$out/www/pkg-inside" "$out/www/data" "$out/examples"
 
 cp index.html sw.js "$out/"
 # Every module and asset of www/ except the benchmark page (and what is not ours to ship).
 find www -maxdepth 1 -type f ! -name bench.html ! -name '*.md' -exec cp {} "$out/www/" \;
 for d in www/*/; do
   name=$(basename "$d")
-  case "$name" in pkg | data) continue ;; esac
+  case "$name" in pkg | pkg-inside | data) continue ;; esac
   cp -r "$d" "$out/www/$name"
 done
 cp www/pkg/gradlab.js www/pkg/gradlab_bg.wasm "$out/www/pkg/"
+# The second module, the view inside the network (scripts/build.sh).
+cp www/pkg-inside/gradlab_inside.js www/pkg-inside/gradlab_inside_bg.wasm "$out/www/pkg-inside/"
 cp www/data/*.gz www/data/README.md "$out/www/data/"
 cp examples/*.html examples/*.css "$out/examples/"
 # The single file beside index.html: what a reader who opened the folder from disk is sent

@@ -8,8 +8,8 @@
 //   * its classic head scripts (www/embed-boot.js, …) inline, except www/file-boot.js (the
 //     "open it from a server" message, which this file does not need);
 //   * the stylesheet in a <style>, the favicon as a data: URL;
-//   * the wasm core gzipped and base64'd (the page gunzips it with DecompressionStream), the
-//     six MNIST .gz files base64'd, and the training worker — bundled as a classic IIFE, since
+//   * the wasm core and the second module (the view inside the network) gzipped and
+//     base64'd (the page gunzips them with DecompressionStream), the six MNIST .gz files base64'd, and the training worker — bundled as a classic IIFE, since
 //     a module worker from a blob: URL fails on file:// — base64'd, each in a
 //     <script type="application/octet-stream"> block the browser never runs (www/inline.js
 //     reads them; the worker gets the wasm module and the digits in a message);
@@ -95,10 +95,13 @@ html = html.replace(MAIN_TAG, () => `<script type="module">${main}</script>`);
 
 // ------------------------------------------------------------------ the wasm, the worker, the digits
 const pkg = readFileSync(www('pkg/gradlab_bg.wasm'));
+// The second module, the view inside the network (scripts/build.sh), the same way.
+const pkgInside = readFileSync(www('pkg-inside/gradlab_inside_bg.wasm'));
 const data = readdirSync(www('data')).filter((f) => f.endsWith('.gz')).sort();
 if (data.length !== 6) fail(`expected the six MNIST files in www/data, found ${data.length}`);
 const blocks = [
   `<script type="application/octet-stream" id="gradlab-wasm">\n${b64(gzipSync(pkg, { level: 9 }))}</script>`,
+  `<script type="application/octet-stream" id="gradlab-inside-wasm">\n${b64(gzipSync(pkgInside, { level: 9 }))}</script>`,
   `<script type="application/octet-stream" id="gradlab-worker">\n${b64(Buffer.from(worker, 'utf8'))}</script>`,
   ...data.map((f) => `<script type="application/octet-stream" data-gradlab-file="${escapeAttr(f)}">\n${b64(readFileSync(www(`data/${f}`)))}</script>`),
 ];
@@ -127,4 +130,4 @@ if (local.length) fail(`still refers to files: ${local.join(', ')}`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, html);
 const size = Buffer.byteLength(html);
-console.log(`single-file: ${out} (${(size / 1e6).toFixed(2)} MB: wasm ${(gzipSync(pkg, { level: 9 }).length / 1000).toFixed(0)} KB gzipped, digits ${(data.reduce((a, f) => a + readFileSync(www(`data/${f}`)).length, 0) / 1e6).toFixed(2)} MB, both base64'd; page bundle ${(main.length / 1000).toFixed(0)} KB, worker ${(worker.length / 1000).toFixed(0)} KB)`);
+console.log(`single-file: ${out} (${(size / 1e6).toFixed(2)} MB: wasm ${(gzipSync(pkg, { level: 9 }).length / 1000).toFixed(0)} + ${(gzipSync(pkgInside, { level: 9 }).length / 1000).toFixed(0)} KB gzipped, digits ${(data.reduce((a, f) => a + readFileSync(www(`data/${f}`)).length, 0) / 1e6).toFixed(2)} MB, both base64'd; page bundle ${(main.length / 1000).toFixed(0)} KB, worker ${(worker.length / 1000).toFixed(0)} KB)`);

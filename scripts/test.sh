@@ -24,7 +24,8 @@ step() { # name, command...
 lints() {
   cargo fmt --check &&
     cargo clippy --all-targets --release -- -D warnings &&
-    CARGO_TARGET_DIR=target/wasm-simd RUSTFLAGS="-C target-feature=+simd128" cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings
+    CARGO_TARGET_DIR=target/wasm-simd RUSTFLAGS="-C target-feature=+simd128" cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings &&
+    CARGO_TARGET_DIR=target/wasm-inside RUSTFLAGS="-C target-feature=+simd128" cargo clippy --release --lib --features inside --target wasm32-unknown-unknown -- -D warnings
 }
 step "format and lints (rustfmt, clippy native and wasm)" lints
 step "native tests" cargo test --release

@@ -145,10 +145,11 @@ pub(crate) fn forward<F: Real>(
             add_bias_and_activate(z.view_mut(), &biases[l], layer_activation(arch.f, l, weights.len()));
         }
         if arch.skip(l, weights) {
+            let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
             if let Some(kept) = skips.get_mut(l) {
-                kept.assign(&z);
+                kept.as_slice_mut().expect("contiguous").copy_from_slice(z);
             }
-            Zip::from(&mut z).and(&lo[l]).for_each(|z, &a| *z = *z + a);
+            z.iter_mut().zip(lo[l].as_slice().expect("contiguous")).for_each(|(z, &a)| *z = *z + a);
         }
     }
 }
@@ -271,17 +272,23 @@ fn propagate_residual<F: Real>(
     mut delta_prev: ArrayViewMut2<F>,
 ) {
     general_mat_mul(F::one(), &delta, &w, F::zero(), &mut delta_prev);
+    // Over plain slices (the first rows of the workspace's buffers): a Zip apiece would
+    // cost the wasm kilobytes.
+    let d = delta_prev.as_slice_mut().expect("the workspace's first rows are contiguous");
     if from_skip {
-        Zip::from(&mut delta_prev).and(&skips[l]).for_each(|d, &g| *d = *d + g);
+        let g = skips[l].as_slice().expect("contiguous");
+        d.iter_mut().zip(g).for_each(|(d, &g)| *d = *d + g);
     }
     if to_skip {
-        Zip::from(&mut delta_prev).and(&mut skips[l - 1]).for_each(|d, k| {
+        let kept = skips[l - 1].as_slice_mut().expect("contiguous");
+        for (d, k) in d.iter_mut().zip(kept) {
             let (g, fz) = (*d, *k);
             *k = g;
             *d = g * f.prime_from_a(fz);
-        });
+        }
     } else {
-        Zip::from(&mut delta_prev).and(&a).for_each(|d, &a| *d = *d * f.prime_from_a(a));
+        let a = a.as_slice().expect("the activations' first rows are contiguous");
+        d.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * f.prime_from_a(a));
     }
 }
 

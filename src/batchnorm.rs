@@ -10,7 +10,7 @@
 //! The output layer is never normalised.
 
 use crate::real::Real;
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
 /// ε of the normalisation, as PyTorch's and Keras's default.
 pub const EPSILON: f64 = 1e-5;
@@ -56,12 +56,11 @@ pub struct NormBuffers<F: Real> {
     batch_var: Array1<F>,
     /// ∂C/∂z, `rows × n`.
     pub(crate) dz: Array2<F>,
-    /// Σ over the batch of ∂C/∂γ.
+    /// Σ over the batch of ∂C/∂γ, and of δ_y (∂C/∂β).
     pub(crate) dgamma: Array1<F>,
+    sum_delta: Array1<F>,
     /// Zero biases for the sparse first layer's kernel (which adds a bias).
     pub(crate) zeros: Array1<F>,
-    /// Σ over the batch of δ_y, for [`backward`].
-    sum_g: Array1<F>,
 }
 
 impl<F: Real> NormBuffers<F> {
@@ -73,8 +72,8 @@ impl<F: Real> NormBuffers<F> {
             batch_var: Array1::zeros(n),
             dz: Array2::zeros((rows, n)),
             dgamma: Array1::zeros(n),
+            sum_delta: Array1::zeros(n),
             zeros: Array1::zeros(n),
-            sum_g: Array1::zeros(n),
         }
     }
 }
@@ -87,46 +86,39 @@ pub(crate) struct NormPass<'a, F: Real> {
     pub buffers: &'a mut [NormBuffers<F>],
 }
 
-/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε). Plain loops over the
-/// rows as slices, into the buffers: nothing is allocated per batch (the trainer calls
-/// this for every hidden layer of every mini-batch).
+/// z ← γ ⊙ ẑ + β for the rows of `z`, keeping ẑ and 1/√(σ² + ε). Plain loops over slices
+/// (rows of `n`), not `Zip`s: each `Zip` of three or four arrays costs the wasm a kilobyte.
 pub(crate) fn normalize<F: Real>(mut z: ArrayViewMut2<F>, bn: &BatchNorm<F>, beta: &Array1<F>, mode: Mode, buf: &mut NormBuffers<F>) {
     let (m, n) = z.dim();
     let eps = F::from_f64_lossy(EPSILON);
     let z = z.as_slice_mut().expect("the workspace's first rows are contiguous");
-    let NormBuffers { z_hat, inv_std, batch_mean, batch_var, .. } = buf;
-    let inv_std = inv_std.as_slice_mut().expect("contiguous");
-    let (mean_b, var_b) = (batch_mean.as_slice_mut().expect("contiguous"), batch_var.as_slice_mut().expect("contiguous"));
+    let inv_std = slice_mut(&mut buf.inv_std);
     match mode {
         Mode::Batch => {
             let count = F::from_f64_lossy(m as f64);
-            mean_b.fill(F::zero());
+            let (mean, var) = (slice_mut(&mut buf.batch_mean), slice_mut(&mut buf.batch_var));
+            mean.fill(F::zero());
+            var.fill(F::zero());
+            z.chunks_exact(n).for_each(|row| mean.iter_mut().zip(row).for_each(|(mu, &z)| *mu = *mu + z));
+            mean.iter_mut().for_each(|mu| *mu = *mu / count);
             for row in z.chunks_exact(n) {
-                for (s, &x) in mean_b.iter_mut().zip(row) {
-                    *s = *s + x;
+                for ((v, &z), &mu) in var.iter_mut().zip(row).zip(mean.iter()) {
+                    *v = *v + (z - mu) * (z - mu);
                 }
             }
-            mean_b.iter_mut().for_each(|s| *s = *s / count);
-            var_b.fill(F::zero());
-            for row in z.chunks_exact(n) {
-                for ((v, &x), &mu) in var_b.iter_mut().zip(row).zip(mean_b.iter()) {
-                    *v = *v + (x - mu) * (x - mu);
-                }
-            }
-            for (s, v) in inv_std.iter_mut().zip(var_b.iter_mut()) {
-                *v = *v / count;
-                *s = F::one() / (*v + eps).sqrt();
-            }
+            var.iter_mut().for_each(|v| *v = *v / count);
+            inv_std.iter_mut().zip(var.iter()).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt());
         }
-        Mode::Running => inv_std.iter_mut().zip(bn.var.iter()).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt()),
+        Mode::Running => inv_std.iter_mut().zip(slice(&bn.var)).for_each(|(s, &v)| *s = F::one() / (v + eps).sqrt()),
     }
-    let mean: &[F] = if mode == Mode::Batch { mean_b } else { bn.mean.as_slice().expect("contiguous") };
-    let (gamma, beta) = (bn.gamma.as_slice().expect("contiguous"), beta.as_slice().expect("contiguous"));
-    let z_hat = &mut z_hat.as_slice_mut().expect("contiguous")[..m * n];
-    for (row, zh) in z.chunks_exact_mut(n).zip(z_hat.chunks_exact_mut(n)) {
+    let mean = slice(if mode == Mode::Batch { &buf.batch_mean } else { &bn.mean });
+    let (inv_std, gamma, beta) = (slice(&buf.inv_std), slice(&bn.gamma), slice(beta));
+    let z_hat = &mut buf.z_hat.as_slice_mut().expect("contiguous")[..m * n];
+    for (row, hat) in z.chunks_exact_mut(n).zip(z_hat.chunks_exact_mut(n)) {
         for j in 0..n {
-            zh[j] = (row[j] - mean[j]) * inv_std[j];
-            row[j] = gamma[j] * zh[j] + beta[j];
+            let zh = (row[j] - mean[j]) * inv_std[j];
+            hat[j] = zh;
+            row[j] = gamma[j] * zh + beta[j];
         }
     }
 }
@@ -134,43 +126,39 @@ pub(crate) fn normalize<F: Real>(mut z: ArrayViewMut2<F>, bn: &BatchNorm<F>, bet
 /// From δ_y = ∂C/∂y (`delta`, the rows of the batch): Σ ∂C/∂γ into `buf.dgamma` and ∂C/∂z into
 /// `buf.dz`. With the batch's statistics the gradient also flows through μ and σ²:
 /// ∂C/∂z = (1/(m·√(σ² + ε)))·(m·ĝ − Σ ĝ − ẑ·Σ(ĝ ⊙ ẑ)), with ĝ = γ ⊙ δ_y and sums over the batch.
-/// Slices and the buffers, as [`normalize`].
 pub(crate) fn backward<F: Real>(delta: ArrayView2<F>, bn: &BatchNorm<F>, mode: Mode, buf: &mut NormBuffers<F>) {
     let (m, n) = delta.dim();
-    let delta = delta.as_slice().expect("the deltas' first rows are contiguous");
+    let delta = delta.as_slice().expect("the workspace's first rows are contiguous");
     let z_hat = &buf.z_hat.as_slice().expect("contiguous")[..m * n];
-    let dgamma = buf.dgamma.as_slice_mut().expect("contiguous");
+    let (gamma, inv_std) = (slice(&bn.gamma), slice(&buf.inv_std));
+    let (dgamma, sum_delta) = (slice_mut(&mut buf.dgamma), slice_mut(&mut buf.sum_delta));
     dgamma.fill(F::zero());
+    sum_delta.fill(F::zero());
     for (d, zh) in delta.chunks_exact(n).zip(z_hat.chunks_exact(n)) {
         for j in 0..n {
             dgamma[j] = dgamma[j] + d[j] * zh[j];
+            sum_delta[j] = sum_delta[j] + d[j];
         }
     }
     let dz = &mut buf.dz.as_slice_mut().expect("contiguous")[..m * n];
-    let (gamma, inv_std) = (bn.gamma.as_slice().expect("contiguous"), buf.inv_std.as_slice().expect("contiguous"));
-    if mode == Mode::Running {
-        for (dz, d) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n)) {
-            for j in 0..n {
-                dz[j] = d[j] * gamma[j] * inv_std[j];
-            }
-        }
-        return;
-    }
     let count = F::from_f64_lossy(m as f64);
-    // Σ ĝ = γ ⊙ Σ δ_y and Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ, each in a buffer of n.
-    let sum_g = buf.sum_g.as_slice_mut().expect("contiguous");
-    sum_g.fill(F::zero());
-    for d in delta.chunks_exact(n) {
-        for (s, &x) in sum_g.iter_mut().zip(d) {
-            *s = *s + x;
-        }
-    }
-    for (dz, (d, zh)) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n).zip(z_hat.chunks_exact(n))) {
+    for ((dz, d), zh) in dz.chunks_exact_mut(n).zip(delta.chunks_exact(n)).zip(z_hat.chunks_exact(n)) {
         for j in 0..n {
-            let (sg, sgz) = (sum_g[j] * gamma[j], dgamma[j] * gamma[j]);
-            dz[j] = (count * gamma[j] * d[j] - sg - zh[j] * sgz) * inv_std[j] / count;
+            dz[j] = match mode {
+                Mode::Running => d[j] * gamma[j] * inv_std[j],
+                // Σ ĝ ⊙ ẑ = γ ⊙ Σ ∂C/∂γ.
+                Mode::Batch => (count * gamma[j] * d[j] - gamma[j] * sum_delta[j] - zh[j] * gamma[j] * dgamma[j]) * inv_std[j] / count,
+            };
         }
     }
+}
+
+fn slice<F>(a: &Array1<F>) -> &[F] {
+    a.as_slice().expect("contiguous")
+}
+
+fn slice_mut<F>(a: &mut Array1<F>) -> &mut [F] {
+    a.as_slice_mut().expect("contiguous")
 }
 
 /// The running averages after a training step on a batch of `m`: μ̄ ← (1 − α)μ̄ + α·μ and
@@ -179,6 +167,6 @@ pub(crate) fn update_running<F: Real>(bn: &mut BatchNorm<F>, buf: &NormBuffers<F
     let alpha = F::from_f64_lossy(RUNNING_WEIGHT);
     let keep = F::one() - alpha;
     let unbias = F::from_f64_lossy(if m > 1 { m as f64 / (m - 1) as f64 } else { 1.0 });
-    Zip::from(&mut bn.mean).and(&buf.batch_mean).for_each(|r, &b| *r = keep * *r + alpha * b);
-    Zip::from(&mut bn.var).and(&buf.batch_var).for_each(|r, &b| *r = keep * *r + alpha * b * unbias);
+    slice_mut(&mut bn.mean).iter_mut().zip(slice(&buf.batch_mean)).for_each(|(r, &b)| *r = keep * *r + alpha * b);
+    slice_mut(&mut bn.var).iter_mut().zip(slice(&buf.batch_var)).for_each(|(r, &b)| *r = keep * *r + alpha * b * unbias);
 }

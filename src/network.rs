@@ -30,6 +30,8 @@ pub enum NetworkError {
     NonFinite { what: &'static str, layer: usize, index: usize, value: f64 },
     #[error("expected {expected} weight matrices and bias vectors for sizes {sizes:?}, found {found}")]
     LayerCount { expected: usize, found: usize, sizes: Vec<usize> },
+    #[error("the batch-norm running variance of layer {layer} is negative ({value}) at position {index}")]
+    NegativeVariance { layer: usize, index: usize, value: f64 },
     #[error("the input has {found} columns, but the network's input layer has {expected} neurons")]
     InputWidth { expected: usize, found: usize },
 }
@@ -208,6 +210,11 @@ impl<F: Real> Network<F> {
                 if let Some((index, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
                     return Err(NetworkError::NonFinite { what, layer: l + 1, index, value: x.to_f64_exact() });
                 }
+            }
+        }
+        for (l, n) in norms.iter().enumerate() {
+            if let Some((index, v)) = n.var.iter().enumerate().find(|(_, v)| **v < F::zero()) {
+                return Err(NetworkError::NegativeVariance { layer: l + 1, index, value: v.to_f64_exact() });
             }
         }
         self.norms = norms;

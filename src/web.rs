@@ -21,11 +21,16 @@ mod backend;
 mod compare;
 mod draw;
 pub mod error;
+// The view inside the network, in the second module only (src/web/inside.rs).
+#[cfg(feature = "inside")]
+mod inside;
 mod lab;
 use backend::WebBackend;
 pub use compare::{compare_presets, Comparison};
 pub use draw::{draw, set_theme, svg};
 pub use error::WebError;
+#[cfg(feature = "inside")]
+pub use inside::{inside_draw, inside_svg, InsideProbe};
 pub use lab::{BenchRun, Lab, Settings};
 
 type Result<T> = std::result::Result<T, WebError>;

@@ -11,7 +11,7 @@
 // digits in its first message, {type: 'assets'} (see `handed` in worker.js).
 
 /** The blocks scripts/single-file.mjs writes: two ids, and the attribute naming each data file. */
-export const BLOCK = { wasm: 'gradlab-wasm', worker: 'gradlab-worker', file: 'data-gradlab-file' };
+export const BLOCK = { wasm: 'gradlab-wasm', inside: 'gradlab-inside-wasm', worker: 'gradlab-worker', file: 'data-gradlab-file' };
 
 const block = (id) => document.getElementById(id);
 
@@ -35,8 +35,17 @@ function read() {
   let module = null;
   let files = null;
   let workerURL = null;
+  let insideModule = null;
+  let insideGz = null;
   /** The wasm core, compiled once for the page and every worker it starts. */
   const wasm = () => (module ??= gunzip(fromBase64(block(BLOCK.wasm).textContent)).then((bytes) => WebAssembly.compile(bytes)));
+  /**
+   * The second module, the view inside the network (www/app/inside.js): gzipped bytes for
+   * each worker, which inflates and compiles them only when the view opens; compiled here
+   * for the page's own drawing.
+   */
+  const insideBytes = () => (insideGz ??= fromBase64(block(BLOCK.inside).textContent));
+  const inside = () => (insideModule ??= gunzip(insideBytes()).then((bytes) => WebAssembly.compile(bytes)));
   /** The six files by name, as the worker's FILES lists them. */
   const data = () => {
     if (!files) {
@@ -50,13 +59,13 @@ function read() {
     workerURL ??= URL.createObjectURL(new Blob([fromBase64(block(BLOCK.worker).textContent)], { type: 'text/javascript' }));
     const w = new Worker(workerURL);
     wasm().then(
-      (m) => w.postMessage({ type: 'assets', wasm: m, files: data() }),
+      (m) => w.postMessage({ type: 'assets', wasm: m, files: data(), insideGz: insideBytes() }),
       (e) => w.postMessage({ type: 'assets', error: String(e?.message ?? e) }),
     );
     return w;
   };
-  return { wasm, worker };
+  return { wasm, worker, inside };
 }
 
-/** null on the served page; in the single file, `{wasm(), worker()}`. */
+/** null on the served page; in the single file, `{wasm(), worker(), inside()}`. */
 export const inlined = typeof document !== 'undefined' && block(BLOCK.wasm) ? read() : null;

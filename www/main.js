@@ -23,6 +23,7 @@ import { createChain } from './app/chain.js';
 import { createNetwork } from './app/network.js';
 import { createChapter } from './app/chapter.js';
 import { createCompare } from './app/compare.js';
+import { createInside } from './app/inside.js';
 import { createWorkerClient } from './app/worker-client.js';
 
 // The settings are the link's (its hash; see url.js), or the defaults.
@@ -88,7 +89,9 @@ const chain = createChain(app);
 const network = createNetwork(app);
 const chapter = createChapter({ ...app, ready: () => network.net.ready });
 const compare = createCompare({ ...app, ready: () => network.net.workerReady && hooks.wasmReady });
-client.connect({ network, chapter, compare });
+// Inside the network (issue 10): its own wasm module, loaded when the view opens.
+const inside = createInside({ ...app, network, dark: () => themeName() === 'dark', inlinedInside: inlined?.inside });
+client.connect({ network, chapter, compare, inside });
 
 // ---------------------------------------------------------------- downloads and text alternatives
 
@@ -117,6 +120,7 @@ charts.setTools(
       'book-speed': { table: () => tables.speedTable(book.results.speed ?? [], t('cd.bookSpeed.title')) },
       'book-depth': { table: () => tables.depthTable(book.results.depth ?? [], bookNumbers?.depthAccuracy ?? []) },
       ...compare.tables,
+      ...inside.tables,
     }),
     (where, e, vars) => report(where, e, vars),
   ),
@@ -160,6 +164,7 @@ function applyLanguage() {
   chain.update();
   chapter.applyLanguage();
   compare.applyLanguage();
+  inside.applyLanguage();
   // What stays on screen until replaced — the chapter's statuses, limit notes, notices, the
   // outcome of loading a file, a failed status, the link's notice, the copy buttons' "Copied."
   // and the banner (left closed if it was) — said again in the new language.
@@ -216,6 +221,7 @@ function applyLink() {
   if (changed(['theme'])) applyTheme();
   network.onLink(changed);
   compare.onLink();
+  if (changed(['inside.open'])) inside.fromState();
 }
 window.addEventListener('hashchange', applyLink);
 
@@ -251,6 +257,7 @@ async function start() {
   chain.update();
   if (network.net.workerReady) compare.enable(true);
   charts.invalidate(...network.NET_CHARTS, ...chapter.drawn(), ...compare.drawn());
+  if (state['inside.open']) inside.fromState(); // a link that opens the view inside the network
 }
 // Elements made above (chart tools, embed rows) carry data-i18n keys: translate them too.
 ui.applyLanguage();

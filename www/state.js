@@ -99,6 +99,9 @@ export const SETTINGS = {
   // Changes to the preset's A or B ('' or 0: the preset's own), by `cmpChanges` below.
   ...cmpChanges('a'),
   ...cmpChanges('b'),
+  // Whether the view inside the network is open (issue 10, www/app/inside.js): 1 opens it,
+  // and loads its second wasm module, on arrival.
+  'inside.open': { kind: 'enum', def: 0, values: [0, 1] },
   // The page's language: '' follows the browser (www/i18n.js `pickLanguage`); a language
   // chosen on the page is kept in links, so a shared link opens in the sharer's language.
   lang: { kind: 'enum', def: '', values: ['', ...Object.keys(LANGUAGES)] },

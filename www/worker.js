@@ -7,7 +7,8 @@
 // Protocol (main → worker): {type: 'reset', settings} · 'retune' · 'start' {epochs} ·
 // 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
 // 'load' {id, json} · 'network' {id} · 'compare' {id, a, b, seed, epochs} · 'compare-cancel' {id}
-// (www/worker/compare.js, which answers 'compare' {id, event, …}).
+// (www/worker/compare.js, which answers 'compare' {id, event, …}) · 'inside' {id, fresh}
+// (www/worker/inside.js, which answers 'inside' {id, report | error}).
 // Worker → main: 'ready' · 'data-error' {code, params} · 'fatal' · 'snapshot' · 'progress' ·
 // 'stopped' {reason, message, code?, details?} · 'error' {code?, details?, …} ·
 // 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
@@ -22,6 +23,7 @@ import { fetchAll } from './worker/data.js';
 import { createPanel } from './worker/panel.js';
 import { createChapter } from './worker/chapter.js';
 import { createCompare } from './worker/compare.js';
+import { createInside } from './worker/inside.js';
 
 let handlers = null;
 
@@ -114,8 +116,13 @@ async function boot() {
   const chapter = createChapter(bookLab, schedule);
   // The comparison draws on the chapter's lab for its data (its networks are its own).
   const compare = createCompare(bookLab, schedule);
+  // The view inside the network reads the training files once, when it first opens; they
+  // are kept for it until then (the inflated bytes, ~6 MB, already in this worker's heap).
+  let training = [bytes[0], bytes[1]];
+  const files = () => [training, (training = null)][0];
+  const inside = createInside(panelLab, files, assets);
   jobs.push(panel, chapter, compare);
-  handlers = { ...common, ...panel.handlers, ...chapter.handlers, ...compare.handlers };
+  handlers = { ...common, ...panel.handlers, ...chapter.handlers, ...compare.handlers, ...inside.handlers };
   ready = true;
   post({ type: 'ready', sizes: Array.from(panelLab.split_sizes()) });
   for (const msg of queue.splice(0)) handle(msg);

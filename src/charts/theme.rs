@@ -141,7 +141,15 @@ impl Theme {
         let family = if self.font_family.trim().is_empty() { "sans-serif" } else { self.font_family.as_str() };
         let size = if size.is_finite() && size > 0.0 { size } else { 14.0 };
         let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
-        FontDesc::new(FontFamily::from(family), size * self.k() * self.fk(), style).color(&color)
+        // plotters' `FontFamily::from(&str)` lower-cases with Unicode's tables (4 KB of wasm
+        // code and their data); the generic families are ASCII.
+        let family = match family {
+            f if f.eq_ignore_ascii_case("sans-serif") => FontFamily::SansSerif,
+            f if f.eq_ignore_ascii_case("serif") => FontFamily::Serif,
+            f if f.eq_ignore_ascii_case("monospace") => FontFamily::Monospace,
+            f => FontFamily::Name(f),
+        };
+        FontDesc::new(family, size * self.k() * self.fk(), style).color(&color)
     }
 
     pub(super) fn title_font(&self) -> TextStyle<'_> {

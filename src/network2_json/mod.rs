@@ -7,7 +7,7 @@
 //!  "cost": "CrossEntropyCost",           // or "QuadraticCost"
 //!  "activation": "tanh",                 // optional, gradlab's: absent = "sigmoid"
 //!  "residual": true,                     // optional, gradlab's: absent = false
-//!  "batch_norm": [{"gamma": […], "mean": […], "var": […]}, …]}  // optional: one per hidden layer
+//!  "batch_norm": [[[γ…], [mean…], [var…]], …]}  // optional, gradlab's: one per hidden layer
 //! ```
 //!
 //! network2 has sigmoid neurons only; the hidden layers' activation is gradlab's addition,
@@ -82,16 +82,9 @@ struct Network2File {
     activation: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     residual: bool,
+    /// Per hidden layer [γ, running mean, running variance].
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    batch_norm: Vec<NormFile>,
-}
-
-/// One hidden layer's batch normalisation in the file.
-#[derive(Serialize)]
-struct NormFile {
-    gamma: Vec<f64>,
-    mean: Vec<f64>,
-    var: Vec<f64>,
+    batch_norm: Vec<[Vec<f64>; 3]>,
 }
 
 /// Parse a network2 JSON file.
@@ -126,8 +119,22 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
     // Casting to f32 can overflow a finite f64; from_parts reports any non-finite value.
     let mut net = Network::from_parts(raw.sizes, weights, biases, cost)?.with_activation(activation).with_residual(raw.residual.unwrap_or(false));
     if let Some(norms) = raw.batch_norm {
-        let to = |v: Vec<f64>| Array1::from_iter(v.into_iter().map(F::from_f64_lossy));
-        net.set_norms(norms.into_iter().map(|n| BatchNorm { gamma: to(n.gamma), mean: to(n.mean), var: to(n.var) }).collect())?;
+        let mut layers = Vec::with_capacity(norms.len());
+        for (l, m) in norms.into_iter().enumerate() {
+            if m.rows != 3 {
+                return Err(JsonError::Network(NetworkError::Shape {
+                    what: "batch normalisation ([γ, mean, var])",
+                    layer: l + 1,
+                    found: vec![m.rows, m.cols],
+                    expected: vec![3, m.cols],
+                    sizes: net.sizes().to_vec(),
+                }));
+            }
+            let mut rows = m.data.chunks_exact(m.cols.max(1)).map(|r| Array1::from_vec(r.to_vec()));
+            let mut next = || rows.next().unwrap_or_else(|| Array1::zeros(0));
+            layers.push(BatchNorm { gamma: next(), mean: next(), var: next() });
+        }
+        net.set_norms(layers)?;
     }
     Ok(net)
 }
@@ -169,7 +176,7 @@ pub fn to_json<F: Real>(net: &Network<F>) -> String {
             .iter()
             .map(|n| {
                 let v = |a: &Array1<F>| a.iter().map(|x| x.to_f64_exact()).collect();
-                NormFile { gamma: v(&n.gamma), mean: v(&n.mean), var: v(&n.var) }
+                [v(&n.gamma), v(&n.mean), v(&n.var)]
             })
             .collect(),
     };

@@ -1,7 +1,7 @@
 //! The streaming reader of network2 files: serde visitors that count every list as it
 //! grows, so that a hostile file is refused before it costs memory (see [`super::from_json`]).
 
-use super::{classify, JsonError, NormFile, MAX_LAYERS, MAX_NEURONS, MAX_NUMBERS};
+use super::{classify, JsonError, MAX_LAYERS, MAX_NEURONS, MAX_NUMBERS};
 use crate::real::Real;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};
@@ -57,7 +57,8 @@ pub(super) struct Raw<F> {
     pub(super) cost: String,
     pub(super) activation: Option<String>,
     pub(super) residual: Option<bool>,
-    pub(super) batch_norm: Option<Vec<NormFile>>,
+    /// One 3 × n matrix per hidden layer: rows γ, running mean, running variance.
+    pub(super) batch_norm: Option<Vec<Matrix<F>>>,
 }
 
 /// One weight matrix (`rows × cols`, row-major) or bias column (`rows × 1`).
@@ -71,6 +72,8 @@ pub(super) struct Matrix<F> {
 enum Kind {
     Weights,
     Biases,
+    /// `"batch_norm"`: rows γ, running mean, running variance (a matrix like the weights).
+    Norms,
 }
 
 impl Kind {
@@ -78,6 +81,14 @@ impl Kind {
         match self {
             Kind::Weights => "weight matrix",
             Kind::Biases => "bias vector",
+            Kind::Norms => "batch normalisation",
+        }
+    }
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Weights => "weights",
+            Kind::Biases => "biases",
+            Kind::Norms => "batch_norm",
         }
     }
 }
@@ -112,7 +123,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
                 "activation" if activation.is_none() => activation = Some(map.next_value::<String>()?),
                 "residual" if residual.is_none() => residual = Some(map.next_value::<bool>()?),
                 // Small (3 numbers per hidden neuron), so read whole, then checked by set_norms.
-                "batch_norm" if batch_norm.is_none() => batch_norm = Some(map.next_value_seed(NormsSeed(self.ctx))?),
+                "batch_norm" if batch_norm.is_none() => batch_norm = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Norms))?),
                 k if FIELDS.contains(&k) => return Err(de::Error::custom(format_args!("duplicate field `{k}`"))),
                 k => return Err(de::Error::unknown_field(&k.chars().take(80).collect::<String>(), FIELDS)),
             }
@@ -126,93 +137,6 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
             residual,
             batch_norm,
         })
-    }
-}
-
-/// `"batch_norm": [{"gamma": […], "mean": […], "var": […]}, …]`: at most [`MAX_LAYERS`]
-/// layers of at most [`MAX_NEURONS`] numbers each, bounded as they are read.
-struct NormsSeed<'a>(&'a Ctx);
-
-impl<'de> DeserializeSeed<'de> for NormsSeed<'_> {
-    type Value = Vec<NormFile>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<NormFile>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NormsSeed<'_> {
-    type Value = Vec<NormFile>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("\"batch_norm\" as a list of {\"gamma\": […], \"mean\": […], \"var\": […]}, one per hidden layer")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<NormFile>, A::Error> {
-        let mut layers = Vec::new();
-        while let Some(layer) = seq.next_element_seed(NormSeed(self.0, layers.len() + 1))? {
-            if layers.len() == MAX_LAYERS {
-                return Err(self.0.limit("\"batch_norm\"".into(), MAX_LAYERS, "layers"));
-            }
-            layers.push(layer);
-        }
-        Ok(layers)
-    }
-}
-
-/// One layer of `"batch_norm"`.
-struct NormSeed<'a>(&'a Ctx, usize);
-
-impl<'de> DeserializeSeed<'de> for NormSeed<'_> {
-    type Value = NormFile;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<NormFile, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NormSeed<'_> {
-    type Value = NormFile;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("{\"gamma\": […], \"mean\": […], \"var\": […]}")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NormFile, A::Error> {
-        const FIELDS: &[&str] = &["gamma", "mean", "var"];
-        let mut got: [Option<Vec<f64>>; 3] = [None, None, None];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let Some(i) = FIELDS.iter().position(|&f| f == key.as_ref()) else {
-                return Err(de::Error::unknown_field(&key.chars().take(80).collect::<String>(), FIELDS));
-            };
-            if got[i].is_some() {
-                return Err(de::Error::custom(format_args!("duplicate field `{}` in batch_norm layer {}", FIELDS[i], self.1)));
-            }
-            got[i] = Some(map.next_value_seed(NumbersSeed(self.0, format!("{} of batch_norm layer {}", FIELDS[i], self.1)))?);
-        }
-        let [gamma, mean, var] = got.map(|v| v.ok_or_else(|| de::Error::custom(format_args!("batch_norm layer {} needs gamma, mean and var", self.1))));
-        Ok(NormFile { gamma: gamma?, mean: mean?, var: var? })
-    }
-}
-
-/// A list of at most [`MAX_NEURONS`] numbers.
-struct NumbersSeed<'a>(&'a Ctx, String);
-
-impl<'de> DeserializeSeed<'de> for NumbersSeed<'_> {
-    type Value = Vec<f64>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<f64>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NumbersSeed<'_> {
-    type Value = Vec<f64>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} as a list of numbers", self.1)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<f64>, A::Error> {
-        let mut v = Vec::new();
-        while let Some(x) = seq.next_element::<f64>()? {
-            if v.len() == MAX_NEURONS {
-                return Err(self.0.limit(self.1, MAX_NEURONS, "numbers"));
-            }
-            v.push(x);
-        }
-        Ok(v)
     }
 }
 
@@ -272,6 +196,7 @@ impl<'de, F: Real> Visitor<'de> for MatricesSeed<'_, F> {
         match self.kind {
             Kind::Weights => f.write_str("\"weights\" as a list of weight matrices (each a list of rows of numbers)"),
             Kind::Biases => f.write_str("\"biases\" as a list of bias columns (each a list of one-number lists)"),
+            Kind::Norms => f.write_str("\"batch_norm\" as a list of [γ, mean, var] (each a list of numbers), one per hidden layer"),
         }
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Matrix<F>>, A::Error> {
@@ -281,7 +206,7 @@ impl<'de, F: Real> Visitor<'de> for MatricesSeed<'_, F> {
                 // One element more would exceed the limit; peek without reading it whole.
                 return match seq.next_element::<de::IgnoredAny>()? {
                     None => Ok(out),
-                    Some(_) => Err(self.ctx.limit(format!("\"{}\"", if self.kind == Kind::Weights { "weights" } else { "biases" }), MAX_LAYERS - 1, "layers")),
+                    Some(_) => Err(self.ctx.limit(format!("\"{}\"", self.kind.key()), MAX_LAYERS - 1, "layers")),
                 };
             }
             let seed = MatrixSeed::<F> { ctx: self.ctx, kind: self.kind, layer: out.len() + 1, float: std::marker::PhantomData };
@@ -331,11 +256,11 @@ impl<'de, F: Real> Visitor<'de> for MatrixSeed<'_, F> {
                     return Err(self.ctx.fail(JsonError::BiasColumn { what: "bias vector", layer: self.layer, row: m.rows, found }));
                 }
                 Kind::Biases => m.cols = 1,
-                Kind::Weights if m.rows == 1 => m.cols = found,
-                Kind::Weights if found != m.cols => {
+                Kind::Weights | Kind::Norms if m.rows == 1 => m.cols = found,
+                Kind::Weights | Kind::Norms if found != m.cols => {
                     return Err(self.ctx.fail(JsonError::RaggedRow { layer: self.layer, row: m.rows, found, expected: m.cols }));
                 }
-                Kind::Weights => {}
+                Kind::Weights | Kind::Norms => {}
             }
         }
     }
@@ -361,7 +286,7 @@ impl<'de, F: Real> Visitor<'de> for RowSeed<'_, '_, F> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self.kind {
-            Kind::Weights => write!(f, "row {} of the weight matrix of layer {} as a list of numbers", self.row, self.layer),
+            Kind::Weights | Kind::Norms => write!(f, "row {} of the {} of layer {} as a list of numbers", self.row, self.kind.what(), self.layer),
             Kind::Biases => write!(f, "bias {} of layer {} as a one-number list, e.g. [0.5]", self.row, self.layer),
         }
     }

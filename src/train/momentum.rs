@@ -44,13 +44,14 @@ impl Momentum {
         Ok(())
     }
 
-    /// μ for mini-batch `t` (0-based).
+    /// μ for mini-batch `t` (0-based). With k = ⌊t/250⌋ + 1, 2^(−1 − log₂ k) is 1/(2k): no
+    /// exp2 or log2, whose tables would cost the wasm 4 KB.
     pub fn mu_at(&self, t: usize) -> f64 {
         if !self.schedule {
             return self.mu;
         }
         let k = (t / 250 + 1) as f64;
-        (1.0 - (-1.0 - k.log2()).exp2()).min(self.mu)
+        (1.0 - 1.0 / (2.0 * k)).min(self.mu)
     }
 }
 
@@ -93,28 +94,24 @@ impl<F: Real> Velocity<F> {
         let mu = F::from_f64_lossy(self.momentum.mu_at(self.t));
         let nesterov = self.momentum.nesterov;
         self.t += 1;
-        let pairs = net.weights.iter_mut().map(slice_mut).zip(self.v_w.iter_mut().map(slice_mut)).zip(self.before_w.iter().map(slice));
-        let bias_pairs = net
-            .biases
-            .iter_mut()
-            .map(|b| b.as_slice_mut().expect("contiguous"))
-            .zip(self.v_b.iter_mut().map(|v| v.as_slice_mut().expect("contiguous")))
-            .zip(self.before_b.iter().map(|k| k.as_slice().expect("contiguous")));
-        for ((p, v), before) in pairs.chain(bias_pairs) {
-            // Two loops, so that each is compiled without a branch inside.
-            if nesterov {
-                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
-                    *v = mu * *v + (*p - k);
-                    *p = *p + mu * *v;
-                }
-            } else {
-                for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
-                    let v_old = *v;
-                    *v = mu * v_old + (*p - k);
-                    *p = *p + mu * v_old;
-                }
-            }
+        for ((w, v), before) in net.weights.iter_mut().zip(&mut self.v_w).zip(&self.before_w) {
+            step(slice_mut(w), slice_mut(v), slice(before), mu, nesterov);
         }
+        for ((b, v), before) in net.biases.iter_mut().zip(&mut self.v_b).zip(&self.before_b) {
+            step(b.as_slice_mut().expect("contiguous"), v.as_slice_mut().expect("contiguous"), before.as_slice().expect("contiguous"), mu, nesterov);
+        }
+    }
+}
+
+/// One layer's parameters `p` (after the plain step, from `before`) and velocities `v`.
+/// One loop for both kinds, not inlined: each copy of it costs the wasm a kilobyte or two.
+#[inline(never)]
+fn step<F: Real>(p: &mut [F], v: &mut [F], before: &[F], mu: F, nesterov: bool) {
+    for ((p, v), &k) in p.iter_mut().zip(v.iter_mut()).zip(before) {
+        let v_old = *v;
+        let v_new = mu * v_old + (*p - k);
+        *v = v_new;
+        *p = *p + mu * if nesterov { v_new } else { v_old };
     }
 }
 

@@ -81,7 +81,7 @@ fn or(v: Vec<Option<f64>>, missing: f64) -> Vec<f64> {
 /// `www/i18n/*.js`; an empty string or a missing field means English. A translation that
 /// does not parse is a bug of the page, not of the reader: draw in English rather than
 /// leave a blank chart, and say so on the console.
-fn text(labels: &str) -> ChartText {
+pub(super) fn text(labels: &str) -> ChartText {
     if labels.trim().is_empty() {
         return ChartText::default();
     }
@@ -149,7 +149,7 @@ pub fn set_theme(dark: bool) {
 }
 
 /// The theme the page asked for ([`set_theme`]), at scale 1: the SVG downloads.
-fn page_theme() -> Theme {
+pub(super) fn page_theme() -> Theme {
     if DARK.with(|d| d.get()) {
         Theme::dark()
     } else {

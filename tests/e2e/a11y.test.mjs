@@ -57,6 +57,9 @@ test('axe: none after an epoch of training, with the experiments run and every t
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   // Each chart's "Numbers" table is filled on its `toggle` event, which comes in a task of its own.
   await page.waitForFunction(() => [...document.querySelectorAll('details.chart-numbers')].every((d) => d.querySelector('table tbody')));
+  // The view inside the network (a details too) with its charts and tables.
+  await page.waitForFunction(() => window.gradlab.inside.report !== null && !document.getElementById('inside-body').hidden, null, { timeout: 60_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('details.chart-numbers')].every((d) => d.querySelector('table tbody')));
   await chartsDrawn(page);
   assert.deepEqual(await audit(page), []);
   assert.deepEqual(errors, []);

@@ -38,7 +38,7 @@ after(async () => {
 });
 
 test('the folder holds the page, its modules, wasm, data, the example and sw.js — not the benchmark', () => {
-  for (const f of ['index.html', 'sw.js', 'www/main.js', 'www/worker.js', 'www/url.js', 'www/share.js', 'www/style.css', 'www/pkg/gradlab.js', 'www/pkg/gradlab_bg.wasm', 'www/data/train-images-idx3-ubyte.gz', 'examples/course-notes.html', 'www/embed.js', 'gradlab.html']) {
+  for (const f of ['index.html', 'sw.js', 'www/main.js', 'www/worker.js', 'www/url.js', 'www/share.js', 'www/style.css', 'www/pkg/gradlab.js', 'www/pkg/gradlab_bg.wasm', 'www/pkg-inside/gradlab_inside.js', 'www/pkg-inside/gradlab_inside_bg.wasm', 'www/app/inside.js', 'www/worker/inside.js', 'www/data/train-images-idx3-ubyte.gz', 'examples/course-notes.html', 'www/embed.js', 'gradlab.html']) {
     assert.ok(existsSync(join(dir, f)), `${f} in dist`);
   }
   assert.equal(existsSync(join(dir, 'www/bench.html')), false);

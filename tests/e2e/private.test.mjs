@@ -164,6 +164,9 @@ test('offline once loaded: with the network cut and the server gone, the chain a
   // The epoch's snapshot comes before the worker says it stopped; the status follows the stop.
   await page.waitForFunction(() => window.gradlab.snapshot?.epoch === 1 && window.gradlab.status === 'idle', null, { timeout: 120_000 });
   assert.match(await page.textContent('#net-status'), /validation accuracy/);
+  // The view inside the network, never opened online: its second module was precached.
+  await page.locator('#inside > summary').click();
+  await page.waitForFunction(() => window.gradlab.inside.report?.factors.length > 0, null, { timeout: 60_000 });
   // A link with settings and an embed open offline too.
   await page.goto(`${url}index.html?embed=chain#chain.layers=7&chain.w=3`);
   await page.waitForFunction(() => window.gradlab?.wasmReady === true, null, { timeout: 30_000 });

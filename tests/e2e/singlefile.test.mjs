@@ -146,6 +146,12 @@ test('the single file opened from file:// runs everything, with no request leavi
     await chartsDrawn(page); // drawn in the next animation frame, once the figure is laid out
     assert.ok((await inkPixels(page, '#book-bars')) > 2000, "the book's bar chart is drawn");
 
+    // 3b. The view inside the network: its second module from the file, in the page and the worker.
+    await page.locator('#inside > summary').click();
+    await page.waitForFunction(() => window.gradlab.inside.report?.factors.length > 0, null, { timeout: 60_000 });
+    await chartsDrawn(page);
+    assert.ok((await inkPixels(page, '#inside-factors')) > 2000, 'the factor chart is drawn');
+
     // 4. Downloads: the trained network, and a chart as PNG.
     const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.click('#net-download')]);
     const net = JSON.parse(await readFile(await d.path(), 'utf8'));

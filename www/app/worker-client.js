@@ -32,6 +32,8 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
   let chapter = null;
   /** Section 4 (app/compare.js); absent in tests that connect only the first two. */
   let compare = null;
+  /** The view inside the network (app/inside.js); absent likewise. */
+  let inside = null;
   const post = (msg) => worker.postMessage(msg);
 
   const memoryAnswers = new Map();
@@ -55,6 +57,8 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
     const h = network.handlers[msg.type];
     if (h) {
       h(msg);
+      // The view inside the network follows the panel's network (app/inside.js).
+      if (msg.type === 'snapshot') inside?.onSnapshot(msg);
       return;
     }
     switch (msg.type) {
@@ -70,6 +74,9 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
         break;
       case 'compare':
         compare?.onCompare(msg);
+        break;
+      case 'inside':
+        inside?.onInside(msg);
         break;
       case 'data-error': {
         network.onFailed('status.nodata', 'data-error');
@@ -126,7 +133,7 @@ export function createWorkerClient({ wanted, hooks, report, notice }) {
   }
 
   function connect(views) {
-    ({ network, chapter, compare } = views);
+    ({ network, chapter, compare, inside } = views);
     hooks.restarts = 0;
     /** Tests feed synthetic worker messages (e.g. an exploded network's snapshot) through this. */
     hooks.receive = (msg) => receive(msg);

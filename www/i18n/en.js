@@ -293,6 +293,31 @@ export default {
     'chain.note.tanh': '<strong>tanh.</strong> tanh′ peaks at 1, not ¼: with |w| near 1 and z near 0 the terms w·f′(z) are near 1, so the gradient can keep its size along the chain — terms the sigmoid can never reach without huge weights. The last neuron is the output and stays σ.',
     'chain.note.relu': '<strong>ReLU.</strong> f′ is 1 for z &gt; 0 and 0 below: every active term is exactly w, so the product is w<sup>L</sup> — vanishing below |w| = 1, exploding above — and a neuron with z &lt; 0 passes no gradient at all (a <em>dead unit</em>): ∂C/∂b₁ is then 0. The last neuron is the output and stays σ.',
     'chain.note.leaky-relu': '<strong>Leaky ReLU.</strong> As ReLU, every active term is exactly w, so the product is w<sup>L</sup>; a neuron with z &lt; 0 passes 0.01·w instead of nothing, so no unit is quite dead — but its gradient is a hundred times smaller. The last neuron is the output and stays σ.',
+    // Inside the network (www/app/inside.js).
+    'inside.computing': 'Measuring the panel’s network in the worker…',
+    'inside.done': 'The panel’s network {sizes} on the first {count} training images (singular values pooled over {spectra} of them); measured in {ms} ms in the worker.',
+    'inside.notPlain': 'This view takes networks without skip connections or batch normalisation: their layers’ factors are not Σ′(z)wᵀ. Switch them off to look inside.',
+    'inside.failed': 'Could not look inside the network: {message}',
+    'inside.notLoaded': 'the view’s module is not loaded yet',
+    'inside.gap': 'The prediction assumes wide layers of random weights. Here it puts ‖δ¹‖ at {predicted} against {measured} measured (a factor {gap} apart); the measured median factor per layer is {ratios}, the predicted {chi}.',
+    'inside.critical': '▲ predicted factor 1 at gain ≈ {g}',
+    'inside.col.largest': 'largest',
+    'inside.col.median': 'median',
+    'inside.col.smallest': 'smallest',
+    'inside.col.rms': 'root-mean-square',
+    'inside.col.ratio': 'measured ‖δˡ‖/‖δˡ⁺¹‖ (median)',
+    'inside.col.predicted': 'predicted χ_l',
+    'inside.col.saturated': 'saturated or off',
+    'inside.col.saturatedFraction': 'fraction saturated or off',
+    'inside.col.deadFraction': 'fraction dead',
+    'inside.col.dead': 'dead',
+    'inside.col.mean': 'aˡ mean ± std',
+    'inside.col.norm': '‖δˡ‖ measured',
+    'inside.col.predictedNorm': '‖δˡ‖ predicted',
+    'inside.cd.factors.title': 'Each layer’s factor on the gradient: singular values of Jˡ',
+    'inside.cd.factors.summary': 'Root-mean-square factor per hidden layer: {rms}; measured ratio (median): {ratios}; predicted: {chi}.',
+    'inside.cd.norms.title': '‖δˡ‖ measured, and as the mean field predicts it',
+    'inside.cd.norms.summary': 'Measured: {measured}; predicted: {predicted}.',
     'cd.chain.titleWith': 'The chain with f = {f}: f′(z) at each neuron, the terms w·f′(z) and their running product',
   },
   charts: {},
@@ -303,6 +328,9 @@ export default {
     speed: { title: 'Speed of learning of the first and last hidden layers', x: 'epoch', y: '{q} (log scale)' },
     q: { both: '‖∂C/∂βˡ‖', a: 'A ‖∂C/∂βˡ‖, B ‖δˡ‖', b: 'A ‖δˡ‖, B ‖∂C/∂βˡ‖' },
   },
+  // The view inside the network's chart labels, a partial `InsideText` (src/charts/inside.rs;
+  // empty: its English default).
+  inside: {},
   // The chain's chart labels when neurons 1..L−1 have another activation f (i18n.js
   // `chainLabels`): σ′ becomes f′; {f} is f's name; the peak is f's.
   chainF: {

@@ -27,6 +27,9 @@ const HEIGHTS = {
   'book-norms': (w) => clamp(w * 0.55, 260, 340),
   'book-speed': (w) => clamp(w * 0.6, 280, 400),
   'book-depth': (w) => clamp(w * 0.55, 260, 340),
+  // Inside the network (www/app/inside.js): the factor chart's legend takes room.
+  'inside-factors': (w) => clamp(w * 0.55, 380, 440),
+  'inside-norms': (w) => clamp(w * 0.5, 280, 340),
 };
 const clamp = (v, lo, hi) => Math.round(Math.min(hi, Math.max(lo, v)));
 

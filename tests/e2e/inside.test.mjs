@@ -1,0 +1,146 @@
+// Issue 10 on the page, as a learner: the view inside the network. The first view never
+// fetches its second wasm module; opening the view loads it, and on the book's
+// [784, 30, 30, 30, 30, 10] the gain slider carries the root-mean-square factor from ≈ 0.2
+// towards 1 while the units saturate; with ReLU + He the factor and the measured ratio sit
+// near 1. Numbers are read from the view's own tables, as a reader (or a screen reader) would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { start, openLab, shot, chartsDrawn, dragRange, inkPixels, LONGTASKS } from './helpers.mjs';
+
+let lab;
+/** Every URL path the page and its worker requested. */
+const requested = [];
+before(async () => {
+  lab = await start({ viewport: { width: 1100, height: 900 }, initScript: LONGTASKS });
+  // The page's and its worker's requests; the service worker's precache (sw.js), which
+  // stores the second module for offline use after the first view, is not the page loading it.
+  lab.context.on('request', (r) => r.serviceWorker() || requested.push(new URL(r.url()).pathname));
+  await openLab(lab.page, `${lab.url}#net.hidden=4`);
+});
+after(async () => lab?.close());
+
+const SECOND = /\/www\/pkg-inside\//;
+
+/** The factor table's rows (opened like a reader would): {rms, ratio, saturated} per hidden layer. */
+async function factors(page) {
+  const details = page.locator('#inside-factors-numbers');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  await details.locator('tbody tr').first().waitFor();
+  const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  const n = (s) => Number(s.replace(/−/g, '-'));
+  return rows.map((r) => ({ rms: n(r[4]), ratio: n(r[5]), saturated: n(r[7]) }));
+}
+
+/** A report of the panel's current network has arrived and been drawn. */
+async function refreshed(page) {
+  await page.waitForFunction(() => {
+    const g = window.gradlab;
+    const v = g.inside;
+    return !g.resetPending() && g.status === 'idle' && v.report && v.sent === v.answered && !v.wanted && v.report.sizes.length === g.snapshot.probe.layers.length + 2;
+  }, null, { timeout: 60_000 });
+  await chartsDrawn(page);
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+test('the first view does not fetch the second module', async () => {
+  await lab.page.waitForTimeout(1500);
+  assert.ok(requested.some((p) => p.endsWith('/www/pkg/gradlab_bg.wasm')), 'the first module was fetched');
+  assert.deepEqual(requested.filter((p) => SECOND.test(p)), []);
+});
+
+test('opened by keyboard, the view loads its module and shows the book network’s factors ≈ 0.2', async () => {
+  const { page } = lab;
+  await page.focus('#inside > summary');
+  await page.keyboard.press('Enter');
+  await refreshed(page);
+  assert.ok(requested.some((p) => SECOND.test(p)), 'the second module was fetched when the view opened');
+  assert.equal(new URLSearchParams(await page.evaluate(() => location.hash.slice(1))).get('inside.open'), '1');
+  const rows = await factors(page);
+  assert.equal(rows.length, 4);
+  for (const r of rows) assert.ok(r.rms > 0.12 && r.rms < 0.35, `RMS factor ${r.rms} at gain 1`);
+  assert.ok(await inkPixels(page, '#inside-factors') > 1000);
+  assert.ok(await inkPixels(page, '#inside-norms') > 1000);
+  assert.match(await page.locator('#inside-gap').textContent(), /wide layers of random weights/);
+  assert.match(await page.locator('#net-gain-critical').textContent(), /gain ≈ \d/);
+  assert.equal(await page.locator('#net-gain-mark').isVisible(), true);
+  await shot(page.locator('#inside'), 'inside-gain1');
+});
+
+test('dragging the gain from 1 to 8: the RMS factor rises towards 1 and the units saturate', async () => {
+  const { page } = lab;
+  const before = await factors(page);
+  await page.locator('#net-gain').scrollIntoViewIfNeeded();
+  await dragRange(page, '#net-gain', 0.5, Math.log(8 / 0.05) / Math.log(400), 15);
+  await page.waitForFunction(() => Math.abs(window.gradlab.state['net.gainPos'] - Math.log(160) / Math.log(400)) < 0.01, null, { timeout: 10_000 });
+  await refreshed(page);
+  const after = await factors(page);
+  assert.ok(mean(after.map((r) => r.rms)) > 0.75, `RMS factors at gain 8: ${after.map((r) => r.rms)}`);
+  assert.ok(mean(after.map((r) => r.rms)) > 3 * mean(before.map((r) => r.rms)));
+  assert.ok(mean(after.map((r) => r.saturated)) > 0.2, `fraction saturated at gain 8: ${after.map((r) => r.saturated)}`);
+  assert.ok(mean(before.map((r) => r.saturated)) < 0.05);
+  await shot(page.locator('#inside'), 'inside-gain8');
+});
+
+test('ReLU + He: the measured ratio and the RMS factor sit near 1', async () => {
+  const { page } = lab;
+  await page.evaluate(() => (location.hash = 'net.hidden=4&net.activation=relu&net.init=he&inside.open=1'));
+  await page.waitForFunction(() => window.gradlab.state['net.activation'] === 'relu', null, { timeout: 10_000 });
+  await refreshed(page);
+  await page.waitForFunction(() => window.gradlab.inside.report.activation === 'relu', null, { timeout: 30_000 });
+  const rows = await factors(page);
+  for (const r of rows) {
+    assert.ok(r.rms > 0.7 && r.rms < 1.4, `RMS factor ${r.rms} with ReLU + He`);
+    assert.ok(r.ratio > 0.6 && r.ratio < 1.5, `measured ratio ${r.ratio} with ReLU + He`);
+  }
+  assert.deepEqual(lab.errors, []);
+});
+
+/** Click a chart's download button `format`; the file's text. */
+async function download(page, id, format) {
+  const button = page.locator(`figure:has(#${id}) .export button[data-format="${format}"]`);
+  await button.scrollIntoViewIfNeeded();
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), button.click()]);
+  return (await readFile(await d.path())).toString('utf8');
+}
+
+test('the charts download as SVG, CSV and JSON, and speak Chinese with the page', async () => {
+  const { page } = lab;
+  const svg = await download(page, 'inside-factors', 'svg');
+  assert.match(svg, /^<svg[\s\S]*root-mean-square[\s\S]*<\/svg>\s*$/);
+  const csv = (await download(page, 'inside-factors', 'csv')).trim().split('\r\n');
+  assert.equal(csv.length, 5);
+  assert.match(csv[0], /root-mean-square/);
+  const json = JSON.parse(await download(page, 'inside-norms', 'json'));
+  assert.equal(json.rows.length, 4);
+  assert.ok(json.rows.every((r) => r[1] > 0 && r[2] > 0), 'measured and predicted ‖δˡ‖');
+  await page.evaluate(() => (location.hash = `${location.hash.slice(1)}&lang=zh`));
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await page.waitForFunction(() => /均方根/.test(document.querySelector('#inside-factors-numbers thead').textContent));
+  assert.match(await page.textContent('#inside-gap'), /预测假设各层很宽、权重随机/);
+  assert.match(await download(page, 'inside-factors', 'svg'), /均方根/);
+  await page.evaluate(() => (location.hash = location.hash.slice(1).replace('&lang=zh', '')));
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+});
+
+test('a network with skip connections (a loaded file): the view says it takes plain networks only', async () => {
+  const { page } = lab;
+  // [784, 30, 30, 10] with `"residual": true` (gradlab's key in network2's format).
+  const sizes = [784, 30, 30, 10];
+  const w = (n, m) => Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, k) => Math.sin(1 + j * m + k) / Math.sqrt(m)));
+  const json = JSON.stringify({
+    sizes,
+    weights: sizes.slice(1).map((n, i) => w(n, sizes[i])),
+    biases: sizes.slice(1).map((n) => Array.from({ length: n }, () => [0])),
+    cost: 'CrossEntropyCost',
+    residual: true,
+  });
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#net-load')]);
+  await chooser.setFiles({ name: 'residual.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+  await page.waitForFunction(() => /^Loaded/.test(document.getElementById('net-load-msg').textContent), null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.gradlab.inside.error?.code === 'notPlain', null, { timeout: 30_000 });
+  assert.match(await page.textContent('#inside-status'), /without skip connections or batch normalisation/);
+  assert.equal(await page.locator('#inside-body').isVisible(), false);
+  assert.deepEqual(lab.errors, []);
+});
