@@ -14,10 +14,11 @@ use std::time::Instant;
 #[path = "../tests/common/subset.rs"]
 mod subset;
 
-/// The options beyond the book's: skip connections, momentum.
+/// The options beyond the book's: skip connections, batch normalisation, momentum.
 #[derive(Default, Clone, Copy)]
 struct Extras {
     residual: bool,
+    batch_norm: bool,
     momentum: Option<Momentum>,
 }
 
@@ -27,7 +28,7 @@ fn case<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize, f: A
 
 fn case_with<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize, f: Activation, extras: Extras) -> (f64, f64) {
     let (net, rng) = seeded_network::<F>(sizes, Init::Scaled, 1.0, 1).unwrap();
-    let net = net.with_activation(f).with_residual(extras.residual);
+    let net = net.with_activation(f).with_residual(extras.residual).with_batch_norm(extras.batch_norm);
     let config = TrainConfig { mini_batch_size: m, ..TrainConfig::default() };
     let mut trainer = Trainer::new(net, config, rng, &subset.training).unwrap();
     if let Some(momentum) = extras.momentum {
@@ -48,17 +49,19 @@ fn case_with<F: Real>(subset: &Subset, sizes: &[usize], m: usize, epochs: usize,
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
-    // `-- only32` runs the f32 cases alone (for profiling).
+    // `-- only32` runs the f32 cases alone (for profiling); `-- extras` the issue-12
+    // options alone, each beside the plain network it is measured against.
     let only32 = args.iter().any(|a| a == "only32");
+    let extras_only = args.iter().any(|a| a == "extras");
     let epochs = if quick { 1 } else { 5 };
     let subset = subset::subset();
     println!("{:<28} {:>5} {:>6} {:>14} {:>14}", "sizes", "batch", "float", "median ex/s", "best ex/s");
     for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
-        for m in [10, 100] {
+        for m in [10, 100].into_iter().filter(|&m| !extras_only || m == 10) {
             let name = format!("{sizes:?}");
             let (med, best) = case::<f32>(&subset, &sizes, m, epochs, Activation::Sigmoid);
             println!("{name:<28} {m:>5} {:>6} {med:>14.0} {best:>14.0}", "f32");
-            if only32 {
+            if only32 || extras_only {
                 continue;
             }
             let (med, best) = case::<f64>(&subset, &sizes, m, epochs, Activation::Sigmoid);
@@ -67,17 +70,18 @@ fn main() {
     }
     // The other hidden activations against the sigmoid above: the deep network, f32, m = 10.
     let sizes = [784, 30, 30, 30, 30, 10];
-    for f in [Activation::Tanh, Activation::Relu, Activation::LeakyRelu] {
+    for f in [Activation::Tanh, Activation::Relu, Activation::LeakyRelu].into_iter().filter(|_| !extras_only) {
         let (med, best) = case::<f32>(&subset, &sizes, 10, epochs, f);
         println!("{:<28} {:>5} {:>6} {med:>14.0} {best:>14.0}", format!("{sizes:?} {}", f.name()), 10, "f32");
     }
-    // Skip connections and momentum against the plain sigmoid network above.
+    // Skip connections, batch norm and momentum against the plain sigmoid network above.
     let momentum = Some(Momentum { mu: 0.9, nesterov: false, schedule: false });
     let nesterov = Some(Momentum { mu: 0.9, nesterov: true, schedule: false });
     for (label, extras) in [
-        ("residual", Extras { residual: true, momentum: None }),
-        ("momentum 0.9", Extras { residual: false, momentum }),
-        ("nesterov 0.9", Extras { residual: false, momentum: nesterov }),
+        ("residual", Extras { residual: true, ..Extras::default() }),
+        ("batch norm", Extras { batch_norm: true, ..Extras::default() }),
+        ("momentum 0.9", Extras { momentum, ..Extras::default() }),
+        ("nesterov 0.9", Extras { momentum: nesterov, ..Extras::default() }),
     ] {
         for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
             let (med, best) = case_with::<f32>(&subset, &sizes, 10, epochs, Activation::Sigmoid, extras);

@@ -42,6 +42,21 @@ for (const [sizes, m] of compareCases) {
   const { advance, train } = await page.evaluate(([s, m, e]) => window.benchCompare(s, m, e), [sizes, m, epochs]);
   compare[`${JSON.stringify(sizes)} ${m}`] = { advance: median(advance), train: median(train) };
 }
+// Issue 12's options, each network trained as the comparison trains it (its `train` rate),
+// beside the plain network of the same sizes: target residual ≤ 1.2×, batch norm ≤ 1.5×.
+const EXTRAS = {
+  plain: {},
+  residual: { residual: true },
+  'batch norm': { batchNorm: true },
+  'momentum 0.9': { momentum: { mu: 0.9, nesterov: false, schedule: false } },
+};
+const extras = {};
+for (const [sizes, m] of compareCases) {
+  for (const [name, extra] of Object.entries(EXTRAS)) {
+    const { train } = await page.evaluate(([s, m, e, x]) => window.benchCompare(s, m, e, x), [sizes, m, epochs, extra]);
+    extras[`${JSON.stringify(sizes)} ${name}`] = median(train);
+  }
+}
 await browser.close();
 await server.close();
 rmSync(dir, { recursive: true, force: true });
@@ -67,4 +82,12 @@ for (const [sizes, m] of compareCases) {
   const k = `${JSON.stringify(sizes)} ${m}`;
   const f = (x) => Math.round(x).toLocaleString('en-US');
   console.log(`${JSON.stringify(sizes).padEnd(26)} ${String(m).padStart(5)} ${f(compare[k].train).padStart(12)} ${f(compare[k].advance).padStart(14)}`);
+}
+console.log(`\nIssue 12's options in wasm (each network's training rate in the comparison, mini-batch 10, median examples/s; slower than plain by):`);
+for (const [sizes] of compareCases) {
+  const plain = extras[`${JSON.stringify(sizes)} plain`];
+  for (const name of Object.keys(EXTRAS)) {
+    const r = extras[`${JSON.stringify(sizes)} ${name}`];
+    console.log(`${JSON.stringify(sizes).padEnd(26)} ${name.padEnd(13)} ${Math.round(r).toLocaleString('en-US').padStart(10)} ${(plain / r).toFixed(2).padStart(6)}×`);
+  }
 }

@@ -11,8 +11,10 @@ use crate::rng::Rng;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-/// How the initial weights of a layer with n_in inputs and n_out neurons are drawn.
+/// How the initial weights of a layer with n_in inputs and n_out neurons are drawn. Its
+/// serde name is [`Init::name`] (kebab-case), as in the page's links and on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
 pub enum Init {
     /// w ~ N(0, 1/n_in): network2's `default_weight_initializer`, used for the chapter's numbers.
     #[default]
@@ -54,8 +56,9 @@ impl Init {
     }
 }
 
-/// How the initial biases are drawn.
+/// How the initial biases are drawn (serde name: [`BiasInit::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
 pub enum BiasInit {
     /// b ~ N(0, 1), as network2.
     #[default]

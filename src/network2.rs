@@ -79,7 +79,9 @@ impl Cost {
 
 /// The activation f of the hidden layers, with its derivative f′: BP2 multiplies by
 /// f′(z^l) where the book writes σ′(z^l). The output layer is always the sigmoid.
+/// Its serde name is [`Activation::name`] (kebab-case), the page's and the command line's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
 pub enum Activation {
     /// σ(z) = 1/(1 + e^{−z}) (book eq. 3), σ′ = σ(1 − σ) ≤ 1/4: network2's only neuron.
     #[default]

@@ -1,4 +1,4 @@
-//! `gradlab compare` and `gradlab norms --summary` as a user runs them: tables, files,
+//! `gradlab compare`, `gradlab cures` and `gradlab norms --summary` as a user runs them: tables, files,
 //! and errors that name the bad value.
 
 use std::process::Command;
@@ -78,6 +78,9 @@ fn compare_names_what_is_wrong() {
         (&["compare", "--b", "eta"], "expected KEY=VALUE"),
         (&["compare", "--b", "colour=red"], "unknown setting"),
         (&["compare", "--a", "gain=x"], "the gain must be a number"),
+        (&["compare", "--a", "residual=yes"], "--a residual=yes: must be true or false"),
+        (&["compare", "--b", "momentum=1"], "μ must be a number in [0, 1), but is 1"),
+        (&["compare", "--b", "batch-norm=true,mini-batch=1"], "at least 2 examples"),
     ] {
         let (ok, _, err) = gradlab(args);
         assert!(!ok && err.contains(says), "{args:?}: {err}");
@@ -115,4 +118,75 @@ fn norms_summary_prints_the_ratio_table_for_every_pair_and_depth() {
     assert_eq!(csv.lines().count(), 1 + 2 * 2 * 2 * 3);
     let (ok, _, err) = gradlab(&["norms", "--activation", "sigmoid,relu", "--seeds", "1"]);
     assert!(!ok && err.contains("--summary"), "{err}");
+}
+
+/// Issue 12's keys: skip connections, batch norm and momentum on either side.
+#[test]
+fn compare_takes_the_cures_beyond_the_book() {
+    let dir = tmp("cures-keys");
+    let (ok, out, err) = gradlab(&[
+        "compare",
+        "--b",
+        "hidden=2,residual=true,batch-norm=true,momentum=0.9,nesterov=true,momentum-schedule=true",
+        "--a",
+        "hidden=2",
+        "--epochs",
+        "1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("A: sigmoid scaled weights, 2 hidden × 30, η = 0.1, λ = 5, m = 10\n"), "{out}");
+    assert!(out.contains("B: sigmoid scaled weights, residual, batch norm, 2 hidden × 30, η = 0.1, λ = 5, m = 10, nesterov μ = 0.9 (scheduled)"), "{out}");
+    let rows = table(&out);
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(rows[1][1] > 50.0 && rows[1][5] > 50.0, "both learn: {rows:?}");
+    let (ok, out, err) = gradlab(&["compare", "--preset", "plain-residual", "--epochs", "1", "--out", dir.to_str().unwrap()]);
+    assert!(ok && out.contains("B: sigmoid scaled weights, residual, 10 hidden × 30"), "{err}{out}");
+    let last = &table(&out)[1];
+    assert!(last[1] < 20.0 && last[5] > 70.0, "{last:?}");
+    // Batch norm: its side's speed of learning is ‖∂C/∂β^l‖, in words and on the charts.
+    let (ok, out, err) = gradlab(&["compare", "--preset", "batch-norm", "--epochs", "1", "--out", dir.to_str().unwrap()]);
+    assert!(ok && out.contains("a batch-normalised side's ‖δ^l‖ below is ‖∂C/∂β^l‖"), "{err}{out}");
+    let svg = std::fs::read_to_string(dir.join("compare-norms.svg")).unwrap();
+    assert!(svg.contains("A ‖δˡ‖, B ‖∂C/∂βˡ‖ (log scale)"), "the y-axis says β");
+}
+
+/// The README's table of issue 12, small: one seed, one epoch, 3 hidden layers.
+#[test]
+fn cures_prints_the_grid_of_architectures_and_momentum() {
+    let dir = tmp("cures");
+    let (ok, out, err) = gradlab(&["cures", "--seeds", "2", "--epochs", "1", "--hidden", "3", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("3 hidden sigmoid layers of 30, η = 0.1, λ = 5, m = 10: validation accuracy after 1 epochs"), "{out}");
+    assert!(out.contains("| network | SGD | momentum 0.9 | ‖δ¹‖/‖δᴸ‖ at initialisation |"), "{out}");
+    let row = |name: &str| -> Vec<f64> {
+        let line = out.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_else(|| panic!("no row {name}:\n{out}"));
+        line.split('|').skip(2).filter(|c| c.contains('±')).map(|c| c.split('±').next().unwrap().trim().parse().unwrap()).collect()
+    };
+    let (plain, residual, bn, both) = (row("plain"), row("residual"), row("batch norm"), row("residual + batch norm"));
+    assert_eq!([plain.len(), residual.len(), bn.len(), both.len()], [5; 4], "{out}");
+    // Batch norm's ratio at initialisation is the plain network's (running statistics N(0, 1)).
+    assert_eq!((bn[2], both[2]), (plain[2], residual[2]), "{out}");
+    // Skip connections keep layer 1 learning: its ratio is far above the plain network's.
+    assert!(residual[2] > 10.0 * plain[2] && residual[0] > 50.0, "{out}");
+    let csv = std::fs::read_to_string(dir.join("cures.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4 * 2 * 2);
+}
+
+#[test]
+fn norms_takes_residual_and_batch_norm() {
+    let dir = tmp("norms-cures");
+    let d = dir.to_str().unwrap();
+    let (ok, plain, err) = gradlab(&["norms", "--summary", "--hidden", "5", "--seeds", "2", "--out", d]);
+    assert!(ok, "{err}");
+    let (ok, res, err) = gradlab(&["norms", "--summary", "--residual", "--hidden", "5", "--seeds", "2", "--out", d]);
+    assert!(ok && res.contains(", residual,"), "{err}{res}");
+    let ratio = |out: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with("| sigmoid | scaled |")).unwrap_or_else(|| panic!("{out}"));
+        line.split('|').nth(3).unwrap().split('±').next().unwrap().trim().parse().unwrap()
+    };
+    assert!(ratio(&res) > 30.0 * ratio(&plain), "residual {} plain {}", ratio(&res), ratio(&plain));
+    let (ok, out, err) = gradlab(&["norms", "--residual", "--batch-norm", "--hidden", "2", "--seeds", "1", "--out", d]);
+    assert!(ok && out.contains("residual true, batch norm true"), "{err}{out}");
 }

@@ -100,6 +100,24 @@ export function netLabels(batchNorm) {
   return chartJson.get(key);
 }
 
+/**
+ * The comparison's chart labels when side A and/or B is batch-normalised (`beta`:
+ * {a, b}): there a layer's speed of learning is ‖∂C/∂βˡ‖, and the two charts of ‖·‖ say
+ * so (`cmpBeta` of the language file); without batch norm, `chartLabels()`.
+ */
+export function compareLabels(beta) {
+  const which = beta.a && beta.b ? 'both' : beta.a ? 'a' : beta.b ? 'b' : '';
+  if (!which) return chartLabels();
+  const key = `${current}:cmp:${which}`;
+  if (!chartJson.has(key)) {
+    const f = LANGUAGES[current].cmpBeta ?? en.cmpBeta;
+    const q = f.q[which];
+    const fill = (p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.replace('{q}', q)]));
+    chartJson.set(key, JSON.stringify({ ...LANGUAGES[current].charts, compare_norms: fill(f.norms), compare_speed: fill(f.speed) }));
+  }
+  return chartJson.get(key);
+}
+
 /** Translate every `data-i18n`/`data-i18n-attr` element under `root` into the current language. */
 export function applyPage(root = document) {
   const page = LANGUAGES[current].page;

@@ -23,6 +23,31 @@ export const BIASES = ['normal', 'zero'];
 export const MOMENTA = [0, 0.5, 0.9, 0.99];
 
 /**
+ * The settings of one side of the comparison a reader may change, `cmp.aActivation` …:
+ * '' (or 0) keeps the preset's value. The names are the core's (`Activation::name`…, the
+ * serde names of `Setup`), the same as `net.*`'s; `loose`: a link from before they were
+ * (`Relu`, `LeakyRelu`, `He`) is still read, with a notice (`parse`).
+ */
+function cmpChanges(side) {
+  const yesNo = ['', 'yes', 'no'];
+  return {
+    [`cmp.${side}Activation`]: { kind: 'enum', def: '', values: ['', ...ACTIVATIONS], loose: true },
+    [`cmp.${side}Init`]: { kind: 'enum', def: '', values: ['', ...INITS], loose: true },
+    [`cmp.${side}Hidden`]: { kind: 'int', def: 0, min: 0, max: 10 },
+    [`cmp.${side}Eta`]: { kind: 'num', def: 0, min: 0, max: 100 },
+    // Issue 12: skip connections, batch normalisation, momentum μ and Nesterov's variant.
+    [`cmp.${side}Residual`]: { kind: 'enum', def: '', values: yesNo },
+    [`cmp.${side}BatchNorm`]: { kind: 'enum', def: '', values: yesNo },
+    // μ as the panel offers it, as text: '' keeps the preset's, '0' is plain SGD.
+    [`cmp.${side}Momentum`]: { kind: 'enum', def: '', values: ['', ...MOMENTA.map(String)] },
+    [`cmp.${side}Nesterov`]: { kind: 'enum', def: '', values: yesNo },
+  };
+}
+
+/** A name as `loose` settings compare it: `LeakyRelu`, `leaky-relu` and `leakyrelu` are one. */
+const looseName = (v) => String(v).toLowerCase().replaceAll('-', '');
+
+/**
  * kind: 'int' | 'num' | 'enum' | 'bool'. `min`/`max` bound numbers (and `minAbs` their
  * size, both signs), `values` lists an enum. `arch`: a change needs a new network; `tune`:
  * the network is retuned in place (`tuning`).
@@ -75,17 +100,15 @@ export const SETTINGS = {
   'book.normSeeds': { kind: 'int', def: 5, min: 1, max: 20 },
   // A and B side by side (section 4): a preset (the core's `compare_presets`, whose names
   // tests/js/compare.test.mjs checks against these) and the seed of both networks and the order.
-  'cmp.preset': { kind: 'enum', def: 'sigmoid-relu', values: ['sigmoid-relu', 'large-scaled', 'sigmoid-tanh', 'gain'] },
+  'cmp.preset': {
+    kind: 'enum',
+    def: 'sigmoid-relu',
+    values: ['sigmoid-relu', 'large-scaled', 'sigmoid-tanh', 'gain', 'plain-residual', 'batch-norm', 'sgd-momentum'],
+  },
   'cmp.seed': { kind: 'int', def: 0, min: 0, max: 4294967295 },
-  // Changes to the preset's A or B ('' or 0: the preset's own), the core's names for f and w.
-  'cmp.aActivation': { kind: 'enum', def: '', values: ['', 'Sigmoid', 'Tanh', 'Relu', 'LeakyRelu'] },
-  'cmp.aInit': { kind: 'enum', def: '', values: ['', 'Scaled', 'Large', 'Zero', 'Glorot', 'He', 'Orthogonal'] },
-  'cmp.aHidden': { kind: 'int', def: 0, min: 0, max: 10 },
-  'cmp.aEta': { kind: 'num', def: 0, min: 0, max: 100 },
-  'cmp.bActivation': { kind: 'enum', def: '', values: ['', 'Sigmoid', 'Tanh', 'Relu', 'LeakyRelu'] },
-  'cmp.bInit': { kind: 'enum', def: '', values: ['', 'Scaled', 'Large', 'Zero', 'Glorot', 'He', 'Orthogonal'] },
-  'cmp.bHidden': { kind: 'int', def: 0, min: 0, max: 10 },
-  'cmp.bEta': { kind: 'num', def: 0, min: 0, max: 100 },
+  // Changes to the preset's A or B ('' or 0: the preset's own), by `cmpChanges` below.
+  ...cmpChanges('a'),
+  ...cmpChanges('b'),
   // Whether the view inside the network is open (issue 10, www/app/inside.js): 1 opens it,
   // and loads its second wasm module, on arrival.
   'inside.open': { kind: 'enum', def: 0, values: [0, 1] },
@@ -188,8 +211,12 @@ export function parse(query) {
       else ignored.push({ key, reason: 'not allowed' });
     } else {
       const v = clamp(key, raw); // the default when `raw` is not one of the values
+      const loose = s.loose && raw !== '' ? s.values.find((x) => x !== '' && looseName(x) === looseName(raw)) : undefined;
       if (String(v) === raw) state[key] = v;
-      else if (s.values.every((x) => typeof x === 'string' && x !== '') && typeof s.def === 'string') {
+      else if (loose !== undefined) {
+        state[key] = loose;
+        clamped.push({ key, from: raw, to: loose });
+      } else if (s.values.every((x) => typeof x === 'string' && x !== '') && typeof s.def === 'string') {
         // A name (an activation, an initialisation…): say which names there are, and the one used.
         ignored.push({ key, reason: 'not one of', value: raw, values: s.values.join(', '), def: s.def });
       } else ignored.push({ key, reason: 'not allowed' });

@@ -18,10 +18,10 @@ mod depth;
 mod norms;
 mod presets;
 mod speed;
-pub use compare::{CompareEpoch, CompareExperiment, Diverged, Setup, SideEpoch, MAX_COMPARE_HIDDEN, MAX_COMPARE_WIDTH, ORDER_STREAM};
+pub use compare::{CompareEpoch, CompareExperiment, Diverged, Setup, SideEpoch, ORDER_STREAM};
 pub use depth::{DepthEpoch, DepthExperiment, DepthRow};
 pub use norms::{NormsProbe, NormsRow, NormsRun};
-pub use presets::{BookComparison, Preset, PRESETS, RELU_ETA};
+pub use presets::{BookComparison, Preset, MOMENTUM_MU, PRESETS, RELU_ETA};
 pub use speed::SpeedExperiment;
 
 /// MNIST's image size and classes (LeCun et al., 1998).
@@ -67,6 +67,8 @@ pub enum ExperimentError {
     Train(#[from] TrainError),
     #[error(transparent)]
     Chain(#[from] ChainError),
+    #[error(transparent)]
+    Momentum(#[from] crate::train::MomentumError),
 }
 
 /// The book's network for `sizes`, from `seed`: the generator that drew it is returned

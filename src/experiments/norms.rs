@@ -32,6 +32,9 @@ pub struct NormsRun {
     /// f of the hidden layers (σ: the book's).
     activation: Activation,
     biases: BiasInit,
+    /// Skip connections and batch normalisation (issue 12; neither: the book's).
+    residual: bool,
+    batch_norm: bool,
     first_seed: u64,
     seeds: usize,
     /// The finished depths.
@@ -50,6 +53,8 @@ impl NormsRun {
             gain,
             activation: Activation::Sigmoid,
             biases: BiasInit::Normal,
+            residual: false,
+            batch_norm: false,
             first_seed,
             seeds,
             rows: Vec::new(),
@@ -66,6 +71,15 @@ impl NormsRun {
     /// The same networks with biases `biases` (zero: the same weights).
     pub fn with_biases(mut self, biases: BiasInit) -> Self {
         self.biases = biases;
+        self
+    }
+
+    /// The same networks with skip connections and/or batch normalisation (the same draws).
+    /// At initialisation batch norm's running statistics are N(0, 1)'s, which the probes
+    /// use: ẑ = z/√(1 + ε), so its ‖δ^l‖ are the plain network's to ~1e-5.
+    pub fn with_architecture(mut self, residual: bool, batch_norm: bool) -> Self {
+        self.residual = residual;
+        self.batch_norm = batch_norm;
         self
     }
 
@@ -92,7 +106,9 @@ impl NormsRun {
     pub fn step<F: Real>(&mut self, training: &Dataset) -> Result<Option<NormsProbe>, ExperimentError> {
         let Some(&hidden) = self.hiddens.get(self.rows.len()) else { return Ok(None) };
         let seed = self.first_seed + self.runs.len() as u64;
-        let norms = init_probe_with::<F>(training, hidden, self.width, (self.init, self.biases), self.gain, self.activation, seed)?.norms();
+        let (net, _) = seeded_network_with::<F>(&book_sizes(hidden, self.width), self.init, self.biases, self.gain, seed)?;
+        let net = net.with_activation(self.activation).with_residual(self.residual).with_batch_norm(self.batch_norm);
+        let norms = probe(&net, training, BOOK_SAMPLE)?.norms();
         self.runs.push(norms.clone());
         if self.runs.len() == self.seeds {
             let runs = std::mem::take(&mut self.runs);

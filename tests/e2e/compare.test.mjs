@@ -31,8 +31,8 @@ test('sigmoid vs ReLU + He at 8 hidden layers: B learns in every layer, A’s fi
   const clicked = await page.evaluate(() => performance.now());
   await button.click();
   assert.equal(await button.getAttribute('aria-pressed'), 'true');
-  assert.match(await page.textContent('#cmp-a'), /sigmoid, scaled N\(0, 1\/n_in\) weights, 8 hidden layers of 30, η = 0\.03/);
-  assert.match(await page.textContent('#cmp-b'), /ReLU, He N\(0, 2\/n_in\) weights, 8 hidden layers of 30, η = 0\.03/);
+  assert.match(await page.textContent('#cmp-a'), /sigmoid σ, scaled weights, 8 hidden layers of 30, η = 0\.03/);
+  assert.match(await page.textContent('#cmp-b'), /ReLU, He weights, 8 hidden layers of 30, η = 0\.03/);
   await epochsDone(page, 2);
   // Long tasks are reported a little after they end: those that began after the click.
   const longTasks = await page.evaluate((t0) => window.__longtasks.filter((e) => e.start >= t0), clicked);
@@ -126,11 +126,14 @@ test("a reader changes A or B: the setups say so, the link keeps it, and a prese
   assert.match(await page.textContent('#cmp-a'), /η = 0\.03,/);
   await page.click('#cmp-custom summary');
   assert.equal(await page.inputValue('#cmp-bEta'), '0.1');
-  await page.selectOption('#cmp-aActivation', 'Tanh');
+  // The panel's names and words (act.*, init.*), built from the settings table.
+  assert.deepEqual(await page.locator('#cmp-aInit option').evaluateAll((os) => os.map((o) => o.value)), ['', 'scaled', 'large', 'zero', 'glorot', 'he', 'orthogonal']);
+  assert.equal(await page.locator('#cmp-aActivation option[value="leaky-relu"]').textContent(), 'leaky ReLU');
+  await page.selectOption('#cmp-aActivation', 'tanh');
   await page.fill('#cmp-aHidden', '3');
   await page.press('#cmp-aHidden', 'Enter');
   assert.match(await page.textContent('#cmp-a'), /^tanh, scaled .* 3 hidden layers of 30, η = 0\.03/);
-  await page.waitForFunction(() => location.hash.includes('cmp.aActivation=Tanh') && location.hash.includes('cmp.aHidden=3'));
+  await page.waitForFunction(() => location.hash.includes('cmp.aActivation=tanh') && location.hash.includes('cmp.aHidden=3'));
   await page.click('#cmp-run');
   await epochsDone(page, 1);
   const h = await page.evaluate(() => window.gradlab.compare.history);
@@ -139,8 +142,91 @@ test("a reader changes A or B: the setups say so, the link keeps it, and a prese
   await page.waitForFunction(() => !window.gradlab.compare.running);
   // A preset's button: the core's A and B again.
   await page.click('[data-preset="sigmoid-relu"]');
-  assert.match(await page.textContent('#cmp-a'), /^sigmoid, .* 8 hidden layers/);
+  assert.match(await page.textContent('#cmp-a'), /^sigmoid σ, .* 8 hidden layers/);
   assert.equal(await page.inputValue('#cmp-aActivation'), '');
   await page.waitForFunction(() => !location.hash.includes('cmp.aActivation') && !location.hash.includes('cmp.bEta'));
   await page.click('#cmp-run'); // cancel
+});
+
+/** The ratio ‖δ¹‖/‖δᴸ‖ (‖∂C/∂β¹‖/‖∂C/∂βᴸ‖) of a side's epoch. */
+const ratio = (e) => e.norms[0] / e.norms[e.norms.length - 1];
+
+test('plain vs residual, 10 sigmoid layers: with skip connections layer 1 keeps learning; the link from before the one spelling still reads', async () => {
+  const { page, errors } = lab;
+  errors.length = 0; // the crash test's panic, on purpose, is not this test's
+  // A link written when the names were the core's serde names: read, with a notice.
+  await page.goto(`${lab.url}#cmp.preset=sigmoid-relu&cmp.bActivation=Relu&cmp.bInit=He`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true && !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  assert.equal(await page.inputValue('#cmp-bActivation'), 'relu');
+  assert.equal(await page.inputValue('#cmp-bInit'), 'he');
+  assert.match(await page.textContent('#url-notice'), /cmp\.bActivation/);
+  await page.locator('#compare').scrollIntoViewIfNeeded();
+  await page.getByRole('button', { name: 'plain vs residual, 10 sigmoid layers' }).click();
+  assert.match(await page.textContent('#cmp-b'), /^sigmoid σ, scaled weights, skip connections, 10 hidden layers of 30, η = 0\.1/);
+  await epochsDone(page, 2);
+  await page.click('#cmp-run'); // cancel: two epochs tell the story
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  const h = await page.evaluate(() => window.gradlab.compare.history);
+  const [a, b] = [h.a[2], h.b[2]];
+  assert.equal(b.norms.length, 10);
+  assert.ok(ratio(b) > 0.1, `B's layer 1 is within 10× of its last: ${ratio(b)}`);
+  assert.ok(ratio(a) < 1e-4, `A's layer 1 is far slower than its last: ${ratio(a)}`);
+  assert.ok(b.accuracy > 0.8 && a.accuracy < 0.2, `A ${a.accuracy}, B ${b.accuracy}`);
+  await page.waitForFunction(() => location.hash.includes('cmp.preset=plain-residual'));
+  await chartsDrawn(page);
+  await shot(page.locator('#compare'), 'compare-plain-residual');
+  assert.deepEqual(errors, []);
+});
+
+test('without vs with batch norm: B learns, and the page says its speed of learning is ‖∂C/∂βˡ‖', async () => {
+  const { page, errors } = lab;
+  errors.length = 0; // the crash test's panic, on purpose, is not this test's
+  await page.getByRole('button', { name: 'without vs with batch norm, 10 sigmoid layers' }).click();
+  assert.match(await page.textContent('#cmp-b'), /, batch norm, 10 hidden layers/);
+  assert.match(await page.textContent('#cmp-book'), /β takes the place of the bias b.*‖∂C\/∂βˡ‖/);
+  await epochsDone(page, 2);
+  await page.click('#cmp-run');
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  const h = await page.evaluate(() => window.gradlab.compare.history);
+  assert.ok(h.b[2].accuracy > 0.7 && h.a[2].accuracy < 0.2, `A ${h.a[2].accuracy}, B ${h.b[2].accuracy}`);
+  await chartsDrawn(page);
+  const svg = await download(page, 'cmp-norms', 'svg');
+  assert.match(svg.text, /A ‖δˡ‖, B ‖∂C\/∂βˡ‖ \(log scale\)/);
+  const details = page.locator('#cmp-norms-numbers');
+  await details.locator('summary').click();
+  // Filled when opened (the toggle event): wait for this run's head, not an earlier one's.
+  await page.waitForFunction(() => /‖∂C\/∂βˡ‖ B/.test(document.querySelector('#cmp-norms-numbers thead')?.textContent));
+  assert.match(await details.locator('thead').textContent(), /‖δˡ‖ A/);
+  await details.locator('summary').click();
+  await shot(page.locator('#compare'), 'compare-batch-norm');
+  // Momentum: its own preset, and B's setup says μ.
+  await page.getByRole('button', { name: 'SGD vs momentum 0.9' }).click();
+  assert.match(await page.textContent('#cmp-b'), /momentum μ = 0\.9/);
+  await epochsDone(page, 2);
+  await page.click('#cmp-run');
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  const m = await page.evaluate(() => window.gradlab.compare.history);
+  assert.ok(m.b[2].accuracy > 0.4 && m.a[2].accuracy < 0.2, `A ${m.a[2].accuracy}, B ${m.b[2].accuracy}`);
+  await chartsDrawn(page);
+  await shot(page.locator('#compare'), 'compare-sgd-momentum');
+  assert.deepEqual(errors, []);
+});
+
+test('in Chinese: the new presets, options and the β note', async () => {
+  const { page, errors } = lab;
+  errors.length = 0; // the crash test's panic, on purpose, is not this test's
+  await page.goto(`${lab.url}#lang=zh&cmp.preset=batch-norm&cmp.aMomentum=0.9&cmp.aResidual=yes`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true && !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  assert.equal(await page.textContent('[data-preset="plain-residual"]'), '普通对残差，10 个 S 型隐藏层');
+  assert.match(await page.textContent('#cmp-a'), /跳跃连接.*动量 μ = 0\.9/);
+  assert.match(await page.textContent('#cmp-book'), /β 取代了偏置 b/);
+  await page.click('#cmp-custom summary');
+  assert.equal(await page.locator('#cmp-aResidual option:checked').textContent(), '是');
+  await page.click('#cmp-run');
+  await epochsDone(page, 1);
+  await page.click('#cmp-run');
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  await chartsDrawn(page);
+  await shot(page.locator('#compare'), 'compare-batch-norm-zh');
+  assert.deepEqual(errors, []);
 });

@@ -141,8 +141,8 @@ const ALLOWED = new Set([
   'sigma', 'dC', 'da_L', 'NaN',
   // The cures' names, as Chinese texts write them (issue 9): ReLU, tanh, He's and Glorot's initialisations, n_in.
   'activation', 'tanh', 'ReLU', 'Glorot', 'Bengio', 'He', 'Saxe', 'wf', 'n_in',
-  // Issue 12: momentum's authors (Nesterov's variant, Sutskever's schedule) and its formula's min and log₂.
-  'Nesterov', 'Sutskever', 'min', 'log',
+  // Issue 12: momentum's authors (Nesterov's variant, Sutskever's schedule), its formula's min and log₂, SGD.
+  'Nesterov', 'Sutskever', 'min', 'log', 'SGD',
 ]);
 /** A symbol with its index (b1, z2, L2, b6 in "∂C/∂b6") is maths, not English. */
 const symbol = (w) => /^[A-Za-z]{1,2}[0-9]+$/.test(w);

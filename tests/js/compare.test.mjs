@@ -73,7 +73,7 @@ test('the wasm boundary: a side that overflows crosses as null and stops alone, 
   const lab = new core.Lab(...files);
   const book = JSON.parse(core.compare_presets()).find((p) => p.name === 'large-scaled').b;
   // Eight ReLU layers with N(0, 1) weights: ∞ cost at initialisation, NaN weights within epoch 1.
-  const b = { ...book, activation: 'Relu', init: 'Large', hidden: 8, eta: 0.03 };
+  const b = { ...book, activation: 'relu', init: 'large', hidden: 8, eta: 0.03 };
   const run = new core.Comparison(lab, JSON.stringify(book), JSON.stringify(b), 0, 2);
   const first = JSON.parse(run.history());
   assert.equal(first.b[0].cost, null, 'an infinite cost crosses as null');
@@ -102,8 +102,57 @@ test('the wasm boundary: a side that overflows crosses as null and stops alone, 
 });
 
 test("a reader's changes replace only what they name; '' and 0 keep the preset's", () => {
-  const s = { activation: 'Sigmoid', init: 'Scaled', biases: 'Normal', gain: 1, hidden: 8, width: 30, eta: 0.03, lambda: 5, miniBatch: 10 };
-  assert.deepEqual(data.withChanges(s, { Activation: '', Init: '', Hidden: 0, Eta: 0 }), s);
-  assert.deepEqual(data.withChanges(s, { Activation: 'Relu', Init: 'He', Hidden: 3, Eta: 0.1 }), { ...s, activation: 'Relu', init: 'He', hidden: 3, eta: 0.1 });
-  for (const side of ['a', 'b']) assert.deepEqual(SETTINGS[`cmp.${side}Activation`], SETTINGS['cmp.aActivation']);
+  const plain = { mu: 0, nesterov: false, schedule: false };
+  const s = { activation: 'sigmoid', init: 'scaled', biases: 'normal', gain: 1, hidden: 8, width: 30, eta: 0.03, lambda: 5, miniBatch: 10, residual: false, batchNorm: false, momentum: plain };
+  const none = { Activation: '', Init: '', Hidden: 0, Eta: 0, Residual: '', BatchNorm: '', Momentum: '', Nesterov: '' };
+  assert.deepEqual(data.withChanges(s, none), s);
+  assert.deepEqual(data.withChanges(s, { ...none, Activation: 'relu', Init: 'he', Hidden: 3, Eta: 0.1 }), { ...s, activation: 'relu', init: 'he', hidden: 3, eta: 0.1 });
+  const cured = data.withChanges(s, { ...none, Residual: 'yes', BatchNorm: 'yes', Momentum: '0.9', Nesterov: 'yes' });
+  assert.deepEqual(cured, { ...s, residual: true, batchNorm: true, momentum: { mu: 0.9, nesterov: true, schedule: false } });
+  // 'no' and μ = 0 undo a preset's cure.
+  assert.deepEqual(data.withChanges(cured, { ...none, Residual: 'no', BatchNorm: 'no', Momentum: '0', Nesterov: 'no' }), s);
+  // A preset written before the keys (no residual, batchNorm, momentum) reads as plain SGD.
+  const { residual, batchNorm, momentum, ...old } = s;
+  assert.deepEqual(data.withChanges(old, none), s, `${residual}${batchNorm}${momentum}`);
+  for (const side of ['a', 'b']) for (const w of ['Activation', 'Init', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov']) assert.deepEqual(SETTINGS[`cmp.${side}${w}`], SETTINGS[`cmp.a${w}`]);
+});
+
+test('one spelling: the comparison names f and w as the panel does, and old links are still read with a notice', async () => {
+  const { ACTIVATIONS, INITS } = await import(new URL('www/state.js', root));
+  assert.deepEqual(SETTINGS['cmp.aActivation'].values, ['', ...ACTIVATIONS]);
+  assert.deepEqual(SETTINGS['cmp.bInit'].values, ['', ...INITS]);
+  const { readLink } = await import(new URL('www/url.js', root));
+  const r = readLink('', '#cmp.preset=sigmoid-tanh&cmp.aActivation=LeakyRelu&cmp.bInit=He&cmp.bActivation=relu&cmp.aResidual=yes&cmp.bMomentum=0.9');
+  assert.deepEqual(
+    ['cmp.aActivation', 'cmp.bInit', 'cmp.bActivation', 'cmp.aResidual', 'cmp.bMomentum'].map((k) => r.state[k]),
+    ['leaky-relu', 'he', 'relu', 'yes', '0.9'],
+  );
+  assert.deepEqual(r.clamped.map((c) => [c.key, c.from, c.to]), [['cmp.aActivation', 'LeakyRelu', 'leaky-relu'], ['cmp.bInit', 'He', 'he']]);
+  assert.match(r.notice, /cmp\.aActivation/);
+  // Names that are none of them, in any case, still get the default and a notice.
+  const bad = readLink('', '#cmp.aActivation=Softmax&cmp.bMomentum=0.95&cmp.aResidual=true');
+  assert.deepEqual([bad.state['cmp.aActivation'], bad.state['cmp.bMomentum'], bad.state['cmp.aResidual']], ['', '', '']);
+  assert.equal(bad.ignored.length, 3);
+  // The panel's i18n keys label them, in both languages; the comparison's own copies are gone.
+  const { LANGUAGES } = await import(new URL('www/i18n.js', root));
+  for (const [lang, l] of Object.entries(LANGUAGES)) {
+    for (const v of ACTIVATIONS) assert.ok(l.ui[`act.${v}`], `${lang} act.${v}`);
+    for (const v of INITS) assert.ok(l.ui[`init.${v}`], `${lang} init.${v}`);
+    assert.deepEqual(Object.keys(l.ui).filter((k) => /^cmp\.(init|f)\./.test(k)), [], lang);
+    assert.ok(l.cmpBeta ?? LANGUAGES.en.cmpBeta, lang);
+  }
+});
+
+test('a batch-normalised side is labelled ‖∂C/∂βˡ‖ in its tables and charts', async () => {
+  const beta = { a: false, b: true };
+  assert.deepEqual(data.normsTable(history, beta).columns.slice(1), ['‖δˡ‖ A', '‖∂C/∂βˡ‖ B']);
+  assert.deepEqual(data.speedTable(history, beta).columns.slice(1, 2).concat(data.speedTable(history, beta).columns.slice(4, 5)), ['A ‖δ¹‖', 'B ‖∂C/∂β¹‖']);
+  assert.deepEqual(data.betaOf({ a: { batchNorm: true }, b: {} }), { a: true, b: false });
+  assert.deepEqual(data.betaOf(null), { a: false, b: false });
+  const { compareLabels, chartLabels } = await import(new URL('www/i18n.js', root));
+  assert.equal(compareLabels({ a: false, b: false }), chartLabels());
+  const c = JSON.parse(compareLabels(beta));
+  assert.equal(c.compare_norms.y, 'A ‖δˡ‖, B ‖∂C/∂βˡ‖ (log scale)');
+  assert.match(c.compare_speed.y, /∂C\/∂βˡ/);
+  assert.match(data.setupText({ activation: 'sigmoid', init: 'scaled', biases: 'normal', gain: 1, hidden: 10, width: 30, eta: 0.1, lambda: 5, miniBatch: 10, batchNorm: true, residual: true, momentum: { mu: 0.9, nesterov: false, schedule: false } }), /sigmoid σ, scaled weights, skip connections, batch norm, momentum μ = 0\.9, 10 hidden layers of 30/);
 });

@@ -16,25 +16,28 @@ const layers = (h, s) => Math.max(0, ...h[s].map((e) => e.norms.length));
 /** A's and B's values, or NaN where a side has none (it stopped, or has fewer layers). */
 const at = (xs, i) => (i < xs.length ? orInf(xs[i]) : NaN);
 
-/** ‖δˡ‖ per hidden layer of A and B after the last epoch measured. */
-export function normsTable(h) {
+/** The quantity side `s` shows: ‖δˡ‖, or ‖∂C/∂βˡ‖ with batch norm (`beta`: {a, b}). */
+const q = (beta, s) => t(beta?.[s] ? 'cmp.q.beta' : 'cmp.q.delta');
+
+/** ‖δˡ‖ (‖∂C/∂βˡ‖ with batch norm) per hidden layer of A and B after the last epoch measured. */
+export function normsTable(h, beta) {
   const [a, b] = [last(h.a)?.norms ?? [], last(h.b)?.norms ?? []];
   const n = Math.max(a.length, b.length);
   const rows = Array.from({ length: n }, (_, l) => [l + 1, at(a, l), at(b, l)]);
   const says = (s, xs) => t('cmp.cd.side', { side: side(s), s: speedSentence(xs.map(orInf)) || num(orInf(xs[0])) });
   return {
     title: t('cmp.cd.norms.title', { epoch: Math.max(h.a.length, h.b.length) - 1 }),
-    columns: [t('cd.col.layer'), `‖δˡ‖ ${side('a')}`, `‖δˡ‖ ${side('b')}`],
+    columns: [t('cd.col.layer'), `${q(beta, 'a')} ${side('a')}`, `${q(beta, 'b')} ${side('b')}`],
     rows,
     summary: n ? [says('a', a), says('b', b)].join(t('cd.sep')) : t('cd.noEpochs'),
   };
 }
 
-/** ‖δˡ‖ of every hidden layer of A and B before training (epoch 0) and after each epoch. */
-export function speedTable(h) {
+/** ‖δˡ‖ (‖∂C/∂βˡ‖) of every hidden layer of A and B before training (epoch 0) and after each epoch. */
+export function speedTable(h, beta) {
   const [la, lb] = [layers(h, 'a'), layers(h, 'b')];
   const n = Math.max(h.a.length, h.b.length);
-  const cols = (s, L) => Array.from({ length: L }, (_, l) => `${side(s)} ‖δ${SUP(l + 1)}‖`);
+  const cols = (s, L) => Array.from({ length: L }, (_, l) => `${side(s)} ${q(beta, s).replace('ˡ', SUP(l + 1))}`);
   const rows = Array.from({ length: n }, (_, e) => [
     e,
     ...Array.from({ length: la }, (_, l) => at(h.a[e]?.norms ?? [], l)),
@@ -80,26 +83,42 @@ export const describe = {
 };
 
 /**
- * A preset's side `s` with a reader's changes `c` ({Activation, Init, Hidden, Eta}, from the
- * settings): '' and 0 keep the preset's value. The core validates the result.
+ * A preset's side `s` with a reader's changes `c` ({Activation, Init, Hidden, Eta,
+ * Residual, BatchNorm, Momentum, Nesterov}, from the settings, state.js `cmpChanges`): ''
+ * and 0 keep the preset's value, 'yes'/'no' switch, μ is a number's text. The core
+ * validates the result (`Setup`, src/experiments/compare.rs).
  */
 export function withChanges(s, c) {
+  const yes = (v, was) => (v ? v === 'yes' : was);
+  const m = s.momentum ?? { mu: 0, nesterov: false, schedule: false };
   return {
     ...s,
     ...(c.Activation ? { activation: c.Activation } : {}),
     ...(c.Init ? { init: c.Init } : {}),
     ...(c.Hidden ? { hidden: c.Hidden } : {}),
     ...(c.Eta ? { eta: c.Eta } : {}),
+    residual: yes(c.Residual, s.residual ?? false),
+    batchNorm: yes(c.BatchNorm, s.batchNorm ?? false),
+    momentum: { ...m, ...(c.Momentum ? { mu: Number(c.Momentum) } : {}), nesterov: yes(c.Nesterov, m.nesterov) },
   };
 }
+
+/** Which sides are batch-normalised: their speed of learning is ‖∂C/∂βˡ‖ (i18n.js `compareLabels`). */
+export const betaOf = (setups) => ({ a: !!setups?.a.batchNorm, b: !!setups?.b.batchNorm });
 
 /** One side's setup in words ("ReLU, He, 8 hidden layers of 30, η = 0.03"). */
 export function setupText(s) {
   const gain = s.gain === 1 ? '' : t('cmp.setup.gain', { gain: s.gain });
-  const biases = s.biases === 'Zero' ? t('cmp.setup.zeroBiases') : '';
+  const m = s.momentum ?? { mu: 0, nesterov: false, schedule: false };
+  const momentum = m.mu || m.nesterov || m.schedule ? t(m.nesterov ? 'cmp.setup.nesterov' : 'cmp.setup.momentum', { mu: m.mu }) + (m.schedule ? t('cmp.setup.scheduled') : '') : '';
+  const biases =
+    (s.biases === 'zero' ? t('cmp.setup.zeroBiases') : '') +
+    (s.residual ? t('cmp.setup.residual') : '') +
+    (s.batchNorm ? t('cmp.setup.batchNorm') : '') +
+    momentum;
   return t('cmp.setup', {
-    f: t(`cmp.f.${s.activation}`),
-    init: t(`cmp.init.${s.init}`),
+    f: t(`act.${s.activation}`),
+    init: t(`init.${s.init}`),
     gain,
     biases,
     hidden: s.hidden,

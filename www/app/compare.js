@@ -4,7 +4,7 @@
 // shared charts live.
 
 import { compare_presets } from '../pkg/gradlab.js';
-import { t } from '../i18n.js';
+import { t, compareLabels } from '../i18n.js';
 import { int, percent } from '../format.js';
 import { workerError } from './report.js';
 import { SETTINGS } from '../state.js';
@@ -16,7 +16,8 @@ export const CMP_CHARTS = ['cmp-norms', 'cmp-speed', 'cmp-training'];
 /** `app`: {state, hooks, say, report, charts, client, set, ready()}. */
 export function createCompare(app) {
   const { state, hooks, say, report, charts, client } = app;
-  const cmp = { id: 0, running: false, history: null, preset: null, presets: null, rate: 0 };
+  // `setups`: the A and B of the run shown (their batch norm decides the charts' ‖·‖).
+  const cmp = { id: 0, running: false, history: null, preset: null, presets: null, rate: 0, setups: null };
   hooks.compare = cmp;
   const ui = createCompareUI({
     preset: (name) => {
@@ -31,12 +32,15 @@ export function createCompare(app) {
     },
   });
   ui.applyLanguage();
+  // The selects have their options now: show the link's changes in them.
+  for (const side of ['a', 'b']) for (const w of CHANGES) app.ui.reflect(`cmp.${side}${w}`);
   ui.running(false, t('cmp.run'));
   const status = (compose, failed = false) => say('cmp-status', compose, (s) => ui.status(s, failed));
   const kinds = { 'cmp-norms': 'compareNorms', 'cmp-speed': 'compareSpeed', 'cmp-training': 'compareTraining' };
   const empty = { a: [], b: [] };
   for (const [id, part] of [['cmp-norms', 'norms'], ['cmp-speed', 'speed'], ['cmp-training', 'training']]) {
-    charts.chart(id, kinds[id], () => cmp.history && data.describe[part](cmp.history), () => data.describe[part](empty));
+    const labels = () => compareLabels(data.betaOf(cmp.setups));
+    charts.chart(id, kinds[id], () => cmp.history && data.describe[part](cmp.history), () => data.describe[part](empty), labels);
   }
 
   /** The presets, once the wasm is up (main thread): the page's buttons must all be among them. */
@@ -60,7 +64,8 @@ export function createCompare(app) {
     const { p, a, b } = setups();
     ui.selected(p.name);
     ui.setups(data.setupText(a), data.setupText(b));
-    ui.book(p.book ? t('cmp.bookInit', { a: p.book.firstEpochABelow, b: p.book.firstEpochBAbout, end: p.book.finalAbove, ours: ours(p) }) : '');
+    const book = p.book ? t('cmp.bookInit', { a: p.book.firstEpochABelow, b: p.book.firstEpochBAbout, end: p.book.finalAbove, ours: ours(p) }) : '';
+    ui.book([book, a.batchNorm || b.batchNorm ? t('cmp.betaNote') : ''].filter(Boolean).join(' '));
   }
 
   /** Ours beside the book's (the large-vs-scaled preset): after epoch 1 and the last. */
@@ -90,6 +95,7 @@ export function createCompare(app) {
     cmp.preset = p.name;
     cmp.epochs = p.epochs;
     cmp.history = null;
+    cmp.setups = { a, b };
     describeSetups();
     ui.diverged('a', '');
     ui.diverged('b', '');
@@ -164,8 +170,8 @@ export function createCompare(app) {
       if (cmp.presets) describeSetups();
     },
     tables: {
-      'cmp-norms': { table: () => data.normsTable(cmp.history ?? empty) },
-      'cmp-speed': { table: () => data.speedTable(cmp.history ?? empty) },
+      'cmp-norms': { table: () => data.normsTable(cmp.history ?? empty, data.betaOf(cmp.setups)) },
+      'cmp-speed': { table: () => data.speedTable(cmp.history ?? empty, data.betaOf(cmp.setups)) },
       'cmp-training': { table: () => data.trainingTable(cmp.history ?? empty) },
     },
     drawn: () => (cmp.history ? CMP_CHARTS : []),

@@ -27,13 +27,19 @@ export const SWITCHES = {
   'chain-residual': 'chain.residual',
 };
 
+/**
+ * Fill `select` with the values of setting `key` (the first call) and label them in the
+ * current language: `label(value)`, by default the i18n key `${prefix}.${value}`. The
+ * panel's selects and the comparison's (www/ui/compare.js) are built alike.
+ */
+export function labelSelect(select, key, prefix, label = (v) => t(`${prefix}.${v}`)) {
+  if (!select.options.length) for (const v of SETTINGS[key].values) select.add(new Option(String(v), String(v)));
+  for (const o of select.options) o.textContent = label(o.value);
+}
+
 /** (Re)label every option in the current language; the first call adds them. */
 export function labelChoices() {
-  for (const [id, [key, prefix]] of Object.entries(SELECTS)) {
-    const select = $(id);
-    if (!select.options.length) for (const v of SETTINGS[key].values) select.add(new Option(v, v));
-    for (const o of select.options) o.textContent = t(`${prefix}.${o.value}`);
-  }
+  for (const [id, [key, prefix]] of Object.entries(SELECTS)) labelSelect($(id), key, prefix);
   // The range's end is the table's (index.html says 10 too, for the page before scripts).
   $('net-hidden').max = String(SETTINGS['net.hidden'].max);
 }

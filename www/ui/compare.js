@@ -5,9 +5,24 @@
 const $ = (id) => document.getElementById(id);
 
 import { t } from '../i18n.js';
+import { labelSelect } from './choices.js';
 
 /** The settings of A and B the page lets a reader change (state.js `cmp.aActivation` …). */
-export const CHANGES = ['Activation', 'Init', 'Hidden', 'Eta'];
+export const CHANGES = ['Activation', 'Init', 'Hidden', 'Eta', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov'];
+
+/**
+ * The comparison's selects, built from the settings table's values (as the panel's, by
+ * choices.js), each option labelled by `label(value)`; '' is "the preset's".
+ */
+const own = (f) => (v) => (v === '' ? t('cmp.own') : f(v));
+const SELECTS = {
+  Activation: own((v) => t(`act.${v}`)),
+  Init: own((v) => t(`init.${v}`)),
+  Residual: own((v) => t(`cmp.${v}`)),
+  BatchNorm: own((v) => t(`cmp.${v}`)),
+  Momentum: own((v) => (Number(v) === 0 ? t('cmp.mu.0') : t('cmp.mu', { mu: v }))),
+  Nesterov: own((v) => t(`cmp.${v}`)),
+};
 
 /** `on`: {preset(name), run(), seed(value), change(key, value)}. */
 export function createCompareUI(on) {
@@ -27,12 +42,10 @@ export function createCompareUI(on) {
   }
 
   return {
-    /** The options' words in the page's language (their values are the core's names). */
+    /** The options (the first time) and their words in the page's language (their values are the core's names). */
     applyLanguage() {
       for (const side of ['a', 'b']) {
-        for (const [what, prefix] of [['Activation', 'cmp.f.'], ['Init', 'cmp.init.']]) {
-          for (const o of $(`cmp-${side}${what}`).options) if (o.value) o.textContent = t(`${prefix}${o.value}`);
-        }
+        for (const [what, label] of Object.entries(SELECTS)) labelSelect($(`cmp-${side}${what}`), `cmp.${side}${what}`, '', label);
       }
     },
     /** Every button of a preset the core does not know is a bug of the page: say so in tests. */

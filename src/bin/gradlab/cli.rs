@@ -1,7 +1,7 @@
 //! The command line's flags and subcommands (clap).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gradlab::experiments::BOOK_EPOCHS;
+use gradlab::experiments::{BOOK_EPOCHS, MOMENTUM_MU};
 use gradlab::init::BiasInit;
 use gradlab::probe::{BOOK_SAMPLE, BOOK_SPEED_EPOCHS};
 use gradlab::train::Momentum;
@@ -152,10 +152,12 @@ impl MomentumArgs {
 pub enum Command {
     /// Train two configurations, A and B, on the same data in the same order from the same seed; print a table per epoch, write CSV and SVG charts.
     #[command(after_help = "Presets: sigmoid-relu (σ vs ReLU + He, 8 hidden layers), large-scaled (the book's N(0,1) vs N(0,1/n_in) weights, Chapter 3), \
-                            sigmoid-tanh (4 hidden layers), gain (gain 1 vs 4, 4 hidden layers).\n\
+                            sigmoid-tanh (4 hidden layers), gain (gain 1 vs 4, 4 hidden layers), plain-residual and batch-norm (10 sigmoid \
+                            hidden layers without and with skip connections / batch normalisation), sgd-momentum (SGD vs momentum 0.9, 4 hidden layers).\n\
                             Settings: --a and --b take KEY=VALUE pairs separated by commas, applied to the preset's side (or to the book's \
                             [784, 30, 10] network2): activation=sigmoid|tanh|relu|leaky-relu, init=scaled|large|zero|glorot|he|orthogonal, \
-                            biases=normal|zero, gain=G, hidden=N, width=N, eta=η, lambda=λ, mini-batch=m.\n\
+                            biases=normal|zero, gain=G, hidden=N, width=N, eta=η, lambda=λ, mini-batch=m, residual=true|false, \
+                            batch-norm=true|false, momentum=μ, nesterov=true|false, momentum-schedule=true|false.\n\
                             Example: gradlab compare --preset sigmoid-relu --b eta=0.01")]
     Compare {
         /// A named comparison (see below); --a and --b change it.
@@ -172,6 +174,21 @@ pub enum Command {
         epochs: Option<u64>,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+    },
+    /// The cures beyond the book on a deep sigmoid network: {plain, residual, batch norm, both} × {SGD, momentum}, accuracy after the last epoch and ‖δ^1‖/‖δ^L‖, mean ± std over seeds, as a Markdown table.
+    Cures {
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        seeds: u64,
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        epochs: u64,
+        /// Hidden sigmoid layers (each --width neurons).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10))]
+        hidden: u64,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=200))]
+        width: u64,
+        /// μ of the momentum column.
+        #[arg(long, default_value_t = MOMENTUM_MU)]
+        momentum: f64,
     },
     /// Accuracy for 1–4 hidden layers of 30 neurons (30 epochs, mini-batch 10, η 0.1, λ 5.0), mean ± std over seeds.
     Depth {
@@ -214,6 +231,12 @@ pub enum Command {
         gain: f64,
         #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
         biases: BiasArg,
+        /// Skip connections between the hidden layers: a^l = a^{l−1} + f(z^l).
+        #[arg(long)]
+        residual: bool,
+        /// Batch-normalise the hidden layers (at initialisation the probes' running statistics are N(0, 1)'s).
+        #[arg(long)]
+        batch_norm: bool,
     },
     /// The learning-speed curves: ‖δ^l‖ before each epoch of full-batch gradient descent on 1,000 images.
     Speed {

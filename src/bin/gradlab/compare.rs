@@ -9,6 +9,24 @@ use gradlab::experiments::{CompareExperiment, Preset, Setup, SideEpoch, PRESETS}
 use gradlab::Real;
 use std::fmt::Write as _;
 
+/// The keys of `--a` and `--b`.
+pub const KEYS: [&str; 14] = [
+    "activation",
+    "init",
+    "biases",
+    "gain",
+    "hidden",
+    "width",
+    "eta",
+    "lambda",
+    "mini-batch",
+    "residual",
+    "batch-norm",
+    "momentum",
+    "nesterov",
+    "momentum-schedule",
+];
+
 /// Apply `KEY=VALUE,…` to `setup`; the error names the bad pair.
 fn apply(mut setup: Setup, settings: &str, side: &str) -> Result<Setup, BoxError> {
     for pair in settings.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -17,6 +35,7 @@ fn apply(mut setup: Setup, settings: &str, side: &str) -> Result<Setup, BoxError
         let (key, value) = (key.trim(), value.trim());
         let num = |what: &str| value.parse::<f64>().map_err(|_| bad(&format!("{what} must be a number")));
         let count = |what: &str| value.parse::<usize>().map_err(|_| bad(&format!("{what} must be a whole number")));
+        let flag = || value.parse::<bool>().map_err(|_| bad("must be true or false"));
         match key {
             "activation" => setup.activation = ActivationArg::from_str(value, true).map_err(|e| bad(&e))?.into(),
             "init" => setup.init = InitArg::from_str(value, true).map_err(|e| bad(&e))?.into(),
@@ -27,7 +46,12 @@ fn apply(mut setup: Setup, settings: &str, side: &str) -> Result<Setup, BoxError
             "hidden" => setup.hidden = count("the number of hidden layers")?,
             "width" => setup.width = count("the width")?,
             "mini-batch" => setup.mini_batch = count("the mini-batch size")?,
-            _ => return Err(bad("unknown setting (activation, init, biases, gain, hidden, width, eta, lambda, mini-batch)")),
+            "residual" => setup.residual = flag()?,
+            "batch-norm" => setup.batch_norm = flag()?,
+            "momentum" => setup.momentum.mu = num("μ")?,
+            "nesterov" => setup.momentum.nesterov = flag()?,
+            "momentum-schedule" => setup.momentum.schedule = flag()?,
+            _ => return Err(bad(&format!("unknown setting ({})", KEYS.join(", ")))),
         }
     }
     Ok(setup)
@@ -35,19 +59,26 @@ fn apply(mut setup: Setup, settings: &str, side: &str) -> Result<Setup, BoxError
 
 /// A setup in one line, as the table's header shows it.
 pub fn describe(s: &Setup) -> String {
+    let m = s.momentum;
+    let momentum = if m == gradlab::train::Momentum::default() {
+        String::new()
+    } else {
+        format!(", {} μ = {}{}", if m.nesterov { "nesterov" } else { "momentum" }, m.mu, if m.schedule { " (scheduled)" } else { "" })
+    };
     format!(
-        "{} {:?} weights{}{}, {} hidden × {}, η = {}, λ = {}, m = {}",
+        "{} {} weights{}{}{}{}, {} hidden × {}, η = {}, λ = {}, m = {}{momentum}",
         s.activation.name(),
-        s.init,
+        s.init.name(),
         if s.gain == 1.0 { String::new() } else { format!(" × {}", s.gain) },
         if s.biases == gradlab::init::BiasInit::Zero { ", zero biases" } else { "" },
+        if s.residual { ", residual" } else { "" },
+        if s.batch_norm { ", batch norm" } else { "" },
         s.hidden,
         s.width,
         s.eta,
         s.lambda,
         s.mini_batch
     )
-    .to_lowercase()
 }
 
 fn cell(e: Option<&SideEpoch>) -> String {
@@ -77,6 +108,9 @@ pub fn compare<F: Real>(c: &Common, preset: Option<&str>, (a, b): (&str, &str), 
         println!("preset {}", p.name);
     }
     println!("A: {}\nB: {}", describe(&sa), describe(&sb));
+    if sa.batch_norm || sb.batch_norm {
+        println!("With batch norm β is the hidden layers' bias: a batch-normalised side's ‖δ^l‖ below is ‖∂C/∂β^l‖.");
+    }
     println!(
         "Same seed ({seed}), same order of the {} training images; validation accuracy on {}, cost and ‖δ^l‖ on the first {} training images:",
         subset.training.len(),
@@ -127,7 +161,19 @@ pub fn compare<F: Real>(c: &Common, preset: Option<&str>, (a, b): (&str, &str), 
         }
     }
     write_out(c, "compare.csv", &csv)?;
-    let t = ChartText::default();
+    let mut t = ChartText::default();
+    // A batch-normalised side's speed of learning is ‖∂C/∂β^l‖ (β is its bias), as on the page.
+    let q = match (sa.batch_norm, sb.batch_norm) {
+        (false, false) => None,
+        (true, true) => Some("‖∂C/∂βˡ‖"),
+        (true, false) => Some("A ‖∂C/∂βˡ‖, B ‖δˡ‖"),
+        (false, true) => Some("A ‖δˡ‖, B ‖∂C/∂βˡ‖"),
+    };
+    if let Some(q) = q {
+        t.compare_norms.title = "Speed of learning of each hidden layer, A and B".into();
+        t.compare_norms.y = format!("{q} (log scale)");
+        t.compare_speed.y = format!("{q} (log scale)");
+    }
     let th = Default::default();
     let norms = |h: &[SideEpoch]| h.last().map(|x| x.norms.clone()).unwrap_or_default();
     let speed = |h: &[SideEpoch]| h.iter().map(|x| x.norms.clone()).collect::<Vec<_>>();

@@ -19,6 +19,8 @@ mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod compare;
 #[cfg(not(target_arch = "wasm32"))]
+mod cures;
+#[cfg(not(target_arch = "wasm32"))]
 mod inside;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;

@@ -39,7 +39,12 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
     let c = &cli.common;
     match &cli.command {
         Command::Depth { seeds, epochs, max_hidden, activation } => depth::<F>(c, *seeds, *epochs, *max_hidden as usize, (*activation).into()),
-        Command::Norms { seeds, activation, init, summary, hidden, width, gain, biases } => {
+        Command::Cures { seeds, epochs, hidden, width, momentum } => {
+            let base = ex::Setup { hidden: *hidden as usize, width: *width as usize, ..ex::Preset::from_name("plain-residual").expect("a preset").a };
+            crate::cures::cures::<F>(c, base, *momentum, *seeds, *epochs as usize)
+        }
+        Command::Norms { seeds, activation, init, summary, hidden, width, gain, biases, residual, batch_norm } => {
+            let arch = (*residual, *batch_norm);
             let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
             let mut inits: Vec<Init> = init.iter().map(|&i| i.into()).collect();
             if inits.is_empty() {
@@ -47,10 +52,10 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
             }
             let fs: Vec<Activation> = activation.iter().map(|&a| a.into()).collect();
             if *summary {
-                return crate::ratios::summary::<F>(c, *seeds, (&fs, &inits), (*biases).into(), (&hidden, *width as usize), *gain);
+                return crate::ratios::summary::<F>(c, *seeds, (&fs, &inits), ((*biases).into(), arch), (&hidden, *width as usize), *gain);
             }
             let [f] = fs[..] else { return Err("several activations make one table only with --summary".into()) };
-            norms::<F>(c, *seeds, f, &inits, (*biases).into(), (&hidden, *width as usize), *gain)
+            norms::<F>(c, *seeds, f, &inits, ((*biases).into(), arch), (&hidden, *width as usize), *gain)
         }
         Command::Speed { hidden, epochs, seed, activation } => speed::<F>(c, *hidden as usize, *epochs, *seed, (*activation).into()),
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
@@ -214,7 +219,7 @@ fn norms<F: Real>(
     seeds: u64,
     f: Activation,
     inits: &[Init],
-    biases: BiasInit,
+    (biases, (residual, batch_norm)): (BiasInit, (bool, bool)),
     (hiddens, width): (&[usize], usize),
     gain: f64,
 ) -> Result<(), BoxError> {
@@ -225,15 +230,16 @@ fn norms<F: Real>(
     let mut chart_rows = Vec::new();
     // The book's numbers compare only with its own networks: sigmoid, scaled, gain 1, 2–4 hidden.
     let book_of = |init: Init, hidden: usize| {
-        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal && width == BOOK_WIDTH)
+        (f == Activation::Sigmoid && init == Init::Scaled && gain == 1.0 && biases == BiasInit::Normal && width == BOOK_WIDTH && !residual && !batch_norm)
             .then(|| BOOK_NORMS_HIDDEN.iter().position(|&h| h == hidden))
             .flatten()
     };
-    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal || width != BOOK_WIDTH {
-        println!("activation {}, gain {gain}, biases {biases:?}, width {width}", f.name());
+    if f != Activation::Sigmoid || gain != 1.0 || biases != BiasInit::Normal || width != BOOK_WIDTH || residual || batch_norm {
+        println!("activation {}, gain {gain}, biases {biases:?}, width {width}, residual {residual}, batch norm {batch_norm}", f.name());
     }
     for &init in inits {
-        let mut run = ex::NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
+        let mut run =
+            ex::NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases).with_architecture(residual, batch_norm);
         while let Some(p) = run.step::<F>(&subset.training)? {
             for (l, n) in p.norms.iter().enumerate() {
                 writeln!(csv, "{init:?},{},{},{},{n}", p.hidden, p.seed, l + 1)?;

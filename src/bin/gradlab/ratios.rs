@@ -10,7 +10,7 @@ use gradlab::{Activation, Init, Real};
 use std::fmt::Write as _;
 
 /// A ratio with two significant digits, in scientific notation when far from 1.
-fn sig(v: f64) -> String {
+pub fn sig(v: f64) -> String {
     if v.is_finite() && (0.01..1000.0).contains(&v.abs()) {
         let decimals = (1 - v.abs().log10().floor() as i32).max(0) as usize;
         format!("{v:.decimals$}")
@@ -23,7 +23,7 @@ pub fn summary<F: Real>(
     c: &Common,
     seeds: u64,
     (fs, inits): (&[Activation], &[Init]),
-    biases: BiasInit,
+    (biases, (residual, batch_norm)): (BiasInit, (bool, bool)),
     (hiddens, width): (&[usize], usize),
     gain: f64,
 ) -> Result<(), BoxError> {
@@ -33,7 +33,8 @@ pub fn summary<F: Real>(
     let mut rows = vec![];
     for &f in fs {
         for &init in inits {
-            let mut run = NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases);
+            let mut run =
+                NormsRun::new(hiddens, width, init, gain, 0, seeds as usize)?.with_activation(f).with_biases(biases).with_architecture(residual, batch_norm);
             while run.step::<F>(&subset.training)?.is_some() {
                 bar.inc(1);
             }
@@ -53,7 +54,9 @@ pub fn summary<F: Real>(
     bar.finish_and_clear();
     println!(
         "‖δ^1‖/‖δ^L‖ at initialisation (first over last hidden layer; 1 = every layer learns alike), mean ± std over {seeds} seeds, \
-         hidden layers of {width}, gain {gain}, biases {biases:?}, first {} training images:",
+         hidden layers of {width}, gain {gain}, biases {biases:?}{}{}, first {} training images:",
+        if residual { ", residual" } else { "" },
+        if batch_norm { ", batch norm (running statistics at initialisation: N(0, 1)'s)" } else { "" },
         gradlab::probe::BOOK_SAMPLE.min(subset.training.len())
     );
     println!();
