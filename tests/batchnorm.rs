@@ -6,7 +6,6 @@
 mod common;
 use common::*;
 use gradlab::batchnorm::{BatchNorm, EPSILON};
-use gradlab::data::Dataset;
 use gradlab::network::Workspace;
 use gradlab::train::{sgd_step, sgd_step_sparse, to_matrices, SparseRows, TrainError};
 use gradlab::{Activation, Cost, Network, Rng, TrainConfig, Trainer};
@@ -178,13 +177,6 @@ fn a_shift_before_the_normalisation_changes_nothing() {
     assert!((c - c2).abs() < 1e-12 * c, "{c} vs {c2}");
     // …but not with the running statistics.
     assert!((net.cost_sum(x.view(), y.view()).unwrap() - net.cost_sum(shifted.view(), y.view()).unwrap()).abs() > 1e-3);
-}
-
-fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
-    let images: Vec<u8> = (0..n * side * side).map(|_| if rng.uniform() < 0.7 { 0 } else { rng.below(256) as u8 }).collect();
-    let labels: Vec<u8> = (0..n).map(|_| rng.below(classes as u64) as u8).collect();
-    Dataset::new(images, labels, side, side).unwrap()
 }
 
 #[test]

@@ -9,13 +9,6 @@ use gradlab::train::Momentum;
 use gradlab::{network2, Activation, Cost, Network, Rng, TrainConfig, Trainer};
 use ndarray::{array, Array1, Array2, Zip};
 
-fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
-    let images: Vec<u8> = (0..n * side * side).map(|_| if rng.uniform() < 0.7 { 0 } else { rng.below(256) as u8 }).collect();
-    let labels: Vec<u8> = (0..n).map(|_| rng.below(classes as u64) as u8).collect();
-    Dataset::new(images, labels, side, side).unwrap()
-}
-
 fn bits<F: gradlab::Real>(net: &Network<F>) -> Vec<u64> {
     net.weights()
         .iter()
@@ -94,14 +87,7 @@ fn book_momentum_step(
 #[test]
 fn trainer_momentum_matches_the_books_formula() {
     let data = synthetic(23, 4, 3, 9);
-    let examples: Vec<(Array1<f64>, Array1<f64>)> = (0..data.len())
-        .map(|i| {
-            let x = data.image(i).iter().map(|&p| p as f64 / 255.0).collect();
-            let mut y = Array1::zeros(3);
-            y[data.label(i) as usize] = 1.0;
-            (x, y)
-        })
-        .collect();
+    let examples = book_examples(&data, 3);
     for (nesterov, f) in [(false, Activation::Sigmoid), (true, Activation::Sigmoid), (false, Activation::Relu), (true, Activation::Tanh)] {
         let net = random_net(&[16, 7, 5, 3], Cost::CrossEntropy, 5).with_activation(f);
         let (eta, lmbda, mu, m) = (0.5, 2.0, 0.9, 5);

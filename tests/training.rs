@@ -10,14 +10,6 @@ use gradlab::train::{sgd_step, sgd_step_sparse, to_matrices, SparseRows, TrainEr
 use gradlab::{network2, Activation, Cost, Network, Rng, TrainConfig, Trainer};
 use ndarray::{array, Array1, Array2};
 
-/// A small synthetic image set: `n` images of `side×side` bytes, ~70 % zeros like MNIST.
-fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
-    let images: Vec<u8> = (0..n * side * side).map(|_| if rng.uniform() < 0.7 { 0 } else { rng.below(256) as u8 }).collect();
-    let labels: Vec<u8> = (0..n).map(|_| rng.below(classes as u64) as u8).collect();
-    Dataset::new(images, labels, side, side).unwrap()
-}
-
 #[test]
 fn trainer_matches_network2_update_without_shuffling() {
     let sigmoid_cases =
@@ -39,14 +31,7 @@ fn trainer_matches_network2_update_without_shuffling() {
 
         // network2's SGD without shuffling: update_mini_batch over consecutive slices.
         let mut book = net.clone();
-        let examples: Vec<(Array1<f64>, Array1<f64>)> = (0..data.len())
-            .map(|i| {
-                let x = data.image(i).iter().map(|&p| p as f64 / 255.0).collect();
-                let mut y = Array1::zeros(3);
-                y[data.label(i) as usize] = 1.0;
-                (x, y)
-            })
-            .collect();
+        let examples = book_examples(&data, 3);
         for _epoch in 0..2 {
             for mini_batch in examples.chunks(m) {
                 network2::update_mini_batch(&mut book, mini_batch, eta, lmbda, data.len());

@@ -6,8 +6,9 @@
 pub mod idx;
 pub mod subset;
 
+use gradlab::data::Dataset;
 use gradlab::{Cost, Network, Rng};
-use ndarray::Array2;
+use ndarray::{Array1, Array2};
 
 /// A network with non-trivial random weights and biases: N(0, 1) weights (the "large"
 /// initialisation) so that no gradient is degenerate (Karpathy: never check a backward
@@ -49,4 +50,24 @@ pub fn max_rel_diff(a: &[f64], b: &[f64], floor: f64) -> f64 {
             }
         })
         .fold(0.0, f64::max)
+}
+
+/// A small synthetic image set: `n` images of `side×side` bytes, ~70 % zeros like MNIST.
+pub fn synthetic(n: usize, side: usize, classes: u8, seed: u64) -> Dataset {
+    let mut rng = Rng::new(seed);
+    let images: Vec<u8> = (0..n * side * side).map(|_| if rng.uniform() < 0.7 { 0 } else { rng.below(256) as u8 }).collect();
+    let labels: Vec<u8> = (0..n).map(|_| rng.below(classes as u64) as u8).collect();
+    Dataset::new(images, labels, side, side).unwrap()
+}
+
+/// The examples of `data` as network2 takes them: pixels / 255 and one-hot targets of `classes`.
+pub fn book_examples(data: &Dataset, classes: usize) -> Vec<(Array1<f64>, Array1<f64>)> {
+    (0..data.len())
+        .map(|i| {
+            let x = data.image(i).iter().map(|&p| p as f64 / 255.0).collect();
+            let mut y = Array1::zeros(classes);
+            y[data.label(i) as usize] = 1.0;
+            (x, y)
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, openLab, shot, chartsDrawn, LONGTASKS } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn, shown, settled, LONGTASKS } from './helpers.mjs';
 
 let lab;
 before(async () => {
@@ -14,24 +14,6 @@ before(async () => {
   await openLab(lab.page, lab.url);
 });
 after(async () => lab?.close());
-
-/** A number as the page writes it ("1.23 × 10⁻⁴", "0.0121", "1,234", "−3") → Number (null: overflow). */
-function shown(s) {
-  const SUP = { '⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9 };
-  const t = s.trim().replace(/−/g, '-').replace(/,/g, '');
-  const m = t.match(/^(-?)(?:([\d.]+) × )?10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
-  if (m) {
-    const exp = [...m[3]].reduce((a, c) => (c === '⁻' ? a : 10 * a + SUP[c]), 0) * (m[3].startsWith('⁻') ? -1 : 1);
-    return (m[1] ? -1 : 1) * Number(m[2] ?? 1) * 10 ** exp;
-  }
-  return /^(overflow|溢出)/.test(t) ? null : Number(t);
-}
-
-/** A fresh network from the settings has arrived and its charts (and their tables) are drawn. */
-async function settled(page, layers) {
-  await page.waitForFunction((n) => !window.gradlab.resetPending() && window.gradlab.snapshot?.probe.layers.length === n && window.gradlab.status === 'idle', layers, { timeout: 60_000 });
-  await chartsDrawn(page);
-}
 
 /** ‖δˡ‖ per layer as the norm chart's "Numbers" table shows them (opened like a reader would). */
 async function normsShown(page) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, openLab, shot, chartsDrawn } from './helpers.mjs';
+import { start, openLab, shot, chartsDrawn, shown } from './helpers.mjs';
 
 const DPR = 2;
 let lab;
@@ -24,20 +24,6 @@ async function download(page, id, format) {
   const path = await d.path();
   assert.ok(path, `${id}.${format}: the download finished (${await d.failure()})`);
   return { name: d.suggestedFilename(), bytes: await readFile(path) };
-}
-
-/** A number as the page writes it ("−1.23 × 10⁻⁴", "0.0121", "1,234", "91.3 %") → Number. */
-function shown(s) {
-  const SUP = { '⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9 };
-  let t = s.trim().replace(/−/g, '-').replace(/,/g, '').replace(/\s*%$/, '');
-  const m = t.match(/^(-?)(?:([\d.]+) × )?10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
-  if (m) {
-    const exp = [...m[3]].reduce((a, c) => (c === '⁻' ? a : 10 * a + SUP[c]), 0) * (m[3].startsWith('⁻') ? -1 : 1);
-    return (m[1] ? -1 : 1) * Number(m[2] ?? 1) * 10 ** exp;
-  }
-  if (/^overflow/.test(t) || t === '—') return null;
-  t = t.replace(/\s.*$/, ''); // "0.0040 ± 0.0005" → the mean
-  return Number(t);
 }
 
 /** Whether `value` rounds to the `text` the page shows (3–4 significant digits, or whole numbers ≥ 1,000). */

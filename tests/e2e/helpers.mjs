@@ -155,3 +155,25 @@ export const LONGTASKS = () => {
     window.__longtasks = null;
   }
 };
+
+/**
+ * A number as the page writes it ("1.23 × 10⁻⁴", "0.0121", "1,234", "−3", "12.5 %", the mean
+ * of "0.0040 ± 0.0005") → Number; null for "overflow" (溢出) or "—".
+ */
+export function shown(s) {
+  const SUP = { '⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9 };
+  const t = s.trim().replace(/−/g, '-').replace(/,/g, '').replace(/\s*%$/, '');
+  const m = t.match(/^(-?)(?:([\d.]+) × )?10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
+  if (m) {
+    const exp = [...m[3]].reduce((a, c) => (c === '⁻' ? a : 10 * a + SUP[c]), 0) * (m[3].startsWith('⁻') ? -1 : 1);
+    return (m[1] ? -1 : 1) * Number(m[2] ?? 1) * 10 ** exp;
+  }
+  if (/^(overflow|溢出)/.test(t) || t === '—') return null;
+  return Number(t.replace(/\s.*$/, ''));
+}
+
+/** The panel's fresh network from the settings has arrived and its charts (and their tables) are drawn. */
+export async function settled(page, layers) {
+  await page.waitForFunction((n) => !window.gradlab.resetPending() && window.gradlab.snapshot?.probe.layers.length === n && window.gradlab.status === 'idle', layers, { timeout: 60_000 });
+  await chartsDrawn(page);
+}
