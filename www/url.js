@@ -21,10 +21,10 @@ const keysWith = (prefix) => Object.keys(SETTINGS).filter((k) => k.startsWith(pr
  * (the iframe's accessible name) and the height it starts at before it reports its own.
  */
 export const WIDGETS = {
-  chain: { title: 'A chain of single sigmoid neurons', keys: keysWith('chain.'), worker: false, height: 900 },
+  chain: { title: 'A chain of single neurons', keys: keysWith('chain.'), worker: false, height: 900 },
   bars: { title: 'The gradient in each hidden layer at initialisation', keys: ARCHITECTURE, worker: true, height: 760 },
   speed: { title: 'The speed of learning of each hidden layer while training', keys: keysWith('net.'), worker: true, height: 900 },
-  network: { title: 'A sigmoid network trained on MNIST in the browser', keys: keysWith('net.'), worker: true, height: 1800 },
+  network: { title: 'A neural network trained on MNIST in the browser', keys: keysWith('net.'), worker: true, height: 1800 },
   chapter: { title: "Chapter 5's results, reproduced", keys: keysWith('book.'), worker: true, height: 1400 },
   'chapter-bars': { title: 'The gradient at the start of training (the book’s bar chart)', keys: ['book.seed'], worker: true, height: 300 },
   'chapter-norms': { title: 'Gradient length per layer, 2 to 4 hidden layers', keys: ['book.seed', 'book.normSeeds'], worker: true, height: 300 },

@@ -8,8 +8,10 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from './helpers.mjs';
+import { WIDGETS as ALL } from '../../www/url.js';
 
-const WIDGETS = ['chain', 'bars', 'speed', 'network', 'chapter', 'chapter-bars', 'chapter-norms', 'chapter-speed', 'chapter-depth'];
+/** Every widget a link can embed, from the one table of them. */
+const WIDGETS = Object.keys(ALL);
 const WIDTHS = [320, 380, 460, 620, 750, 900, 1100, 1400];
 /** How long each width is watched, and the part at its end in which nothing may change. */
 const WATCH_MS = 2600;
