@@ -138,8 +138,19 @@ test('one spelling: the comparison names f and w as the panel does, and old link
   for (const [lang, l] of Object.entries(LANGUAGES)) {
     for (const v of ACTIVATIONS) assert.ok(l.ui[`act.${v}`], `${lang} act.${v}`);
     for (const v of INITS) assert.ok(l.ui[`init.${v}`], `${lang} init.${v}`);
+    for (const v of INITS) assert.ok(l.ui[`cmp.weights.${v}`], `${lang} cmp.weights.${v}`);
     assert.deepEqual(Object.keys(l.ui).filter((k) => /^cmp\.(init|f)\./.test(k)), [], lang);
     assert.ok(l.cmpBeta ?? LANGUAGES.en.cmpBeta, lang);
+  }
+  // In Chinese the weights' phrase has no space between two Chinese words ("缩放权重"), one after a Latin name ("He 权重").
+  const { setLanguage } = await import(new URL('www/i18n.js', root));
+  setLanguage('zh');
+  try {
+    const side = { activation: 'sigmoid', biases: 'normal', gain: 1, hidden: 8, width: 30, eta: 0.03, lambda: 5, miniBatch: 10 };
+    assert.match(data.setupText({ ...side, init: 'scaled' }), /，缩放权重，/);
+    assert.match(data.setupText({ ...side, init: 'he' }), /，He 权重，/);
+  } finally {
+    setLanguage('en');
   }
 });
 

@@ -118,7 +118,7 @@ export function setupText(s) {
     momentum;
   return t('cmp.setup', {
     f: t(`act.${s.activation}`),
-    init: t(`init.${s.init}`),
+    init: t(`cmp.weights.${s.init}`),
     gain,
     biases,
     hidden: s.hidden,
