@@ -34,6 +34,7 @@ const PRECACHE = [
   'www/format.js',
   'www/export.js',
   'www/chartdata.js',
+  'www/stamp.js',
   'www/url.js',
   'www/share.js',
   'www/offline.js',

@@ -6,10 +6,12 @@
 // PNG: the canvas itself (already in device pixels, see ui.js `paint`). SVG: the same
 // plotters chart function through its SVG backend (`svg` in src/web.rs), in the
 // canvas's proportions (`svgSize`). CSV and JSON: the chart's table (chartdata.js).
+// PNG and SVG carry the page's link and the chart's settings inside (stamp.js).
 
 import { t as tr } from './i18n.js';
 import { toCSV, toJSON } from './chartdata.js';
 import { num } from './format.js';
+import { pngWithText, stampText, svgWithDesc } from './stamp.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -152,13 +154,15 @@ export function createChartTools(sources, fail) {
     const src = sources[id];
     const name = `gradlab-${id.replace(/-canvas$/, '')}.${fmt}`;
     try {
+      const stamp = () => stampText(location.href, src.table().settings);
       if (fmt === 'png') {
         const canvas = $(id);
         const blob = await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(tr('export.emptyCanvas')))), 'image/png'));
-        saveFile(blob, name);
+        const png = pngWithText(new Uint8Array(await blob.arrayBuffer()), 'Source', stamp());
+        saveFile(new Blob([png], { type: 'image/png' }), name);
       } else if (fmt === 'svg') {
         const { width, height } = svgSize($(id));
-        const svg = src.svg(width, height);
+        const svg = svgWithDesc(src.svg(width, height), stamp());
         saveFile(new Blob([svg], { type: 'image/svg+xml' }), name);
       } else if (fmt === 'csv') {
         saveFile(new Blob([toCSV(src.table())], { type: 'text/csv' }), name);

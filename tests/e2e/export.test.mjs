@@ -88,6 +88,15 @@ for (const [id, want] of Object.entries(CHARTS)) {
     assert.deepEqual(dims, { width: size.w, height: size.h }, 'the canvas as it is, in device pixels');
     assert.ok(Math.abs(dims.width - DPR * size.cssW) <= 1, `${dims.width} px = ${DPR} × ${size.cssW} CSS px`);
     assert.ok(png.bytes.length > 5000, `a real picture (${png.bytes.length} bytes)`);
+    // The page's link inside (www/stamp.js), and the file still a picture the browser decodes.
+    const href = await page.evaluate(() => location.href);
+    assert.ok(png.bytes.includes(Buffer.from(`iTXt${'Source'}\0\0\0\0\0${href}`)), 'an iTXt chunk with the link');
+    const decoded = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      return { width: img.width, height: img.height };
+    }, png.bytes.toString('base64'));
+    assert.deepEqual(decoded, dims, 'the stamped PNG decodes');
 
     const svg = await download(page, id, 'svg');
     assert.match(svg.name, /\.svg$/);
@@ -100,11 +109,13 @@ for (const [id, want] of Object.entries(CHARTS)) {
         width: Number(doc.documentElement.getAttribute('width')),
         height: Number(doc.documentElement.getAttribute('height')),
         texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+        desc: doc.querySelector('svg > desc')?.textContent ?? null,
         shapes: doc.querySelectorAll('rect, polyline, polygon, circle, path, line').length,
       };
     }, text);
     assert.equal(parsed.error, null, 'the SVG parses');
     assert.equal(parsed.root, 'svg');
+    assert.ok(parsed.desc?.startsWith(href), `the link in the SVG's <desc>: ${parsed.desc}`);
     // The chart's proportions, at least 640 wide (www/export.js `svgSize`).
     assert.equal(parsed.width, Math.max(size.cssW, 640));
     assert.ok(Math.abs(parsed.height / parsed.width - size.cssH / size.cssW) < 0.01, 'the canvas\'s proportions');
@@ -123,6 +134,7 @@ for (const [id, want] of Object.entries(CHARTS)) {
     assert.equal(json.chart, id);
     assert.equal(json.rows.length, want.rows);
     assert.equal(json.columns.length, json.rows[0].length);
+    if (json.settings) assert.ok(parsed.desc.endsWith(`\nsettings: ${JSON.stringify(json.settings)}`), `the JSON's settings in the SVG too: ${parsed.desc}`);
     // The CSV holds the same numbers at full precision.
     lines.slice(1).forEach((l, i) => {
       const cells = l.split(',').map((c) => (c === '' ? null : Number(c)));
