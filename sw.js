@@ -38,7 +38,6 @@ const PRECACHE = [
   'www/url.js',
   'www/share.js',
   'www/offline.js',
-  'www/csp.js',
   'www/embed.js',
   'www/worker.js',
   'www/worker/slices.js',

@@ -17,7 +17,7 @@ use crate::{Activation, Cost};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-mod backend;
+pub mod backend;
 mod compare;
 mod draw;
 pub mod error;

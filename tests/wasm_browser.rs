@@ -80,3 +80,27 @@ fn svg_exports_draw_each_chart() {
     assert!(ok(svg(r#"{"speed":{"history":[]}}"#, 0, 100_000, "")).contains("width=\"1\" height=\"8192\""));
     assert!(svg("not json", 640, 480, "").is_err());
 }
+
+/// Text is measured with the canvas's own context, as the canvas draws it: bold is wider than
+/// normal, a longer label wider than its start, the height the font's (not the page's line
+/// height), and no element is added to the page to measure.
+#[wasm_bindgen_test]
+fn text_is_measured_by_the_canvas() {
+    use gradlab::web::backend::WebBackend;
+    use plotters::prelude::*;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let body = doc.body().unwrap();
+    body.set_attribute("style", "line-height: 3").unwrap();
+    let b = WebBackend::canvas(canvas(200, 100)).expect("a 2-D context");
+    let children = body.child_element_count();
+    let normal = TextStyle::from(("sans-serif", 20.0).into_font());
+    let bold = TextStyle::from(("sans-serif", 20.0).into_font().style(FontStyle::Bold));
+    let (w, h) = b.estimate_text_size("Classification accuracy", &normal).unwrap();
+    let (wb, hb) = b.estimate_text_size("Classification accuracy", &bold).unwrap();
+    let (ws, _) = b.estimate_text_size("Classification", &normal).unwrap();
+    assert!(wb > w, "bold {wb} wider than normal {w}");
+    assert!(ws < w && ws > w / 2, "{ws} of {w}");
+    assert!((15..=30).contains(&h) && (15..=30).contains(&hb), "heights {h}, {hb} for 20 px, whatever the page's line height");
+    assert_eq!(body.child_element_count(), children, "nothing added to the page");
+    body.remove_attribute("style").unwrap();
+}

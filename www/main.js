@@ -11,7 +11,6 @@ import { readLink, describe as describeLink, WIDGETS } from './url.js';
 import { createShare } from './share.js';
 import { registerOffline } from './offline.js';
 import { inlined } from './inline.js';
-import { allowTextMeasuring } from './csp.js';
 import { round3 } from './format.js';
 import { limitText } from './limits.js';
 import { createChartTools } from './export.js';
@@ -29,7 +28,6 @@ import { createWorkerClient } from './app/worker-client.js';
 // The settings are the link's (its hash; see url.js), or the defaults.
 const link = readLink(location.search, location.hash);
 const state = link.state;
-allowTextMeasuring(); // plotters' text measuring under the page's CSP (see csp.js)
 // The language before the first word is shown: the link's, else the browser's.
 setLanguage(pickLanguage(state.lang));
 link.notice = describeLink(link.ignored, link.clamped); // in that language

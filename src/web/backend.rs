@@ -10,24 +10,44 @@ use std::collections::BTreeMap;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 thread_local! {
-    /// Text sizes measured on the page, by font and text. plotters measures text on the web
-    /// by adding a <span> to the body and reading its `offsetHeight`
-    /// (plotters/src/style/font/web.rs), which forces a layout of the whole page each time:
-    /// a Chromium profile of training showed 40 % of the charts' drawing time there, and
-    /// hundreds of forced layouts a second. A chart's labels repeat from one redraw to the
-    /// next, so each is measured once; the sizes are the same as without the cache.
+    /// Text sizes measured on the page, by font and text. A chart's labels repeat from one
+    /// redraw to the next, and a measure costs ~20 µs (the context parses its font string),
+    /// so each is measured once: a chart of ~50 labels redraws without measuring at all.
     static TEXT_SIZES: RefCell<BTreeMap<String, (u32, u32)>> = const { RefCell::new(BTreeMap::new()) };
 }
 /// Entries kept before the cache starts over (a label is ~50 bytes: ~200 KB at most); the
 /// page's charts use a few hundred distinct labels.
 const TEXT_SIZES_MAX: usize = 4096;
 
-/// A canvas (drawn on the page) or an SVG string (downloaded).
+/// A canvas (drawn on the page, with its 2-D context for measuring text) or an SVG string
+/// (downloaded).
 pub enum WebBackend<'a> {
-    Canvas(CanvasBackend),
+    Canvas(CanvasBackend, CanvasRenderingContext2d),
     Svg(SVGBackend<'a>),
+}
+
+impl WebBackend<'_> {
+    /// The backend for `canvas`, or `None` when it has no 2-D context.
+    pub fn canvas(canvas: HtmlCanvasElement) -> Option<Self> {
+        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
+        Some(WebBackend::Canvas(CanvasBackend::with_canvas_object(canvas)?, context))
+    }
+}
+
+/// `text`'s size in canvas pixels in `style`, as the canvas will draw it: the advance width,
+/// and the font's ascent plus descent. plotters' own measure on the web adds a <span> to the
+/// page and reads its box, which forces a layout of the whole page per label, takes the
+/// page's line height for the text's, ignores bold (it writes it as a font-style), and needs
+/// an inline style attribute the page's CSP forbids.
+fn measure<T: BackendTextStyle>(context: &CanvasRenderingContext2d, text: &str, style: &T) -> Option<(u32, u32)> {
+    context.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+    let m = context.measure_text(text).ok()?;
+    let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+    Some((m.width().round().max(0.0) as u32, height.round().max(0.0) as u32))
 }
 
 /// Either backend's error, as text (the page shows the message).
@@ -53,7 +73,7 @@ fn cast<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingEr
 macro_rules! either {
     ($self:expr, $b:ident => $call:expr) => {
         match $self {
-            WebBackend::Canvas($b) => $call.map_err(cast),
+            WebBackend::Canvas($b, _) => $call.map_err(cast),
             WebBackend::Svg($b) => $call.map_err(cast),
         }
     };
@@ -64,7 +84,7 @@ impl DrawingBackend for WebBackend<'_> {
 
     fn get_size(&self) -> (u32, u32) {
         match self {
-            WebBackend::Canvas(b) => b.get_size(),
+            WebBackend::Canvas(b, _) => b.get_size(),
             WebBackend::Svg(b) => b.get_size(),
         }
     }
@@ -113,17 +133,13 @@ impl DrawingBackend for WebBackend<'_> {
 
     fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<WebDrawError>> {
         match self {
-            WebBackend::Canvas(b) => {
+            WebBackend::Canvas(_, context) => {
                 let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", style.family().as_str(), style.style().as_str(), style.size(), text);
                 if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
                     return Ok(size);
                 }
-                let size = b.estimate_text_size(text, style).map_err(cast)?;
-                // A zero height means the page was not laid out (no body yet, or hidden):
-                // measure again next time rather than keep it.
-                if size.1 == 0 {
-                    return Ok(size);
-                }
+                let size =
+                    measure(context, text, style).ok_or_else(|| DrawingErrorKind::DrawingError(WebDrawError("the canvas could not measure text".into())))?;
                 TEXT_SIZES.with(|c| {
                     let mut c = c.borrow_mut();
                     if c.len() >= TEXT_SIZES_MAX {

@@ -6,7 +6,6 @@ use super::{chain_of, Result, WebBackend, WebError};
 use crate::charts::{self, ChartText, Theme};
 use crate::experiments as ex;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -166,8 +165,7 @@ pub(super) fn page_theme() -> Theme {
 #[wasm_bindgen]
 pub fn draw(canvas: HtmlCanvasElement, chart: &str, dpr: f64, labels: &str) -> Result<Option<String>> {
     let chart = Chart::parse(chart)?;
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?;
-    let area = WebBackend::Canvas(backend).into_drawing_area();
+    let area = WebBackend::canvas(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?.into_drawing_area();
     let out = chart.render(&area, &text(labels), &page_theme().on_canvas(dpr.clamp(0.5, 4.0)))?;
     area.present().map_err(|e| WebError::new("chart", e))?;
     Ok(out)

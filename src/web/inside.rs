@@ -19,7 +19,6 @@ use crate::train::TrainError;
 use crate::{Init, Network};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -154,8 +153,7 @@ impl InsideChart {
 #[wasm_bindgen]
 pub fn inside_draw(canvas: HtmlCanvasElement, chart: &str, dpr: f64, labels: &str, inside_labels: &str) -> Result<()> {
     let chart = InsideChart::parse(chart)?;
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?;
-    let area = WebBackend::Canvas(backend).into_drawing_area();
+    let area = WebBackend::canvas(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?.into_drawing_area();
     chart.render(&area, labels, inside_labels, &page_theme().on_canvas(dpr.clamp(0.5, 4.0)))?;
     area.present().map_err(|e| WebError::new("chart", e))?;
     Ok(())
