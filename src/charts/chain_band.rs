@@ -6,7 +6,6 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-use serde::{Deserialize, Serialize};
 
 use crate::chain::{term_at, term_band, term_band_scan, ChainReport, TermBand};
 use crate::network::Activation;
@@ -20,8 +19,7 @@ use super::{de, ChartError, SIGMA_Z_RANGE};
 
 /// The words of [`chain_band_chart`]; `Default` is English for σ (the page passes f′'s).
 /// In `max`, `{width}` and `{w}` are replaced; in `current`, `{width}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BandText {
     pub curve: PanelText,
     pub f_prime: String,
@@ -50,6 +48,38 @@ impl Default for BandText {
             max: "largest {width} at |w| ≈ {w}".into(),
             note: String::new(),
         }
+    }
+}
+
+impl BandText {
+    /// The words from one string, one per line in the order of the fields (`curve`'s title,
+    /// x and y, `f_prime`, `term`, `terms`, `product`, `band`, `width`'s title, x and y,
+    /// `current`, `max`, `note`); a missing or empty line keeps the English. Lines, not
+    /// JSON: a serde reader of this struct would cost the page's second module ~3 KB.
+    pub fn from_lines(s: &str) -> BandText {
+        let mut t = BandText::default();
+        let fields: [&mut String; 14] = [
+            &mut t.curve.title,
+            &mut t.curve.x,
+            &mut t.curve.y,
+            &mut t.f_prime,
+            &mut t.term,
+            &mut t.terms,
+            &mut t.product,
+            &mut t.band,
+            &mut t.width.title,
+            &mut t.width.x,
+            &mut t.width.y,
+            &mut t.current,
+            &mut t.max,
+            &mut t.note,
+        ];
+        for (field, line) in fields.into_iter().zip(s.split('\n')) {
+            if !line.trim().is_empty() {
+                *field = line.to_string();
+            }
+        }
+        t
     }
 }
 
