@@ -307,8 +307,12 @@ fn width_panel<DB: DrawingBackend>(
         let label = t.current.replace("{width}", &num(cur, 2));
         let left = cp.0 > p.width() * 2 / 3;
         let (lx, hpos) = if left { (cp.0 - theme.px(8.0), HPos::Right) } else { (cp.0 + theme.px(8.0), HPos::Left) };
-        let ly = (cp.1 - theme.px(10.0)).clamp(theme.px(4.0), p.at(0.0, 0.0).1 - theme.px(14.0));
-        boxed_text(&p.pa, &label, (lx, ly), &theme.note_font(theme.text), hpos, VPos::Bottom, theme)?;
+        // Below the curve (the maximum's label is above it), or above the axis when the
+        // point sits on it.
+        let m = measure(&p.pa, &theme.note_font(theme.text));
+        let room = p.at(0.0, 0.0).1 - cp.1;
+        let (ly, vpos) = if room > theme.px(16.0) + m.height as i32 { (cp.1 + theme.px(8.0), VPos::Top) } else { (cp.1 - theme.px(8.0), VPos::Bottom) };
+        boxed_text(&p.pa, &label, (lx, ly), &theme.note_font(theme.text), hpos, vpos, theme)?;
     }
     Ok(())
 }
