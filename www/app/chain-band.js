@@ -82,8 +82,8 @@ export function bandTable(r, b, words) {
 /** `app`: {state, hooks, charts, safe, report, dark(), inlinedInside, chain}. */
 export function createChainBand(app) {
   const { state, hooks, charts, chain } = app;
-  /** For the tests: the decoded numbers and the words of the last drawing. */
-  const view = { numbers: null, words: null, loaded: false };
+  /** For the tests: the weight, decoded numbers and words of the last drawing. */
+  const view = { w: null, numbers: null, words: null, loaded: false };
   hooks.chainBand = view;
   let mod = null;
   let drawer = null;
@@ -109,6 +109,7 @@ export function createChainBand(app) {
   };
 
   function show(b, w) {
+    view.w = w;
     view.numbers = b;
     view.words = bandWords(b, w, state['chain.act'], chain.isRandom());
     $('chain-band-text').innerHTML = view.words.text;
