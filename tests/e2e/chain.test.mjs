@@ -1,6 +1,7 @@
 // Section 1, the single-neuron chain, driven with the mouse and keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { start, openLab, shot, dragRange, median } from './helpers.mjs';
 
 let lab;
@@ -121,6 +122,13 @@ test("the band view: Chapter 5's problem, widest near |w| ≈ 6.9, none at w = 1
   const rows = await page.$$eval('#chain-band-canvas-numbers tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   assert.equal(rows.length, Number(await page.textContent('#chain-layers-out')), 'one row per neuron');
   assert.match(await page.getAttribute('#chain-band-canvas', 'aria-label'), /Width of the band of inputs a: 0\.44\d/);
+  // Its downloads: the same chart as SVG (drawn by the second module), the table as CSV.
+  const fig = page.locator('figure:has(#chain-band-canvas)');
+  const [svg] = await Promise.all([page.waitForEvent('download'), fig.locator('button[data-format="svg"]').click()]);
+  assert.equal(svg.suggestedFilename(), 'gradlab-chain-band.svg');
+  assert.match(await readFile(await svg.path(), 'utf8'), /Width of the inputs a with[^<]*≥ 1[\s\S]*largest 0\.45 at \|w\| ≈ 6\.9/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), fig.locator('button[data-format="csv"]').click()]);
+  assert.equal((await readFile(await csv.path(), 'utf8')).trim().split('\n').length, rows.length + 1, 'a header and a row per neuron');
   // The link carries the switch: a new tab opened at it shows the same band.
   // (The page writes the link a moment after a change.)
   await page.waitForFunction(() => {
