@@ -107,7 +107,8 @@ pub fn chain_band_chart<DB: DrawingBackend>(
     area.fill(&theme.background).map_err(de)?;
     let (aw, ah) = area.dim_in_pixel();
     let side_by_side = aw as f64 >= 1.8 * ah as f64;
-    let (a, b) = if side_by_side { area.split_horizontally((aw * 3 / 5) as i32) } else { area.split_vertically((ah * 3 / 5) as i32) };
+    // The first panel's legend takes room: it gets the larger share.
+    let (a, b) = if side_by_side { area.split_horizontally((aw * 3 / 5) as i32) } else { area.split_vertically((ah * 31 / 50) as i32) };
     let legend = curve_legend(t, theme);
     let mut top = 0;
     if side_by_side {

@@ -51,8 +51,9 @@ export function bandWords(b, w, act, random) {
   else if (b.kind === 'unbounded') text = t('chainBand.unbounded', { w: wText, f });
   else if (b.kind === 'empty') text = t(act === 'sigmoid' ? 'chainBand.empty.sigmoid' : 'chainBand.empty.other', { w: wText, f });
   else text = t(act === 'sigmoid' ? 'chainBand.interval.sigmoid' : 'chainBand.interval.tanh', { w: wText, z: num(b.z, 3), width: num(b.width, 3) });
-  if (!b.skip && b.widest) text += ` ${t('chainBand.widest', { width: num(b.widest.width, 3), w: num(b.widest.w, 3), f })}`;
-  if (random) text += ` <span class="hint">${t('chainBand.random', { w: wText })}</span>`;
+  // Sentences are joined by a space in English, by nothing in Chinese.
+  if (!b.skip && b.widest) text += t('chainBand.sep') + t('chainBand.widest', { width: num(b.widest.width, 3), w: num(b.widest.w, 3), f });
+  if (random) text += `${t('chainBand.sep')}<span class="hint">${t('chainBand.random', { w: wText })}</span>`;
   // The scan covers the chart's z ∈ [−8, 8]: a band reaching an end goes on beyond it (the
   // ReLUs' z > 0); an edge found at 0 by bisection is 0, not 10⁻²⁰.
   const z = (v) => num(Math.abs(v) < 1e-9 ? 0 : v, 3);

@@ -336,6 +336,7 @@ export default {
     // The chain's band view (www/app/chain-band.js); its chart words are `chainBand.chart.*`,
     // said with f′ for another activation and 1 + w·σ′ with skips.
     'where.chainBand': 'The band view of the chain',
+    'chainBand.sep': ' ',
     'chainBand.loading': 'Loading the band view…',
     'chainBand.notLoaded': 'the band view is not loaded yet: turn it on first',
     'chainBand.interval.sigmoid': '<strong>w = {w}.</strong> The term <span class="nobr">|w·σ′(z)|</span> is at least 1 for <span class="nobr">|z| ≤ {z}</span>. Since z = wa + b, the inputs a that do so form an interval of width <span class="nobr">(2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1)</span> = {width}, wherever b puts it.',

@@ -500,6 +500,7 @@ export default {
     'cd.chain.titleWith': '这条链，f = {f}：每个神经元处的 f′(z)、各项 w·f′(z) 及其累积乘积',
     // 链的带状视图（www/app/chain-band.js）。
     'where.chainBand': '链的带状视图',
+    'chainBand.sep': '',
     'chainBand.loading': '正在加载带状视图…',
     'chainBand.notLoaded': '带状视图尚未加载：请先打开它',
     'chainBand.interval.sigmoid': '<strong>w = {w}。</strong>当 <span class="nobr">|z| ≤ {z}</span> 时，项 <span class="nobr">|w·σ′(z)|</span> 至少为 1。由于 z = wa + b，满足这一点的输入 a 构成一个区间，宽度为 <span class="nobr">(2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1)</span> = {width}，与 b 把它放在哪里无关。',
