@@ -113,5 +113,10 @@ fn the_band_chart_draws_curve_band_and_width_for_every_case() {
     }
     let c = Chain::uniform(1000, 100.0, 0.0, ChainBias::ZeroZ);
     let svg = draw(&c, 100.0, &Theme::light(), (1100, 420));
-    assert!(svg.contains("this w: 0.092"));
+    assert!(svg.contains("this w: 0.092") && !svg.contains("beyond the axis"));
+    // A z beyond ±8 (w = 20, b = 0: z = 20, …) is named in the legend; and the words come as lines.
+    let c = Chain::uniform(5, 20.0, 0.0, ChainBias::Given);
+    assert!(draw(&c, 20.0, &Theme::light(), (1100, 420)).contains("z beyond the axis"));
+    let t = BandText::from_lines("A\n\n\n\n\n\n\nBAND");
+    assert_eq!((t.curve.title.as_str(), t.curve.x.as_str(), t.band.as_str(), t.max.as_str()), ("A", "z", "BAND", "largest {width} at |w| ≈ {w}"));
 }

@@ -32,6 +32,8 @@ pub struct BandText {
     pub max: String,
     /// Shown in the width panel instead of a curve (the ReLUs' unbounded band, skips).
     pub note: String,
+    /// A neuron whose z is beyond the axis, drawn at its end as a triangle.
+    pub off_scale: String,
 }
 
 impl Default for BandText {
@@ -47,6 +49,7 @@ impl Default for BandText {
             current: "this w: {width}".into(),
             max: "largest {width} at |w| ≈ {w}".into(),
             note: String::new(),
+            off_scale: "z beyond the axis (at its end)".into(),
         }
     }
 }
@@ -54,11 +57,11 @@ impl Default for BandText {
 impl BandText {
     /// The words from one string, one per line in the order of the fields (`curve`'s title,
     /// x and y, `f_prime`, `term`, `terms`, `product`, `band`, `width`'s title, x and y,
-    /// `current`, `max`, `note`); a missing or empty line keeps the English. Lines, not
+    /// `current`, `max`, `note`, `off_scale`); a missing or empty line keeps the English. Lines, not
     /// JSON: a serde reader of this struct would cost the page's second module ~3 KB.
     pub fn from_lines(s: &str) -> BandText {
         let mut t = BandText::default();
-        let fields: [&mut String; 14] = [
+        let fields: [&mut String; 15] = [
             &mut t.curve.title,
             &mut t.curve.x,
             &mut t.curve.y,
@@ -73,6 +76,7 @@ impl BandText {
             &mut t.current,
             &mut t.max,
             &mut t.note,
+            &mut t.off_scale,
         ];
         for (field, line) in fields.into_iter().zip(s.split('\n')) {
             if !line.trim().is_empty() {
@@ -109,7 +113,8 @@ pub fn chain_band_chart<DB: DrawingBackend>(
     let side_by_side = aw as f64 >= 1.8 * ah as f64;
     // The first panel's legend takes room: it gets the larger share.
     let (a, b) = if side_by_side { area.split_horizontally((aw * 3 / 5) as i32) } else { area.split_vertically((ah * 31 / 50) as i32) };
-    let legend = curve_legend(t, theme);
+    let pinned = report.z.iter().any(|z| z.abs() > SIGMA_Z_RANGE);
+    let legend = curve_legend(t, pinned, theme);
     let mut top = 0;
     if side_by_side {
         top = header(&a, &t.curve.title, &theme.panel_title_font(), &legend, theme, false)?;
@@ -125,14 +130,18 @@ fn blend(a: RGBColor, b: RGBColor, k: f64) -> RGBColor {
     RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
 }
 
-fn curve_legend(t: &BandText, theme: &Theme) -> Vec<super::draw::Item> {
-    vec![
+fn curve_legend(t: &BandText, pinned: bool, theme: &Theme) -> Vec<super::draw::Item> {
+    let mut legend = vec![
         item(&t.f_prime, Swatch::Bar(theme.color(0))),
         item(&t.term, Swatch::Bar(theme.negative)),
         item(&t.terms, Swatch::Marker(theme.color(1), Shape::Circle)),
         item(&t.product, Swatch::LineMarker(theme.color(2), Shape::Diamond)),
         item(&t.band, Swatch::Bar(blend(theme.negative, theme.background, 0.25))),
-    ]
+    ];
+    if pinned {
+        legend.push(item(&t.off_scale, Swatch::Marker(theme.muted, Shape::Right)));
+    }
+    legend
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -219,16 +228,27 @@ fn curve_panel<DB: DrawingBackend>(
     }
     // Each neuron's term (j ≥ 2) and the running product, at the neuron's z.
     let at_z = |z: f64| if z.is_nan() { None } else { Some(z.clamp(-zr, zr)) };
+    // A z beyond the axis: a triangle at its end, pointing outwards.
+    let shape = |z: f64, inside: Shape| {
+        if z > zr {
+            Shape::Right
+        } else if z < -zr {
+            Shape::Left
+        } else {
+            inside
+        }
+    };
     let pc = theme.color(2);
-    let prod: Vec<Px> = report.z.iter().zip(&report.running_product).filter_map(|(&z, &v)| at_z(z).map(|z| p.at(z, y_of(v)))).collect();
-    line(&p.pa, prod.clone(), pc.mix(0.8), theme.px(1.4))?;
+    let prod: Vec<(Px, Shape)> =
+        report.z.iter().zip(&report.running_product).filter_map(|(&z, &v)| at_z(z).map(|zc| (p.at(zc, y_of(v)), shape(z, Shape::Diamond)))).collect();
+    line(&p.pa, prod.iter().map(|c| c.0).collect(), pc.mix(0.8), theme.px(1.4))?;
     let r = if report.z.len() > 50 { theme.px(3.0) } else { theme.px(4.0) };
-    for c in prod {
-        marker(&p.pa, c, Shape::Diamond, r, pc, theme.background)?;
+    for (c, s) in prod {
+        marker(&p.pa, c, s, r, pc, theme.background)?;
     }
     for (&z, &v) in report.z.iter().zip(&report.terms).skip(1) {
-        if let Some(z) = at_z(z) {
-            marker(&p.pa, p.at(z, y_of(v)), Shape::Circle, r, theme.color(1), theme.background)?;
+        if let Some(zc) = at_z(z) {
+            marker(&p.pa, p.at(zc, y_of(v)), shape(z, Shape::Circle), r, theme.color(1), theme.background)?;
         }
     }
     // The band's name, at its top.

@@ -19,12 +19,13 @@ test('the core’s flat numbers decode into the band', () => {
   assert.equal(bandWeight([5]), 5);
 });
 
-test('the chart’s words are 14 lines, with f′ for another activation and 1 + w·σ′ with skips', () => {
+test('the chart’s words are 15 lines, with f′ for another activation and 1 + w·σ′ with skips', () => {
   setLanguage('en');
   const lines = bandLabels('sigmoid', false).split('\n');
-  assert.equal(lines.length, 14);
+  assert.equal(lines.length, 15);
   assert.equal(lines[7], '|w·σ′| ≥ 1');
   assert.equal(lines[13], '', 'no note: σ has a width to draw');
+  assert.match(lines[14], /beyond the axis/);
   const tanh = bandLabels('tanh', false).split('\n');
   assert.equal(tanh[7], '|w·f′| ≥ 1');
   assert.ok(!tanh.join(' ').includes('σ′'));
@@ -34,7 +35,7 @@ test('the chart’s words are 14 lines, with f′ for another activation and 1 +
   assert.equal(skip[7], '|1 + w·σ′| ≥ 1');
   assert.match(skip[13], /With skips/);
   setLanguage('zh');
-  assert.equal(bandLabels('sigmoid', false).split('\n').length, 14);
+  assert.equal(bandLabels('sigmoid', false).split('\n').length, 15);
   assert.match(bandLabels('sigmoid', false), /输入 a 的宽度/);
   setLanguage('en');
 });

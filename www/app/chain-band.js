@@ -32,13 +32,14 @@ const say = (s, act, skip) => fPrime(skip ? s.replaceAll('|w·σ′', '|1 + w·�
 
 /**
  * The chart's words (src/charts/chain_band.rs `BandText::from_lines`), one per line, in the
- * page's language; the width panel's note says why there is no curve (ReLUs, skips).
+ * page's language; the width panel's note says why there is no curve (ReLUs, skips), and
+ * the last line names the triangles of a z beyond the axis.
  */
 export function bandLabels(act, skip) {
   const keys = ['curve.title', 'curve.x', 'curve.y', 'fPrime', 'term', 'terms', 'product', 'band', 'width.title', 'width.x', 'width.y', 'current', 'max'];
   const lines = keys.map((k) => say(t(`chainBand.chart.${k}`), act, skip));
   const note = skip ? t('chainBand.chart.noteSkip') : act === 'relu' || act === 'leaky-relu' ? t('chainBand.chart.noteRelu') : '';
-  lines.push(say(note, act, skip));
+  lines.push(say(note, act, skip), t('chainBand.chart.offScale'));
   return lines.map((l) => l.replaceAll('\n', ' ')).join('\n');
 }
 

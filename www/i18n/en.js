@@ -373,6 +373,7 @@ export default {
     'chainBand.chart.current': 'this w: {width}',
     'chainBand.chart.max': 'largest {width} at |w| ≈ {w}',
     'chainBand.chart.noteSkip': 'With skips the term 1 + w·σ′(z) is 1 wherever the neuron saturates: no narrow band, and no width to draw.',
+    'chainBand.chart.offScale': 'z beyond the axis (at its end)',
     'chainBand.chart.noteRelu': 'f′(z) = 1 for every z > 0: with |w| ≥ 1 the band is every input that keeps the neuron on. Unbounded: no width to draw.',
   },
   charts: {},

@@ -537,6 +537,7 @@ export default {
     'chainBand.chart.current': '当前 w：{width}',
     'chainBand.chart.max': '最大 {width}，在 |w| ≈ {w}',
     'chainBand.chart.noteSkip': '有跳跃连接时，神经元一饱和，项 1 + w·σ′(z) 就是 1：没有狭窄的带，也就没有宽度可画。',
+    'chainBand.chart.offScale': 'z 超出坐标轴（画在末端）',
     'chainBand.chart.noteRelu': '对每个 z > 0 都有 f′(z) = 1：当 |w| ≥ 1 时，带就是所有让神经元保持激活的输入。没有边界：没有宽度可画。',
   },
   charts: {
