@@ -46,6 +46,10 @@ fn sigmoid_and_tanh_bands_match_a_scan_of_the_inputs() {
 fn the_widest_band_is_045_near_w_69() {
     let (w, width) = widest_band(Activation::Sigmoid).unwrap();
     assert!((w - 6.894).abs() < 0.01 && (width - 0.4477).abs() < 1e-4, "σ: {width} at |w| = {w}");
+    // Against a plain scan of |w| ∈ [4, 20] in steps of 10⁻⁴.
+    let (w_scan, scan) =
+        (40_000..200_000).map(|k| k as f64 / 10_000.0).map(|w| (w, exploding_band_width(w))).fold((0.0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
+    assert!((w - w_scan).abs() < 2e-3 && (width - scan).abs() < 1e-9, "{width} at {w} against the scan's {scan} at {w_scan}");
     // A brute-force scan in a agrees at that w, and on either side the width is smaller.
     assert!((scanned_width(Activation::Sigmoid, w, -2.0, 1e-5) - width).abs() < 3e-5);
     assert!(exploding_band_width(w * 0.9) < width && exploding_band_width(w * 1.1) < width);

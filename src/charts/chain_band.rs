@@ -259,16 +259,22 @@ fn curve_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The largest width of [`term_band`] over |w| ∈ [1, 200] and where it is (a fine scan:
-/// the page prints what this finds).
+/// The largest width of [`term_band`] over |w| ∈ [1, 200] and where it is: a scan of log₁₀|w|
+/// in steps of 0.01, then of 10⁻⁵ around the best (the width has one maximum; the page prints
+/// what this finds, tests/chain_band.rs checks it against a scan of every 10⁻⁴).
 pub fn widest_band(f: Activation) -> Option<(f64, f64)> {
-    (0..=23_020)
-        .map(|i| 10f64.powf(i as f64 / 10_000.0))
-        .filter_map(|w| match term_band(f, w) {
-            TermBand::Interval { width, .. } => Some((w, width)),
-            _ => None,
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+    let best = |from: f64, step: f64, n: usize| {
+        (0..=n)
+            .map(|i| from + step * i as f64)
+            .filter(|e| (0.0..=W_MAX_EXP).contains(e))
+            .filter_map(|e| match term_band(f, 10f64.powf(e)) {
+                TermBand::Interval { width, .. } => Some((e, width)),
+                _ => None,
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let (e, _) = best(0.0, 0.01, 231)?;
+    best(e - 0.01, 1e-5, 2000).map(|(e, width)| (10f64.powf(e), width))
 }
 
 #[allow(clippy::too_many_arguments)]
