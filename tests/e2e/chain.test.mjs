@@ -141,6 +141,11 @@ test("the band view: Chapter 5's problem, widest near |w| ≈ 6.9, none at w = 1
   await bandDrawn(other);
   assert.equal(await other.isChecked('#chain-band'), true);
   assert.equal(await bandWidth(other), width);
+  // …and so does the chain's embed.
+  await openLab(other, link.replace('#', '?embed=chain#'), { waitForNetwork: false });
+  await bandDrawn(other);
+  assert.equal(await other.isVisible('#chain-band-canvas'), true);
+  assert.equal(await bandWidth(other), width);
   await other.close();
   // w = 1: no term reaches 1 (σ′ ≤ ¼), no band.
   await page.fill('#chain-w-num', '1');
