@@ -53,6 +53,7 @@ const PRECACHE = [
   'www/app/report.js',
   'www/app/charts.js',
   'www/app/chain.js',
+  'www/app/chain-band.js',
   'www/app/network.js',
   'www/app/network-file.js',
   'www/app/network-faults.js',

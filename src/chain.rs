@@ -234,3 +234,97 @@ pub fn exploding_band_width(w: f64) -> f64 {
     let r = (1.0 - 4.0 / w).sqrt();
     (2.0 / w) * (w * (1.0 + r) / 2.0 - 1.0).ln()
 }
+
+/// Where one neuron's term |w·f′(z)| is at least 1 (the chain's band of z, shaded by
+/// [`crate::charts::chain_band_chart`]), and how wide a band of inputs a that is.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TermBand {
+    /// No z gives a term of 1 or more (σ: |w| < 4; tanh and the ReLUs: |w| < 1).
+    Empty,
+    /// |w·f′(z)| ≥ 1 exactly for |z| ≤ `z`: since z = wa + b, the inputs a doing so form an
+    /// interval of width `width` = 2z/|w|, wherever b puts it.
+    Interval { z: f64, width: f64 },
+    /// Every z > 0 (the ReLUs with |w| ≥ 1, where f′ = 1): no bound on the inputs at all.
+    Unbounded,
+}
+
+/// [`TermBand`] of a neuron with activation `f` and weight `w` (no skip connection), in
+/// closed form. σ′ = s(1 − s) with s = σ(z) is at least 1/|w| for s between (1 ± r)/2,
+/// r = √(1 − 4/|w|), i.e. |z| ≤ ln((1 + r)/(1 − r)) — the width is then
+/// [`exploding_band_width`]. tanh′(z) = 4σ′(2z), so tanh's band at w is σ's at 4w halved in z:
+/// |z| ≤ atanh(√(1 − 1/|w|)), and its width in a is twice σ's at 4|w| (largest ≈ 0.90 near
+/// |w| ≈ 1.72). Checked against a numerical scan in tests/chain_band.rs.
+pub fn term_band(f: Activation, w: f64) -> TermBand {
+    let w = w.abs();
+    if !w.is_finite() {
+        return TermBand::Empty;
+    }
+    let z = match f {
+        Activation::Sigmoid if w >= 4.0 => {
+            let r = (1.0 - 4.0 / w).sqrt();
+            ((1.0 + r) / (1.0 - r)).ln()
+        }
+        Activation::Tanh if w >= 1.0 => (1.0 - 1.0 / w).sqrt().atanh(),
+        Activation::Relu | Activation::LeakyRelu if w >= 1.0 => return TermBand::Unbounded,
+        _ => return TermBand::Empty,
+    };
+    // At the far end of the page's slider (|w| ≈ 200) r is near 1 and (1 + r)/(1 − r) loses
+    // digits; the width formula of the chapter's problem keeps them for σ.
+    let width = if f == Activation::Sigmoid { exploding_band_width(w) } else { 2.0 * z / w };
+    if z.is_finite() {
+        TermBand::Interval { z, width }
+    } else {
+        TermBand::Empty
+    }
+}
+
+/// One neuron's term as a function of its z: w·f′(z), or 1 + w·f′(z) with a skip connection.
+pub fn term_at(f: Activation, w: f64, skip: bool, z: f64) -> f64 {
+    let t = w * f.prime(z);
+    if skip {
+        1.0 + t
+    } else {
+        t
+    }
+}
+
+/// The z in `lo..=hi` where |[`term_at`]| ≥ 1, as intervals, found numerically: `samples`
+/// evenly spaced values, each crossing refined by bisection. It works for every activation
+/// and with skips, where [`term_band`] has no closed form; for σ and tanh it is the test of
+/// [`term_band`]'s.
+pub fn term_band_scan(f: Activation, w: f64, skip: bool, lo: f64, hi: f64, samples: usize) -> Vec<(f64, f64)> {
+    let inside = |z: f64| term_at(f, w, skip, z).abs() >= 1.0;
+    // The boundary between a (inside or not) and b (the other), to ~1e-15 of the span.
+    let edge = |mut a: f64, mut b: f64| {
+        let at_a = inside(a);
+        for _ in 0..60 {
+            let m = 0.5 * (a + b);
+            if inside(m) == at_a {
+                a = m;
+            } else {
+                b = m;
+            }
+        }
+        0.5 * (a + b)
+    };
+    let n = samples.max(2);
+    let at = |i: usize| lo + (hi - lo) * i as f64 / (n - 1) as f64;
+    let mut out = Vec::new();
+    let mut start = inside(lo).then_some(lo);
+    for i in 1..n {
+        let (a, b) = (at(i - 1), at(i));
+        match (start, inside(b)) {
+            (None, true) => start = Some(edge(a, b)),
+            (Some(s), false) => {
+                out.push((s, edge(a, b)));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, hi));
+    }
+    out
+}

@@ -18,6 +18,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod backend;
+// The chain's band view, in the second module only (src/web/chain_band.rs).
+#[cfg(feature = "inside")]
+mod chain_band;
 mod compare;
 mod draw;
 pub mod error;
@@ -27,6 +30,8 @@ mod inside;
 mod lab;
 mod settings;
 use backend::WebBackend;
+#[cfg(feature = "inside")]
+pub use chain_band::{chain_band_draw, chain_band_svg};
 pub use compare::{compare_presets, Comparison};
 pub use draw::{draw, set_theme, svg};
 pub use error::WebError;

@@ -23,6 +23,7 @@ import { createNetwork } from './app/network.js';
 import { createChapter } from './app/chapter.js';
 import { createCompare } from './app/compare.js';
 import { createInside } from './app/inside.js';
+import { createChainBand } from './app/chain-band.js';
 import { createWorkerClient } from './app/worker-client.js';
 
 // The settings are the link's (its hash; see url.js), or the defaults.
@@ -90,6 +91,9 @@ const compare = createCompare({ ...app, ready: () => network.net.workerReady && 
 // Inside the network (issue 10): its own wasm module, loaded when the view opens.
 const inside = createInside({ ...app, network, dark: () => themeName() === 'dark', inlinedInside: inlined?.inside });
 client.connect({ network, chapter, compare, inside });
+// The chain's band view: the second module too, loaded when its switch is turned on.
+const band = createChainBand({ ...app, chain, dark: () => themeName() === 'dark', inlinedInside: inlined?.inside });
+chain.onUpdate(band.update);
 
 // ---------------------------------------------------------------- downloads and text alternatives
 
@@ -123,6 +127,7 @@ charts.setTools(
       'book-depth': { table: () => tables.depthTable(book.results.depth ?? [], bookNumbers?.depthAccuracy ?? []) },
       ...compare.tables,
       ...inside.tables,
+      ...band.tables,
     }),
     (where, e, vars) => report(where, e, vars),
   ),
@@ -145,6 +150,7 @@ function onSetting(key, value, opts = {}) {
   const used = state[key];
   say(`limit-${key}`, () => limitText(key, value, used), (s) => ui.limitNote(key, s));
   if (key.startsWith('chain.')) {
+    if (key === 'chain.band') band.fromState();
     chain.onSetting(key);
     return;
   }
@@ -218,6 +224,7 @@ function applyLink() {
   }
   chain.fromSettings();
   chain.update();
+  band.fromState();
   const changed = (keys) => keys.some((k) => before[k] !== state[k]);
   if (changed(['lang'])) applyLanguage();
   if (changed(['theme'])) applyTheme();
@@ -257,6 +264,7 @@ async function start() {
   // The link's "book's N(0,1) weights": the same seed gives the same chain.
   if (state['chain.seed'] >= 0) chain.fromSettings();
   chain.update();
+  band.fromState(); // a link with the band view on loads its module now
   if (network.net.workerReady) compare.enable(true);
   charts.invalidate(...network.NET_CHARTS, ...chapter.drawn(), ...compare.drawn());
   if (state['inside.open']) inside.fromState(); // a link that opens the view inside the network

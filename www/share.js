@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
  * its "Copy embed code" row goes on the whole page.
  */
 const LAYOUT = {
-  chain: { section: 'chain', keep: ['#chain-controls', '#chain-act-note', '#chain-readout', '#chain-canvas', '.table-wrap'], row: '#chain-canvas' },
+  chain: { section: 'chain', keep: ['#chain-controls', '#chain-act-note', '#chain-readout', '#chain-canvas', '.table-wrap', '#chain-band-view'], row: '#chain-canvas' },
   bars: {
     section: 'network',
     keep: ['#net-controls', '#net-notice', '#net-norms', '.chart-pair'],

@@ -70,6 +70,9 @@ export const SETTINGS = {
   'chain.act': { kind: 'enum', def: 'sigmoid', values: ACTIVATIONS },
   // Skips around neurons 2..L−1 (a_j = a_{j−1} + f(z_j)): terms 1 + w·f′(z) (src/chain.rs).
   'chain.residual': { kind: 'bool', def: false },
+  // The band view (www/app/chain-band.js): f′, the terms and the product on one axis, the
+  // band |w·f′(z)| ≥ 1 and its width against |w|; drawn by the second wasm module.
+  'chain.band': { kind: 'bool', def: false },
   // The network trained in the tab (section 2); names as `Settings` in src/web/lab.rs.
   'net.hidden': { arch: true, kind: 'int', def: 3, min: 1, max: 10 },
   'net.width': { arch: true, kind: 'enum', def: 30, values: WIDTHS },

@@ -14,6 +14,7 @@
 //! | [`speed_chart`] | learning-speed curves ‖δˡ‖ against the epoch, log axis |
 //! | [`training_chart`] | accuracy (%) and cost against the epoch, two stacked panels |
 //! | [`chain_chart`] | the single-neuron chain: σ′(z) with every z_j, the terms w_jσ′(z_j), the running product |
+//! | [`chain_band_chart`] | the chain on one axis: σ′(z), the terms and the product (log), the band \|wσ′\| ≥ 1; the band's width in a against \|w\| |
 //! | [`chain_sweep_chart`] | \|∂C/∂b₁\| against the weight w, log–log |
 //! | [`depth_chart`] | accuracy by number of hidden layers, mean ± std, book's numbers |
 //! | [`compare_norms_chart`] | ‖δˡ‖ per hidden layer of A and B |
@@ -51,6 +52,7 @@ use plotters::prelude::*;
 mod axes;
 mod bars;
 mod chain;
+mod chain_band;
 mod compare;
 mod depth;
 mod draw;
@@ -66,6 +68,7 @@ mod training;
 
 pub use bars::gradient_bars;
 pub use chain::{chain_chart, SIGMA_Z_RANGE};
+pub use chain_band::{chain_band_chart, widest_band, BandText};
 pub use compare::{compare_norms_chart, compare_speed_chart, compare_training_chart};
 pub use depth::depth_chart;
 pub use inside::{factor_chart, inside_norms_chart, InsideText};

@@ -11,6 +11,8 @@ import { chainLabels } from '../i18n.js';
 export function createChain({ state, ui, hooks, safe, set, charts, markFirstChart }) {
   /** Random weights and biases of the "book's N(0,1)" preset, or null. */
   let random = null;
+  /** Called after every update (the band view, www/app/chain-band.js). */
+  const listeners = [];
 
   function inputs() {
     const L = state['chain.layers'];
@@ -44,6 +46,7 @@ export function createChain({ state, ui, hooks, safe, set, charts, markFirstChar
     hooks.chainReport = r;
     ui.showChain(r, { w: Array.from(c.w), random: !!random, seed: random?.seed, act: c.activation, residual: c.residual });
     charts.refresh('chain-canvas');
+    for (const f of listeners) f();
   }
 
   function setRandom(seed) {
@@ -99,5 +102,6 @@ export function createChain({ state, ui, hooks, safe, set, charts, markFirstChar
     onSetting,
     fromSettings,
     isRandom: () => !!random,
+    onUpdate: (f) => listeners.push(f),
   };
 }

@@ -18,6 +18,8 @@ const CHAIN_SIDE_BY_SIDE = 620;
  */
 const ROOM = 1.5;
 const HEIGHTS = {
+  // The band view (src/charts/chain_band.rs): its two panels side by side from 780 px.
+  'chain-band-canvas': (w) => (w >= 780 ? clamp(w / 2.3, 340, 480) : clamp(w * 2.1, 700, 820)),
   'chain-canvas': (w) => (w >= CHAIN_SIDE_BY_SIDE ? Math.round(Math.max(300, w / 2.05)) : Math.round(3 * Math.min(270, Math.max(230, w * 0.72)))),
   'net-bars': (w) => clamp(w * 0.75, 280, 330),
   'net-normchart': (w) => clamp(w * 0.75, 280, 330),

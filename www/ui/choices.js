@@ -25,6 +25,7 @@ export const SWITCHES = {
   'net-nesterov': 'net.nesterov',
   'net-schedule': 'net.schedule',
   'chain-residual': 'chain.residual',
+  'chain-band': 'chain.band',
 };
 
 /**
