@@ -15,7 +15,6 @@ use crate::charts::{chain_band_chart, widest_band, BandText, Theme, SIGMA_Z_RANG
 use crate::Activation;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -84,8 +83,7 @@ pub fn chain_band_draw(
     labels: &str,
 ) -> Result<Vec<f64>> {
     let chart = BandChart { w, b, zero_z, a0, activation: activation.to_string(), residual, band_w };
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?;
-    let area = WebBackend::Canvas(backend).into_drawing_area();
+    let area = WebBackend::canvas(canvas).ok_or_else(|| WebError::new("chart", "the canvas has no 2-D context"))?.into_drawing_area();
     let out = chart.render(&area, labels, &page_theme().on_canvas(dpr.clamp(0.5, 4.0)))?;
     area.present().map_err(|e| WebError::new("chart", e))?;
     Ok(out)
