@@ -81,7 +81,7 @@ fn svg_exports_draw_each_chart() {
     assert!(svg("not json", 640, 480, "").is_err());
 }
 
-/// Text is measured with the canvas's own context, as the canvas draws it: bold is wider than
+/// Text is measured with a canvas context as the canvas draws it, for canvases and SVGs alike: bold is wider than
 /// normal, a longer label wider than its start, the height the font's (not the page's line
 /// height), and no element is added to the page to measure.
 #[wasm_bindgen_test]
@@ -101,6 +101,10 @@ fn text_is_measured_by_the_canvas() {
     assert!(wb > w, "bold {wb} wider than normal {w}");
     assert!(ws < w && ws > w / 2, "{ws} of {w}");
     assert!((15..=30).contains(&h) && (15..=30).contains(&hb), "heights {h}, {hb} for 20 px, whatever the page's line height");
+    // The SVG download's text is laid out with the same sizes.
+    let mut out = String::new();
+    let svg = WebBackend::Svg(SVGBackend::with_string(&mut out, (100, 100)));
+    assert_eq!(svg.estimate_text_size("Classification accuracy", &bold).unwrap(), (wb, hb));
     assert_eq!(body.child_element_count(), children, "nothing added to the page");
     body.remove_attribute("style").unwrap();
 }

@@ -18,36 +18,57 @@ thread_local! {
     /// redraw to the next, and a measure costs ~20 µs (the context parses its font string),
     /// so each is measured once: a chart of ~50 labels redraws without measuring at all.
     static TEXT_SIZES: RefCell<BTreeMap<String, (u32, u32)>> = const { RefCell::new(BTreeMap::new()) };
+    /// A detached canvas's 2-D context that measures text for both backends (the SVG's text
+    /// is laid out for the same fonts as the canvas's); `None` where there is no document.
+    static MEASURER: Option<CanvasRenderingContext2d> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
 }
 /// Entries kept before the cache starts over (a label is ~50 bytes: ~200 KB at most); the
 /// page's charts use a few hundred distinct labels.
 const TEXT_SIZES_MAX: usize = 4096;
 
-/// A canvas (drawn on the page, with its 2-D context for measuring text) or an SVG string
-/// (downloaded).
+/// A canvas (drawn on the page) or an SVG string (downloaded).
 pub enum WebBackend<'a> {
-    Canvas(CanvasBackend, CanvasRenderingContext2d),
+    Canvas(CanvasBackend),
     Svg(SVGBackend<'a>),
 }
 
 impl WebBackend<'_> {
     /// The backend for `canvas`, or `None` when it has no 2-D context.
     pub fn canvas(canvas: HtmlCanvasElement) -> Option<Self> {
-        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(WebBackend::Canvas(CanvasBackend::with_canvas_object(canvas)?, context))
+        CanvasBackend::with_canvas_object(canvas).map(WebBackend::Canvas)
     }
 }
 
-/// `text`'s size in canvas pixels in `style`, as the canvas will draw it: the advance width,
-/// and the font's ascent plus descent. plotters' own measure on the web adds a <span> to the
-/// page and reads its box, which forces a layout of the whole page per label, takes the
-/// page's line height for the text's, ignores bold (it writes it as a font-style), and needs
-/// an inline style attribute the page's CSP forbids.
-fn measure<T: BackendTextStyle>(context: &CanvasRenderingContext2d, text: &str, style: &T) -> Option<(u32, u32)> {
-    context.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
-    let m = context.measure_text(text).ok()?;
-    let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
-    Some((m.width().round().max(0.0) as u32, height.round().max(0.0) as u32))
+/// `text`'s size in pixels in `style`, as a canvas draws it: the advance width, and the
+/// font's ascent plus descent; each measured once (`TEXT_SIZES`). plotters' own measure on
+/// the web adds a <span> to the page and reads its box, which forces a layout of the whole
+/// page per label, takes the page's line height for the text's, ignores bold (it writes it
+/// as a font-style), and needs an inline style attribute the page's CSP forbids.
+fn measure<T: BackendTextStyle>(text: &str, style: &T) -> Option<(u32, u32)> {
+    let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", style.family().as_str(), style.style().as_str(), style.size(), text);
+    if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
+        return Some(size);
+    }
+    let size = MEASURER.with(|m| {
+        let context = m.as_ref()?;
+        context.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+        let m = context.measure_text(text).ok()?;
+        let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+        Some((m.width().round().max(0.0) as u32, height.round().max(0.0) as u32))
+    })?;
+    TEXT_SIZES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= TEXT_SIZES_MAX {
+            c.clear();
+        }
+        c.insert(key, size);
+    });
+    Some(size)
 }
 
 /// Either backend's error, as text (the page shows the message).
@@ -73,7 +94,7 @@ fn cast<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingEr
 macro_rules! either {
     ($self:expr, $b:ident => $call:expr) => {
         match $self {
-            WebBackend::Canvas($b, _) => $call.map_err(cast),
+            WebBackend::Canvas($b) => $call.map_err(cast),
             WebBackend::Svg($b) => $call.map_err(cast),
         }
     };
@@ -84,7 +105,7 @@ impl DrawingBackend for WebBackend<'_> {
 
     fn get_size(&self) -> (u32, u32) {
         match self {
-            WebBackend::Canvas(b, _) => b.get_size(),
+            WebBackend::Canvas(b) => b.get_size(),
             WebBackend::Svg(b) => b.get_size(),
         }
     }
@@ -132,24 +153,10 @@ impl DrawingBackend for WebBackend<'_> {
     }
 
     fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<WebDrawError>> {
-        match self {
-            WebBackend::Canvas(_, context) => {
-                let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", style.family().as_str(), style.style().as_str(), style.size(), text);
-                if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
-                    return Ok(size);
-                }
-                let size =
-                    measure(context, text, style).ok_or_else(|| DrawingErrorKind::DrawingError(WebDrawError("the canvas could not measure text".into())))?;
-                TEXT_SIZES.with(|c| {
-                    let mut c = c.borrow_mut();
-                    if c.len() >= TEXT_SIZES_MAX {
-                        c.clear();
-                    }
-                    c.insert(key, size);
-                });
-                Ok(size)
-            }
-            WebBackend::Svg(b) => b.estimate_text_size(text, style).map_err(cast),
+        match measure(text, style) {
+            Some(size) => Ok(size),
+            // No document (Node's tests): the backend's own estimate.
+            None => either!(self, b => b.estimate_text_size(text, style)),
         }
     }
 
