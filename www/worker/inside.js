@@ -4,9 +4,17 @@
 // opens the view never loads it. The two modules share no memory: the panel's network
 // crosses as network2 JSON (`Lab.network_json`), as a download would.
 //
-// Protocol: main → 'inside' {id, fresh}; worker → 'inside' {id, report, ms} or
+// Over training: once the module is loaded, the panel's run is recorded (`watch`, called by
+// www/worker/panel.js): one `EpochInside` at the network's start and after every epoch,
+// whether the view is open or not, so that closing and reopening it leaves no gap. Opened
+// mid-run, the record starts at the epoch the view was opened (or at the next epoch's end,
+// if opened mid-epoch). Until the view first opens nothing is recorded: training runs
+// exactly as without this view.
+//
+// Protocol: main → 'inside' {id, fresh}; worker → 'inside' {id, report, history, ms} or
 // {id, code, message}. `fresh` ({init, biases, gain} or null) names the initialisation of
-// a network not yet trained, whose exact variances the prediction then uses.
+// a network not yet trained, whose exact variances the prediction then uses; `history` is
+// the recorded run, a list of `EpochInside`.
 
 import { post, now, failure } from './slices.js';
 import { inflate } from './data.js';
@@ -20,14 +28,51 @@ const PROBE_IMAGES = 100;
  */
 export function createInside(lab, files, assets) {
   let probe = null;
+  /** The loaded `InsideProbe`, once `probe` has resolved (records need it synchronously). */
+  let loaded = null;
+  /** η and λ of the panel's training, for the update-to-weight ratio (the page's defaults until told). */
+  const tuning = { eta: 0.1, lambda: 5 };
+  /** Epochs done by the panel's network, as the panel counts them (a restore's offset included). */
+  let epochs = 0;
 
   async function load() {
     const mod = await import('../pkg-inside/gradlab_inside.js');
     // The single file hands its gzipped bytes over (www/inline.js); served, the glue fetches it.
     await mod.default(assets?.insideGz ? { module_or_path: await inflate('gradlab_inside_bg.wasm', assets.insideGz, Infinity) } : undefined);
     const [images, labels] = files();
-    return new mod.InsideProbe(images, labels, PROBE_IMAGES);
+    const p = new mod.InsideProbe(images, labels, PROBE_IMAGES);
+    loaded = p;
+    // The run so far is not known: it is recorded from here, at an epoch's boundary only.
+    if (lab.position() === 0) record();
+    return p;
   }
+
+  /** One record of the panel's network now; a network the view does not take (not plain) has none. */
+  function record() {
+    if (!loaded) return;
+    try {
+      loaded.record(lab.network_json(), epochs, tuning.eta, tuning.lambda, lab.training_size());
+    } catch {
+      /* no network yet, or one with skip connections or batch norm: the report says why */
+    }
+  }
+
+  /** The panel's run, followed (www/worker/panel.js). */
+  const watch = {
+    network(config, at) {
+      if (config) Object.assign(tuning, config);
+      epochs = at;
+      loaded?.clear_history();
+      record();
+    },
+    retune(config) {
+      Object.assign(tuning, config);
+    },
+    epoch(at) {
+      epochs = at;
+      record();
+    },
+  };
 
   const handlers = {
     async inside({ id, fresh }) {
@@ -36,12 +81,12 @@ export function createInside(lab, files, assets) {
         const p = await probe;
         const t0 = now();
         const report = p.report(lab.network_json(), fresh ? JSON.stringify(fresh) : '');
-        post({ type: 'inside', id, report: JSON.parse(report), ms: now() - t0 });
+        post({ type: 'inside', id, report: JSON.parse(report), history: JSON.parse(p.history()), ms: now() - t0 });
       } catch (e) {
         if (!(e?.code)) probe = null; // a module that failed to load is tried again next time
         post({ type: 'inside', id, ...failure(e) });
       }
     },
   };
-  return { handlers };
+  return { handlers, watch };
 }
