@@ -30,6 +30,11 @@ const HEIGHTS = {
   // Inside the network (www/app/inside.js): the factor chart's legend takes room.
   'inside-factors': (w) => clamp(w * 0.55, 380, 440),
   'inside-norms': (w) => clamp(w * 0.5, 280, 340),
+  // A row of three histograms per hidden layer (the view sets data-rows).
+  'inside-hist': (w, canvas) => (w < 560 ? 90 : 60) + Number(canvas.dataset.rows || 3) * clamp(w * 0.25, 185, 215),
+  'inside-activations': (w) => clamp(w * 0.55, 300, 400),
+  'inside-heatmap': (w) => clamp(w * 0.45, 260, 360),
+  'inside-updates': (w) => clamp(w * 0.55, 300, 400),
 };
 const clamp = (v, lo, hi) => Math.round(Math.min(hi, Math.max(lo, v)));
 
@@ -74,7 +79,7 @@ export function createCanvases(resized) {
     if (cssW === 0) return null;
     const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
     const laidOut = cssW / room;
-    const cssH = Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut) : laidOut * 0.6) * room);
+    const cssH = Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut, canvas) : laidOut * 0.6) * room);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
     // The chain's caption says "left/middle/right" or "top/middle/bottom" as it is drawn.
     if (id === 'chain-canvas') canvas.closest('figure').classList.toggle('stacked', laidOut < CHAIN_SIDE_BY_SIDE);
