@@ -62,8 +62,9 @@ fn histogram<DB: DrawingBackend>(
     let cell = frame(area, title, &theme.legend_font(), &[], theme, 0)?;
     let total = h.total().max(1) as f64;
     let top = h.counts.iter().map(|&c| c as f64 / total).fold(0.0, f64::max).max(0.05);
-    let (_, ch) = cell.dim_in_pixel();
-    let x = Axis::linear(h.lo, h.hi, 3, false);
+    let (cw, ch) = cell.dim_in_pixel();
+    // Three ticks where they fit (0, 0.5, 1), two on a phone's narrow cell.
+    let x = Axis::linear(h.lo, h.hi, fit(cw, 55.0 * theme.k()).clamp(1, 3), false);
     let y = Axis::linear(0.0, top * 1.1, fit(ch, 40.0 * theme.k()).min(3), false);
     let Some(p) = panel(&cell, x, y, "", y_desc, false, 0, theme)? else { return Ok(()) };
     let n = h.counts.len().max(1) as f64;
