@@ -9,7 +9,7 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from './helpers.mjs';
 
-const WIDGETS = ['chain', 'bars', 'speed', 'network', 'chapter', 'chapter-bars', 'chapter-norms', 'chapter-speed', 'chapter-depth'];
+const WIDGETS = ['chain', 'bars', 'speed', 'network', 'chapter', 'chapter-bars', 'chapter-norms', 'chapter-speed', 'chapter-depth', 'inside'];
 const WIDTHS = [320, 380, 460, 620, 750, 900, 1100, 1400];
 /** How long each width is watched, and the part at its end in which nothing may change. */
 const WATCH_MS = 2600;

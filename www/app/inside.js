@@ -35,7 +35,7 @@ function insideLabels() {
 export function createInside(app) {
   const { state, hooks, charts, client, network } = app;
   const view = { open: false, report: null, history: [], ms: null, error: null, sent: 0, answered: 0, sentAt: 0, wanted: false, timer: 0, last: -Infinity };
-  /** For scripts/bench-page.mjs: per report, the worker's ms and the round trip's (request → answer). */
+  /** For scripts/bench-page.mjs: per report, the worker's ms, the round trip's (request → answer) and the last epoch's record's. */
   view.timings = [];
   hooks.inside = view;
   /** The second module on this thread, for drawing: a promise, made when the view first opens. */
@@ -122,7 +122,7 @@ export function createInside(app) {
       view.report = msg.report;
       view.history = msg.history ?? [];
       view.ms = msg.ms;
-      view.timings.push({ worker: msg.ms, total: performance.now() - view.sentAt });
+      view.timings.push({ worker: msg.ms, total: performance.now() - view.sentAt, record: msg.recordMs });
       if (view.timings.length > 100) view.timings.shift();
       view.error = null;
     } else {

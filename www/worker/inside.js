@@ -11,7 +11,7 @@
 // if opened mid-epoch). Until the view first opens nothing is recorded: training runs
 // exactly as without this view.
 //
-// Protocol: main → 'inside' {id, fresh}; worker → 'inside' {id, report, history, ms} or
+// Protocol: main → 'inside' {id, fresh}; worker → 'inside' {id, report, history, ms, recordMs} or
 // {id, code, message}. `fresh` ({init, biases, gain} or null) names the initialisation of
 // a network not yet trained, whose exact variances the prediction then uses; `history` is
 // the recorded run, a list of `EpochInside`.
@@ -34,6 +34,8 @@ export function createInside(lab, files, assets) {
   const tuning = { eta: 0.1, lambda: 5 };
   /** Epochs done by the panel's network, as the panel counts them (a restore's offset included). */
   let epochs = 0;
+  /** Milliseconds of the last record (the network's JSON and one pass over the probe images), for scripts/bench-page.mjs. */
+  let recordMs = null;
 
   async function load() {
     const mod = await import('../pkg-inside/gradlab_inside.js');
@@ -51,7 +53,9 @@ export function createInside(lab, files, assets) {
   function record() {
     if (!loaded) return;
     try {
+      const t0 = now();
       loaded.record(lab.network_json(), epochs, tuning.eta, tuning.lambda, lab.training_size());
+      recordMs = now() - t0;
     } catch {
       /* no network yet, or one with skip connections or batch norm: the report says why */
     }
@@ -81,7 +85,7 @@ export function createInside(lab, files, assets) {
         const p = await probe;
         const t0 = now();
         const report = p.report(lab.network_json(), fresh ? JSON.stringify(fresh) : '');
-        post({ type: 'inside', id, report: JSON.parse(report), history: JSON.parse(p.history()), ms: now() - t0 });
+        post({ type: 'inside', id, report: JSON.parse(report), history: JSON.parse(p.history()), ms: now() - t0, recordMs });
       } catch (e) {
         if (!(e?.code)) probe = null; // a module that failed to load is tried again next time
         post({ type: 'inside', id, ...failure(e) });
