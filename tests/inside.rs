@@ -286,6 +286,24 @@ fn the_activations_chart_shows_mean_and_spread_of_every_layer() {
     }
 }
 
+/// The page records only while its view is open: a gap in the epochs breaks each line
+/// (one more run of the first layer's colour), and no line bridges the missing epochs.
+#[test]
+fn a_gap_in_the_record_breaks_the_lines() {
+    use gradlab::charts::{svg, update_ratio_chart, ChartText, InsideText, Theme};
+    use gradlab::inside::EpochInside;
+    let record = |epoch| EpochInside { epoch, log_norms: vec![-3.0], update_ratio: vec![-3.5, -2.0], mean: vec![0.5], std: vec![0.1], saturated: vec![0.0] };
+    let (t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
+    let c = theme.series[0];
+    let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+    let lines = |epochs: &[usize]| {
+        let h: Vec<_> = epochs.iter().map(|&e| record(e)).collect();
+        let s = svg(800, 500, |a| update_ratio_chart(a, &h, &t, &ct, &theme)).unwrap();
+        s.lines().filter(|l| l.starts_with("<polyline") && l.contains(&stroke)).count()
+    };
+    assert_eq!(lines(&[0, 1, 4, 5]), lines(&[0, 1, 2, 3]) + 1);
+}
+
 /// The refresh budget keeps every image of the book's network and pools fewer when the
 /// layers are wide.
 #[test]

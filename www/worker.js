@@ -8,7 +8,7 @@
 // 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
 // 'load' {id, json} · 'network' {id} · 'compare' {id, a, b, seed, epochs} · 'compare-cancel' {id}
 // (www/worker/compare.js, which answers 'compare' {id, event, …}) · 'inside' {id, fresh}
-// (www/worker/inside.js, which answers 'inside' {id, report, history | error}).
+// · 'inside-watch' {open} (www/worker/inside.js, which answers 'inside' {id, report, history | error}).
 // Worker → main: 'ready' · 'data-error' {code, params} · 'fatal' · 'snapshot' · 'progress' ·
 // 'stopped' {reason, message, code?, details?} · 'error' {code?, details?, …} ·
 // 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
@@ -117,7 +117,7 @@ async function boot() {
   let training = [bytes[0], bytes[1]];
   const files = () => [training, (training = null)][0];
   const inside = createInside(panelLab, files, assets);
-  // The panel tells the view of its new networks and epochs (recorded once the view has opened).
+  // The panel tells the view of its new networks and epochs (recorded while the view is open).
   const panel = createPanel(panelLab, schedule, inside.watch);
   const chapter = createChapter(bookLab, schedule);
   // The comparison draws on the chapter's lab for its data (its networks are its own).

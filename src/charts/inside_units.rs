@@ -113,8 +113,7 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
     let (a, b) = (p.at(p.x.lo, UPDATE_RATIO_RULE), p.at(p.x.hi, UPDATE_RATIO_RULE));
     dashed(&p.pa, a, b, theme.reference, theme)?;
     for l in 0..layers {
-        let pts = history.iter().map(|e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v)));
-        let r = runs(pts);
+        let r = runs(gapped(history, |e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v))));
         draw_runs(&p, &r, theme.color(l), 2.2, theme)?;
         if history.len() <= 40 {
             for &(x, y) in r.iter().flatten() {
@@ -172,7 +171,7 @@ pub fn activations_chart<DB: DrawingBackend>(
                 line(&p.pa, vec![(b.0 - cap, b.1), (b.0 + cap, b.1)], c, w)?;
             }
         }
-        let r = runs(history.iter().map(point));
+        let r = runs(gapped(history, point));
         draw_runs(&p, &r, c, 2.2, theme)?;
         if few {
             for &(x, y) in r.iter().flatten() {
@@ -181,6 +180,19 @@ pub fn activations_chart<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// The points of a run's records, with a break where epochs are missing (the page records
+/// only while its view is open), so a line never bridges epochs nobody measured.
+fn gapped(history: &[EpochInside], point: impl Fn(&EpochInside) -> Option<(f64, f64)>) -> Vec<Option<(f64, f64)>> {
+    let mut out = Vec::with_capacity(history.len() + 1);
+    for (i, e) in history.iter().enumerate() {
+        if i > 0 && e.epoch > history[i - 1].epoch + 1 {
+            out.push(None);
+        }
+        out.push(point(e));
+    }
+    out
 }
 
 /// Viridis (van der Walt & Smith, matplotlib 2.0) at five stops: perceptually even,

@@ -108,6 +108,21 @@ test('two epochs with the view open: mean ± std, the heatmap and the update rat
   await shot(page.locator('#inside'), 'inside-trained');
 });
 
+test('closed, the view records nothing; reopened, it records again, and the heatmap table shows the gap', async () => {
+  const { page } = lab;
+  await page.click('#inside > summary');
+  await page.waitForFunction(() => !window.gradlab.inside.open);
+  for (const epoch of [3, 4]) {
+    await page.click('#net-step');
+    await page.waitForFunction((e) => window.gradlab.snapshot.epoch === e && window.gradlab.status === 'idle', epoch, { timeout: 60_000 });
+  }
+  await page.click('#inside > summary');
+  await page.waitForFunction(() => window.gradlab.inside.history.at(-1)?.epoch === 4, null, { timeout: 60_000 });
+  await refreshed(page);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.inside.history.map((e) => e.epoch)), [0, 1, 2, 4]);
+  assert.deepEqual((await numbers(page, 'inside-heatmap')).map((r) => r[0]), ['0', '1', '2', '4']);
+});
+
 test('dragging the gain from 1 to 8: the RMS factor rises towards 1 and the units saturate', async () => {
   const { page } = lab;
   const before = await factors(page);

@@ -8,7 +8,7 @@
 // file) and during training, at most one in flight and at most every REFRESH_MS, so the
 // worker spends a small share of its time here; the main thread only draws the charts.
 // Each report carries the run recorded so far (one record per epoch, kept by the worker
-// from the view's first opening on): the charts over training are drawn from it.
+// while the view is open): the charts over training are drawn from it.
 
 import { networkSettings, gainOf } from '../state.js';
 import { t, language, LANGUAGES } from '../i18n.js';
@@ -200,6 +200,8 @@ export function createInside(app) {
     view.open = open;
     if ($('inside').open !== open) $('inside').open = open;
     app.set('inside.open', open ? 1 : 0);
+    // The worker records the run only while the view is open (www/worker/inside.js).
+    if (network.net.ready) client.post({ type: 'inside-watch', open });
     if (open) {
       load();
       request();

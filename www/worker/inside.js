@@ -4,14 +4,14 @@
 // opens the view never loads it. The two modules share no memory: the panel's network
 // crosses as network2 JSON (`Lab.network_json`), as a download would.
 //
-// Over training: once the module is loaded, the panel's run is recorded (`watch`, called by
-// www/worker/panel.js): one `EpochInside` at the network's start and after every epoch,
-// whether the view is open or not, so that closing and reopening it leaves no gap. Opened
-// mid-run, the record starts at the epoch the view was opened (or at the next epoch's end,
-// if opened mid-epoch). Until the view first opens nothing is recorded: training runs
-// exactly as without this view.
+// Over training: while the view is open, the panel's run is recorded (`watch`, called by
+// www/worker/panel.js): one `EpochInside` at the network's start and after every epoch.
+// A record costs ~10 ms (the network's JSON and a pass over the probe images), about a tenth
+// of a fast epoch, so nothing is recorded while the view is closed: training runs exactly as
+// without it. Opened mid-run, the record starts where it is (at once between epochs, else at
+// the epoch's end); closed and reopened, the record has a gap, which the charts show.
 //
-// Protocol: main → 'inside' {id, fresh}; worker → 'inside' {id, report, history, ms, recordMs} or
+// Protocol: main → 'inside' {id, fresh} · 'inside-watch' {open}; worker → 'inside' {id, report, history, ms, recordMs} or
 // {id, code, message}. `fresh` ({init, biases, gain} or null) names the initialisation of
 // a network not yet trained, whose exact variances the prediction then uses; `history` is
 // the recorded run, a list of `EpochInside`.
@@ -34,6 +34,10 @@ export function createInside(lab, files, assets) {
   const tuning = { eta: 0.1, lambda: 5 };
   /** Epochs done by the panel's network, as the panel counts them (a restore's offset included). */
   let epochs = 0;
+  /** Whether the view is open (the page says so: 'inside-watch' {open}, and every request). */
+  let watching = false;
+  /** The epoch of the last record of this network, or null. */
+  let lastEpoch = null;
   /** Milliseconds of the last record (the network's JSON and one pass over the probe images), for scripts/bench-page.mjs. */
   let recordMs = null;
 
@@ -44,18 +48,22 @@ export function createInside(lab, files, assets) {
     const [images, labels] = files();
     const p = new mod.InsideProbe(images, labels, PROBE_IMAGES);
     loaded = p;
-    // The run so far is not known: it is recorded from here, at an epoch's boundary only.
-    if (lab.position() === 0) record();
+    record();
     return p;
   }
 
-  /** One record of the panel's network now; a network the view does not take (not plain) has none. */
+  /**
+   * One record of the panel's network now, if the view is open and the network is between
+   * epochs (the run so far is not known: it is recorded from here); a network the view
+   * does not take (not plain) has none.
+   */
   function record() {
-    if (!loaded) return;
+    if (!loaded || !watching || lab.position() !== 0 || lastEpoch === epochs) return;
     try {
       const t0 = now();
       loaded.record(lab.network_json(), epochs, tuning.eta, tuning.lambda, lab.training_size());
       recordMs = now() - t0;
+      lastEpoch = epochs;
     } catch {
       /* no network yet, or one with skip connections or batch norm: the report says why */
     }
@@ -67,6 +75,7 @@ export function createInside(lab, files, assets) {
       if (config) Object.assign(tuning, config);
       epochs = at;
       loaded?.clear_history();
+      lastEpoch = null;
       record();
     },
     retune(config) {
@@ -79,7 +88,13 @@ export function createInside(lab, files, assets) {
   };
 
   const handlers = {
+    /** The view opened or closed: records only while it is open. */
+    'inside-watch'({ open }) {
+      watching = !!open;
+      record();
+    },
     async inside({ id, fresh }) {
+      watching = true; // a request comes from an open view
       try {
         probe ??= load();
         const p = await probe;
