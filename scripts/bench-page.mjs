@@ -145,7 +145,7 @@ for (const [name, ts] of [['[784, 30, 30, 30, 30, 10]', book], ['[784, 200, 200,
 }
 console.log(`  training the book's network ${seconds} s with the view open: ${insideRun.refreshes} refreshes, ${insideRun.epochs} epochs; main-thread long tasks (> 50 ms): ${insideRun.long.length}${insideRun.long.length ? `, longest ${f(Math.max(...insideRun.long.map((e) => e.duration)))} ms` : ''}`);
 console.log(`  its charts' redraws, ms: ${Object.entries(insideRun.draws).map(([id, ts]) => `${id.replace('inside-', '')} p50 ${f(q(ts, 0.5))} max ${f(Math.max(...ts))}`).join('; ')}`);
-console.log(`  the run's record after each epoch (in the worker, also while the view is closed once it has opened): p50 ${f(q(insideRun.records, 0.5))} max ${f(Math.max(...insideRun.records))} ms, against ≈ ${f((seconds * 1000) / Math.max(1, insideRun.epochs))} ms per epoch`);
+console.log(`  the run's record after each epoch (in the worker, while the view is open): p50 ${f(q(insideRun.records, 0.5))} max ${f(Math.max(...insideRun.records))} ms, against ≈ ${f((seconds * 1000) / Math.max(1, insideRun.epochs))} ms per epoch`);
 
 /** Trace the renderer's main thread from now until `stop()`; returns its CPU figures. */
 async function startTrace(page) {
