@@ -63,8 +63,8 @@ fn histogram<DB: DrawingBackend>(
     let total = h.total().max(1) as f64;
     let top = h.counts.iter().map(|&c| c as f64 / total).fold(0.0, f64::max).max(0.05);
     let (cw, ch) = cell.dim_in_pixel();
-    // Three ticks where they fit (0, 0.5, 1), two on a phone's narrow cell.
-    let x = Axis::linear(h.lo, h.hi, fit(cw, 55.0 * theme.k()).clamp(1, 3), false);
+    // Three ticks where they fit (0, 0.5, 1), the two ends on a phone's narrow cell.
+    let x = Axis::linear(h.lo, h.hi, ((cw as f64 / (70.0 * theme.k())) as usize).clamp(1, 3), false);
     let y = Axis::linear(0.0, top * 1.1, fit(ch, 40.0 * theme.k()).min(3), false);
     let Some(p) = panel(&cell, x, y, "", y_desc, false, 0, theme)? else { return Ok(()) };
     let n = h.counts.len().max(1) as f64;
