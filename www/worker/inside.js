@@ -98,6 +98,7 @@ export function createInside(lab, files, assets) {
       try {
         probe ??= load();
         const p = await probe;
+        record(); // the network as it is, if not recorded yet (the view may have opened before the worker knew)
         const t0 = now();
         const report = p.report(lab.network_json(), fresh ? JSON.stringify(fresh) : '');
         post({ type: 'inside', id, report: JSON.parse(report), history: JSON.parse(p.history()), ms: now() - t0, recordMs });
