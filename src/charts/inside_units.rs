@@ -78,8 +78,11 @@ fn histogram<DB: DrawingBackend>(
     let outside = (h.below + h.above + h.invalid) as f64 / total;
     if outside > 0.0 {
         let s = t.outside.replace("{}", &percent(outside));
-        let at = (p.width() - theme.px(3.0), theme.px(2.0));
-        boxed_text(&p.pa, &s, at, &theme.note_font(theme.muted), HPos::Right, VPos::Top, theme)?;
+        // In the top corner over the lighter half, so the note covers as few bars as it can.
+        let half = h.counts.len() / 2;
+        let (left, right): (u64, u64) = (h.counts[..half].iter().sum(), h.counts[half..].iter().sum());
+        let (at, pos) = if right > left { ((theme.px(3.0), theme.px(2.0)), HPos::Left) } else { ((p.width() - theme.px(3.0), theme.px(2.0)), HPos::Right) };
+        boxed_text(&p.pa, &s, at, &theme.note_font(theme.muted), pos, VPos::Top, theme)?;
     }
     Ok(())
 }
