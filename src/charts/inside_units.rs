@@ -10,7 +10,7 @@ use crate::inside::{EpochInside, Histogram, LayerUnits};
 use super::axes::{finite_minmax, fit, tight_log_range, Axis};
 use super::draw::{boxed_text, dashed, item, layer_shape, line, marker, rect, text, Item, Swatch};
 use super::inside::InsideText;
-use super::panel::{draw_runs, frame, no_data, panel, runs};
+use super::panel::{draw_runs, frame, header, no_data, panel, runs};
 use super::text::{format_value, ChartText};
 use super::theme::Theme;
 use super::{de, ChartError};
@@ -20,7 +20,8 @@ pub const UPDATE_RATIO_RULE: f64 = -3.0;
 
 /// One row per hidden layer, headed by its saturated and dead fractions, with three
 /// histograms in it (aˡ, f′(zˡ), log₁₀|δˡ|; bars as the fraction of the layer's values).
-/// Values outside a histogram's range are counted in a note.
+/// Values outside a histogram's range (a ReLU's δ = 0 on an off unit: log₁₀|δ| = −∞) are
+/// counted in its title, which wraps on a narrow cell; the row's plots stay aligned.
 pub fn units_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     units: &[LayerUnits],
@@ -34,13 +35,30 @@ pub fn units_chart<DB: DrawingBackend>(
         return no_data(&body, ct, theme);
     }
     let rows = body.split_evenly((units.len(), 1));
+    let font = theme.legend_font();
     for (i, (u, row)) in units.iter().zip(&rows).enumerate() {
         let head = t.units_row.replace("{l}", &u.layer.to_string()).replace("{sat}", &percent(u.saturated)).replace("{dead}", &percent(u.dead));
         let cells = frame(row, &head, &theme.panel_title_font(), &[], theme, 0)?.split_evenly((1, 3));
         let hists = [(&u.activations, &t.a_axis), (&u.f_prime, &t.f_prime_axis), (&u.log_delta, &t.delta_axis)];
-        for (k, ((h, title), cell)) in hists.into_iter().zip(&cells).enumerate() {
+        let titles: Vec<String> = hists
+            .iter()
+            .map(|(h, name)| {
+                let outside = (h.below + h.above + h.invalid) as f64 / h.total().max(1) as f64;
+                if outside > 0.0 {
+                    format!("{name} · {}", t.outside.replace("{}", &percent(outside)))
+                } else {
+                    name.to_string()
+                }
+            })
+            .collect();
+        let mut top = 0;
+        for (title, cell) in titles.iter().zip(&cells) {
+            top = top.max(header(cell, title, &font, &[], theme, false)?);
+        }
+        for (k, (((h, _), title), cell)) in hists.into_iter().zip(&titles).zip(&cells).enumerate() {
             let y_desc = if k == 0 { t.fraction.as_str() } else { "" };
-            histogram(cell, h, title, y_desc, theme.color(i), t, theme)?;
+            let plot = frame(cell, title, &font, &[], theme, top)?;
+            histogram(&plot, h, y_desc, theme.color(i), theme)?;
         }
     }
     Ok(())
@@ -50,23 +68,18 @@ fn percent(v: f64) -> String {
     format!("{} %", format_value(100.0 * v, 2))
 }
 
-fn histogram<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    h: &Histogram,
-    title: &str,
-    y_desc: &str,
-    color: RGBColor,
-    t: &InsideText,
-    theme: &Theme,
-) -> Result<(), ChartError> {
-    let cell = frame(area, title, &theme.legend_font(), &[], theme, 0)?;
+fn histogram<DB: DrawingBackend>(cell: &DrawingArea<DB, Shift>, h: &Histogram, y_desc: &str, color: RGBColor, theme: &Theme) -> Result<(), ChartError> {
     let total = h.total().max(1) as f64;
     let top = h.counts.iter().map(|&c| c as f64 / total).fold(0.0, f64::max).max(0.05);
     let (cw, ch) = cell.dim_in_pixel();
-    // Three ticks where they fit (0, 0.5, 1), the two ends on a phone's narrow cell.
-    let x = Axis::linear(h.lo, h.hi, ((cw as f64 / (70.0 * theme.k())) as usize).clamp(1, 3), false);
+    // Three ticks where they fit (0, 0.5, 1); on a phone's narrow cell the two ends only.
+    let x = if (cw as f64) < 180.0 * theme.k() {
+        Axis::fixed(h.lo, h.hi, vec![(h.lo, format_value(h.lo, 3)), (h.hi, format_value(h.hi, 3))])
+    } else {
+        Axis::linear(h.lo, h.hi, 3, false)
+    };
     let y = Axis::linear(0.0, top * 1.1, fit(ch, 40.0 * theme.k()).min(3), false);
-    let Some(p) = panel(&cell, x, y, "", y_desc, false, 0, theme)? else { return Ok(()) };
+    let Some(p) = panel(cell, x, y, "", y_desc, false, 0, theme)? else { return Ok(()) };
     let n = h.counts.len().max(1) as f64;
     let w = (h.hi - h.lo) / n;
     for (j, &c) in h.counts.iter().enumerate() {
@@ -74,15 +87,6 @@ fn histogram<DB: DrawingBackend>(
             let x0 = h.lo + j as f64 * w;
             rect(&p.pa, p.at(x0 + 0.06 * w, 0.0), p.at(x0 + 0.94 * w, c as f64 / total), color.filled())?;
         }
-    }
-    let outside = (h.below + h.above + h.invalid) as f64 / total;
-    if outside > 0.0 {
-        let s = t.outside.replace("{}", &percent(outside));
-        // In the top corner over the lighter half, so the note covers as few bars as it can.
-        let half = h.counts.len() / 2;
-        let (left, right): (u64, u64) = (h.counts[..half].iter().sum(), h.counts[half..].iter().sum());
-        let (at, pos) = if right > left { ((theme.px(3.0), theme.px(2.0)), HPos::Left) } else { ((p.width() - theme.px(3.0), theme.px(2.0)), HPos::Right) };
-        boxed_text(&p.pa, &s, at, &theme.note_font(theme.muted), pos, VPos::Top, theme)?;
     }
     Ok(())
 }

@@ -31,7 +31,7 @@ const HEIGHTS = {
   'inside-factors': (w) => clamp(w * 0.55, 380, 440),
   'inside-norms': (w) => clamp(w * 0.5, 280, 340),
   // A row of three histograms per hidden layer (the view sets data-rows).
-  'inside-hist': (w, canvas) => (w < 560 ? 90 : 60) + Number(canvas.dataset.rows || 3) * clamp(w * 0.25, 185, 215),
+  'inside-hist': (w, canvas) => (w < 560 ? 90 : 60) + Number(canvas.dataset.rows || 3) * (w < 560 ? 250 : clamp(w * 0.25, 185, 215)),
   // On a phone the title and legend wrap: more height, so the plot keeps its room.
   'inside-activations': (w) => clamp(w * 0.55, 360, 400),
   'inside-heatmap': (w) => clamp(w * 0.45, 280, 360),
