@@ -67,6 +67,26 @@ export function createCanvases(resized) {
     resized(Object.keys(HEIGHTS));
   });
 
+  /** The CSS height of canvas `id` at CSS width `cssW` (full screen: laid out for a ROOM times narrower page). */
+  function heightOf(id, canvas, cssW) {
+    const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
+    const laidOut = cssW / room;
+    return { room, laidOut, cssH: Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut, canvas) : laidOut * 0.6) * room) };
+  }
+
+  /**
+   * Only the CSS height of canvas `id` for its last observed width, before it is drawn: the
+   * charts waiting for a later frame (app/charts.js draws a few per frame) take their new
+   * height at once, so a page (an embed's iframe) settles on its height in one step.
+   */
+  function size(id) {
+    const cssW = widths.get(id);
+    if (!cssW) return;
+    const canvas = $(id);
+    const { cssH } = heightOf(id, canvas, cssW);
+    if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
+  }
+
   /**
    * Size canvas `id` in device pixels for its CSS width and call `draw(canvas, dpr)`.
    * Returns `{value}` holding draw's result, or null when the canvas is not laid out (hidden).
@@ -78,9 +98,7 @@ export function createCanvases(resized) {
     // per frame while training. Only a canvas not yet observed is measured.
     const cssW = widths.has(id) ? widths.get(id) : canvas.clientWidth;
     if (cssW === 0) return null;
-    const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
-    const laidOut = cssW / room;
-    const cssH = Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut, canvas) : laidOut * 0.6) * room);
+    const { room, laidOut, cssH } = heightOf(id, canvas, cssW);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
     // The chain's caption says "left/middle/right" or "top/middle/bottom" as it is drawn.
     if (id === 'chain-canvas') canvas.closest('figure').classList.toggle('stacked', laidOut < CHAIN_SIDE_BY_SIDE);
@@ -92,5 +110,5 @@ export function createCanvases(resized) {
     return { value: draw(canvas, dpr * room) };
   }
 
-  return { paint };
+  return { paint, size };
 }
