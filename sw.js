@@ -61,6 +61,7 @@ const PRECACHE = [
   'www/app/compare.js',
   'www/app/compare-data.js',
   'www/app/inside.js',
+  'www/app/inside-data.js',
   'www/app/worker-client.js',
   'www/recovery.js',
   'www/limits.js',

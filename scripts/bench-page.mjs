@@ -113,7 +113,8 @@ const insideRun = await page.evaluate(([t, n]) => ({
   long: window.__longtasks.filter((e) => e.start >= t),
   refreshes: window.gradlab.inside.timings.length - n,
   epochs: window.gradlab.snapshot.epoch,
-  draws: ['inside-factors', 'inside-norms'].map((id) => window.gradlab.drawTimings[id] ?? []),
+  draws: Object.fromEntries(['inside-factors', 'inside-norms', 'inside-hist', 'inside-activations', 'inside-heatmap', 'inside-updates'].map((id) => [id, window.gradlab.drawTimings[id] ?? []])),
+  records: window.gradlab.inside.timings.slice(n).map((x) => x.record).filter((x) => x !== null && x !== undefined),
 }), [t1, n1]);
 await page.click('#net-start');
 const version = context.browser()?.version() ?? 'chromium';
@@ -142,9 +143,9 @@ console.log('\nInside the network: one refresh, 100 probe images, new networks (
 for (const [name, ts] of [['[784, 30, 30, 30, 30, 10]', book], ['[784, 200, 200, 200, 200, 10]', wide]]) {
   console.log(`  ${name.padEnd(30)} n ${ts.length}   worker p50 ${f(q(ms(ts, 'worker'), 0.5))} max ${f(Math.max(...ms(ts, 'worker')))}   request → answer p50 ${f(q(ms(ts, 'total'), 0.5))} max ${f(Math.max(...ms(ts, 'total')))} ms`);
 }
-const [fd, nd] = insideRun.draws;
 console.log(`  training the book's network ${seconds} s with the view open: ${insideRun.refreshes} refreshes, ${insideRun.epochs} epochs; main-thread long tasks (> 50 ms): ${insideRun.long.length}${insideRun.long.length ? `, longest ${f(Math.max(...insideRun.long.map((e) => e.duration)))} ms` : ''}`);
-console.log(`  its charts' redraws, ms: factors p50 ${f(q(fd, 0.5))} max ${f(Math.max(...fd))}; norms p50 ${f(q(nd, 0.5))} max ${f(Math.max(...nd))}`);
+console.log(`  its charts' redraws, ms: ${Object.entries(insideRun.draws).map(([id, ts]) => `${id.replace('inside-', '')} p50 ${f(q(ts, 0.5))} max ${f(Math.max(...ts))}`).join('; ')}`);
+console.log(`  the run's record after each epoch (in the worker, while the view is open): p50 ${f(q(insideRun.records, 0.5))} max ${f(Math.max(...insideRun.records))} ms, against ≈ ${f((seconds * 1000) / Math.max(1, insideRun.epochs))} ms per epoch`);
 
 /** Trace the renderer's main thread from now until `stop()`; returns its CPU figures. */
 async function startTrace(page) {

@@ -201,7 +201,9 @@ fn the_command_line_prints_json_and_writes_the_charts() {
     assert!(j["epochs"][1]["updateRatio"].as_array().unwrap().len() == 3);
     assert!(j["units"][0]["fPrime"]["counts"].as_array().unwrap().len() == 20);
     assert!(table.contains("σ_max") && table.contains("mean-field factor 1 at gain"), "{table}");
-    for f in ["inside-factors.svg", "inside-norms.svg", "inside-units.svg", "inside-updates.svg", "inside-speed.svg", "inside-heatmap.svg"] {
+    for f in
+        ["inside-factors.svg", "inside-norms.svg", "inside-units.svg", "inside-updates.svg", "inside-speed.svg", "inside-heatmap.svg", "inside-activations.svg"]
+    {
         assert!(std::fs::read_to_string(dir.join(f)).unwrap().contains("<svg"));
     }
     // The network file the training command saves.
@@ -222,7 +224,9 @@ fn the_command_line_prints_json_and_writes_the_charts() {
 /// Both charts draw in light and dark, with no data, and with zeros and NaN.
 #[test]
 fn the_charts_draw_anything() {
-    use gradlab::charts::{factor_chart, inside_norms_chart, norms_heatmap, svg, units_chart, update_ratio_chart, ChartText, InsideText, Theme};
+    use gradlab::charts::{
+        activations_chart, factor_chart, inside_norms_chart, norms_heatmap, svg, units_chart, update_ratio_chart, ChartText, InsideText, Theme,
+    };
     let data = subset().training;
     let (net, _) = seeded_network_with::<f64>(&book_sizes(3, 30), Init::He, BiasInit::Zero, 1.0, 0).unwrap();
     let r = inside(&net.with_activation(Activation::Relu), &data, &InsideConfig { count: 20, ..InsideConfig::default() }).unwrap();
@@ -240,16 +244,64 @@ fn the_charts_draw_anything() {
         svg(300, 200, |a| factor_chart(a, &odd, &[f64::NAN], &t, &ct, &theme)).unwrap();
         svg(20, 20, |a| factor_chart(a, &odd, &[], &t, &ct, &theme)).unwrap();
         let s = svg(900, 700, |a| units_chart(a, &r.units, &t, &ct, &theme)).unwrap();
-        assert!(s.contains("layer 3: a") && s.contains(&t.delta_axis));
+        assert!(s.contains("hidden layer 3: ") && s.contains(&t.delta_axis) && s.contains(&t.a_axis));
         assert!(svg(400, 300, |a| units_chart(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
         assert!(svg(400, 300, |a| update_ratio_chart(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
         assert!(svg(400, 300, |a| norms_heatmap(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
+        assert!(svg(400, 300, |a| activations_chart(a, &[], &t, &ct, &theme)).unwrap().contains(&ct.no_data));
     }
     std::fs::write(
         std::env::temp_dir().join("gradlab-issue10-factors-dark.svg"),
         svg(900, 560, |a| factor_chart(a, &r.factors, &r.mean_field.factors, &t, &ct, &Theme::dark())).unwrap(),
     )
     .unwrap();
+}
+
+/// Glorot & Bengio's chart: a legend entry per hidden layer, a y axis that holds every
+/// mean ± std (here up to 0.9 and down to −0.4), records that start after epoch 0 (the view
+/// opened mid-run), and non-finite values (a diverged network) left out without a panic.
+#[test]
+fn the_activations_chart_shows_mean_and_spread_of_every_layer() {
+    use gradlab::charts::{activations_chart, svg, ChartText, InsideText, Theme};
+    use gradlab::inside::EpochInside;
+    let record = |epoch, mean: [f64; 2], std: [f64; 2]| EpochInside {
+        epoch,
+        log_norms: vec![],
+        update_ratio: vec![],
+        mean: mean.into(),
+        std: std.into(),
+        saturated: vec![],
+    };
+    let history = [record(3, [0.5, -0.1], [0.1, 0.3]), record(4, [0.8, 0.0], [0.1, 0.2]), record(5, [f64::NAN, 0.1], [f64::INFINITY, 0.2])];
+    let (t, ct) = (InsideText::default(), ChartText::default());
+    let s = svg(800, 500, |a| activations_chart(a, &history, &t, &ct, &Theme::light())).unwrap();
+    assert!(s.contains(&t.activations.title) && s.contains(&ct.layer_name(1)) && s.contains(&ct.layer_name(2)));
+    assert!(!s.contains(&ct.layer_name(3)));
+    // Ticks at 0.1 steps (or 0.2) reach past 0.9 and below −0.4: the whiskers fit.
+    let texts: Vec<String> = s.split("<text").skip(1).filter_map(|e| Some(e.split_once('>')?.1.split('<').next()?.trim().replace('−', "-"))).collect();
+    let ticks: Vec<f64> = texts.iter().filter_map(|v| v.parse().ok()).collect();
+    assert!(ticks.iter().any(|&v| v >= 0.8) && ticks.iter().any(|&v| v <= -0.4), "{ticks:?}");
+    for epoch in ["3", "4", "5"] {
+        assert!(texts.iter().any(|v| v == epoch), "epoch {epoch} on the x axis");
+    }
+}
+
+/// The page records only while its view is open: a gap in the epochs breaks each line
+/// (one more run of the first layer's colour), and no line bridges the missing epochs.
+#[test]
+fn a_gap_in_the_record_breaks_the_lines() {
+    use gradlab::charts::{svg, update_ratio_chart, ChartText, InsideText, Theme};
+    use gradlab::inside::EpochInside;
+    let record = |epoch| EpochInside { epoch, log_norms: vec![-3.0], update_ratio: vec![-3.5, -2.0], mean: vec![0.5], std: vec![0.1], saturated: vec![0.0] };
+    let (t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
+    let c = theme.series[0];
+    let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+    let lines = |epochs: &[usize]| {
+        let h: Vec<_> = epochs.iter().map(|&e| record(e)).collect();
+        let s = svg(800, 500, |a| update_ratio_chart(a, &h, &t, &ct, &theme)).unwrap();
+        s.lines().filter(|l| l.starts_with("<polyline") && l.contains(&stroke)).count()
+    };
+    assert_eq!(lines(&[0, 1, 4, 5]), lines(&[0, 1, 2, 3]) + 1);
 }
 
 /// The refresh budget keeps every image of the book's network and pools fewer when the

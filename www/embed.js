@@ -22,7 +22,7 @@
    * Each widget's height before it reports its own, so the page does not jump more than it
    * must. The same numbers as `WIDGETS` in url.js (tests/js/embed.test.mjs checks).
    */
-  const START_HEIGHT = { chain: 900, bars: 760, speed: 900, network: 1800, chapter: 1400, 'chapter-bars': 300, 'chapter-norms': 300, 'chapter-speed': 300, 'chapter-depth': 300, compare: 1700 };
+  const START_HEIGHT = { chain: 900, bars: 760, speed: 900, network: 1800, chapter: 1400, 'chapter-bars': 300, 'chapter-norms': 300, 'chapter-speed': 300, 'chapter-depth': 300, compare: 1700, inside: 5000 };
   /** A widget starts this far (px) before it scrolls into view. */
   const AHEAD = '300px 0px';
   const MAX_HEIGHT = 20000;

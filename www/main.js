@@ -29,6 +29,8 @@ import { createWorkerClient } from './app/worker-client.js';
 // The settings are the link's (its hash; see url.js), or the defaults.
 const link = readLink(location.search, location.hash);
 const state = link.state;
+// The embed of the view inside the network shows it open.
+if (link.widget === 'inside') state['inside.open'] = 1;
 // The language before the first word is shown: the link's, else the browser's.
 setLanguage(pickLanguage(state.lang));
 link.notice = describeLink(link.ignored, link.clamped); // in that language

@@ -33,6 +33,7 @@ const LAYOUT = {
   'chapter-speed': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-speed'], row: '#exp-speed' },
   'chapter-depth': { section: 'chapter', keep: ['.panel', '#book-notice', '#exp-depth'], row: '#exp-depth' },
   compare: { section: 'compare', keep: ['#cmp-controls', '#cmp-setups', '#cmp-custom', '#cmp-book', 'figure'], row: '#cmp-training' },
+  inside: { section: 'network', keep: ['#net-controls', '#net-notice', '#inside'], row: '#inside-updates' },
 };
 
 /** The words of each widget's "Copy embed code" row on the whole page. */
@@ -47,6 +48,7 @@ const ROW_TEXT = {
   'chapter-speed': 'this experiment',
   'chapter-depth': 'this experiment',
   compare: 'the comparison',
+  inside: 'the view inside the network',
 };
 
 /**

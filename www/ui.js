@@ -160,7 +160,7 @@ export function createUI(state) {
 
   // Redraw when a chart's width changes (rotation, window resize).
   // Canvases redraw when their width, the pixel ratio or full screen changes (ui/canvas.js).
-  const { paint } = createCanvases((ids) => call('resize', ids));
+  const { paint, size } = createCanvases((ids) => call('resize', ids));
 
   // ------------------------------------------------------------ the chain
   function showChain(r, ctx) {
@@ -373,6 +373,7 @@ export function createUI(state) {
     showChain,
     showChainRandom,
     paint,
+    size,
     showFigure,
     networkEnabled,
     loadedArchitecture,

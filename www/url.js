@@ -31,6 +31,8 @@ export const WIDGETS = {
   'chapter-speed': { title: 'The speed of learning over 500 epochs', keys: ['book.seed', 'book.speedHidden', 'book.speedEpochs'], worker: true, height: 300 },
   'chapter-depth': { title: 'Accuracy against the number of hidden layers', keys: ['book.seed', 'book.depthEpochs', 'book.depthRuns'], worker: true, height: 300 },
   compare: { title: 'A and B: two networks trained side by side', keys: keysWith('cmp.'), worker: true, height: 1700 },
+  // The view inside the network (issue 10), open, with the panel's controls.
+  inside: { title: 'Inside the network: each layer’s factor, its saturated units, and training', keys: [...keysWith('net.'), 'inside.open'], worker: true, height: 5000 },
 };
 
 /** Longest key or value quoted back in a notice: a hostile link may hold megabytes. */

@@ -8,7 +8,7 @@
 // 'pause' · 'step' · 'epochs' {epochs} · 'book' {id, kind, params} · 'book-cancel' ·
 // 'load' {id, json} · 'network' {id} · 'compare' {id, a, b, seed, epochs} · 'compare-cancel' {id}
 // (www/worker/compare.js, which answers 'compare' {id, event, …}) · 'inside' {id, fresh}
-// (www/worker/inside.js, which answers 'inside' {id, report | error}).
+// · 'inside-watch' {open} (www/worker/inside.js, which answers 'inside' {id, report, history | error}).
 // Worker → main: 'ready' · 'data-error' {code, params} · 'fatal' · 'snapshot' · 'progress' ·
 // 'stopped' {reason, message, code?, details?} · 'error' {code?, details?, …} ·
 // 'book' {id, kind, event: 'progress' | 'done' | 'error' | 'cancelled', …} ·
@@ -112,15 +112,16 @@ async function boot() {
   }
   const jobs = [];
   const schedule = createScheduler(jobs);
-  const panel = createPanel(panelLab, schedule);
-  const chapter = createChapter(bookLab, schedule);
-  // The comparison draws on the chapter's lab for its data (its networks are its own).
-  const compare = createCompare(bookLab, schedule);
   // The view inside the network reads the training files once, when it first opens; they
   // are kept for it until then (the inflated bytes, ~6 MB, already in this worker's heap).
   let training = [bytes[0], bytes[1]];
   const files = () => [training, (training = null)][0];
   const inside = createInside(panelLab, files, assets);
+  // The panel tells the view of its new networks and epochs (recorded while the view is open).
+  const panel = createPanel(panelLab, schedule, inside.watch);
+  const chapter = createChapter(bookLab, schedule);
+  // The comparison draws on the chapter's lab for its data (its networks are its own).
+  const compare = createCompare(bookLab, schedule);
   jobs.push(panel, chapter, compare);
   handlers = { ...common, ...panel.handlers, ...chapter.handlers, ...compare.handlers, ...inside.handlers };
   ready = true;

@@ -37,9 +37,9 @@ pub struct InsideText {
     pub norms: PanelText,
     /// Legend of the prediction on the ‖δˡ‖ chart.
     pub predicted_norm: String,
-    /// [`units_chart`](super::units_chart): its title, each row's first title (`{l}` the
-    /// layer, `{sat}` and `{dead}` its fractions), the three columns, the y axis, and the
-    /// note of values outside a histogram's range (`{}` the fraction).
+    /// [`units_chart`](super::units_chart): its title, each row's title (`{l}` the layer,
+    /// `{sat}` and `{dead}` its fractions), the three columns, the y axis, and the note of
+    /// values outside a histogram's range (`{}` the fraction).
     pub units_title: String,
     pub units_row: String,
     pub a_axis: String,
@@ -54,6 +54,8 @@ pub struct InsideText {
     /// [`norms_heatmap`](super::norms_heatmap) and the label of its colour bar.
     pub heatmap: PanelText,
     pub heatmap_scale: String,
+    /// [`activations_chart`](super::activations_chart): Glorot & Bengio's mean ± std of aˡ.
+    pub activations: PanelText,
 }
 
 impl Default for InsideText {
@@ -77,7 +79,7 @@ impl Default for InsideText {
             },
             predicted_norm: "mean-field prediction".into(),
             units_title: "Where the units saturate: aˡ, f′(zˡ) and δˡ of each hidden layer over the probe images".into(),
-            units_row: "layer {l}: aˡ ({sat} saturated or off, {dead} dead)".into(),
+            units_row: "hidden layer {l}: {sat} of aˡ saturated or off, {dead} of the units dead".into(),
             a_axis: "aˡ".into(),
             f_prime_axis: "f′(zˡ)".into(),
             delta_axis: "log₁₀|δˡ|".into(),
@@ -90,6 +92,11 @@ impl Default for InsideText {
             rule: "10⁻³ (rule of thumb)".into(),
             heatmap: PanelText { title: "‖δˡ‖ of every hidden layer as training goes".into(), x: "epoch".into(), y: "hidden layer l".into() },
             heatmap_scale: "‖δˡ‖".into(),
+            activations: PanelText {
+                title: "Activations of each hidden layer as training goes: mean ± standard deviation of aˡ".into(),
+                x: "epoch".into(),
+                y: "aˡ".into(),
+            },
         }
     }
 }

@@ -7,10 +7,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::inside::{EpochInside, Histogram, LayerUnits};
 
-use super::axes::{fit, tight_log_range, Axis};
-use super::draw::{boxed_text, dashed, item, layer_shape, marker, rect, text, Item, Swatch};
+use super::axes::{finite_minmax, fit, tight_log_range, Axis};
+use super::draw::{boxed_text, dashed, item, layer_shape, line, marker, rect, text, Item, Swatch};
 use super::inside::InsideText;
-use super::panel::{draw_runs, frame, no_data, panel, runs};
+use super::panel::{draw_runs, frame, header, no_data, panel, runs};
 use super::text::{format_value, ChartText};
 use super::theme::Theme;
 use super::{de, ChartError};
@@ -18,9 +18,10 @@ use super::{de, ChartError};
 /// The cs231n rule of thumb for the update-to-weight ratio: about 10⁻³ per step.
 pub const UPDATE_RATIO_RULE: f64 = -3.0;
 
-/// One row per hidden layer, three histograms in it (aˡ, f′(zˡ), log₁₀|δˡ|, bars as the
-/// fraction of the layer's values), the row's saturated and dead fractions in its first
-/// title. Values outside a histogram's range are counted in a note.
+/// One row per hidden layer, headed by its saturated and dead fractions, with three
+/// histograms in it (aˡ, f′(zˡ), log₁₀|δˡ|; bars as the fraction of the layer's values).
+/// Values outside a histogram's range (a ReLU's δ = 0 on an off unit: log₁₀|δ| = −∞) are
+/// counted in its title, which wraps on a narrow cell; the row's plots stay aligned.
 pub fn units_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     units: &[LayerUnits],
@@ -33,18 +34,31 @@ pub fn units_chart<DB: DrawingBackend>(
     if units.is_empty() {
         return no_data(&body, ct, theme);
     }
-    let rows = body.split_evenly((units.len(), 3));
-    for (i, u) in units.iter().enumerate() {
+    let rows = body.split_evenly((units.len(), 1));
+    let font = theme.legend_font();
+    for (i, (u, row)) in units.iter().zip(&rows).enumerate() {
         let head = t.units_row.replace("{l}", &u.layer.to_string()).replace("{sat}", &percent(u.saturated)).replace("{dead}", &percent(u.dead));
-        let cells = [
-            (&u.activations, head.as_str(), &t.a_axis),
-            (&u.f_prime, t.f_prime_axis.as_str(), &t.f_prime_axis),
-            (&u.log_delta, t.delta_axis.as_str(), &t.delta_axis),
-        ];
-        for (k, (h, title, x_desc)) in cells.into_iter().enumerate() {
-            let x_desc = if i + 1 == units.len() { x_desc.as_str() } else { "" };
+        let cells = frame(row, &head, &theme.panel_title_font(), &[], theme, 0)?.split_evenly((1, 3));
+        let hists = [(&u.activations, &t.a_axis), (&u.f_prime, &t.f_prime_axis), (&u.log_delta, &t.delta_axis)];
+        let titles: Vec<String> = hists
+            .iter()
+            .map(|(h, name)| {
+                let outside = (h.below + h.above + h.invalid) as f64 / h.total().max(1) as f64;
+                if outside > 0.0 {
+                    format!("{name} · {}", t.outside.replace("{}", &percent(outside)))
+                } else {
+                    name.to_string()
+                }
+            })
+            .collect();
+        let mut top = 0;
+        for (title, cell) in titles.iter().zip(&cells) {
+            top = top.max(header(cell, title, &font, &[], theme, false)?);
+        }
+        for (k, (((h, _), title), cell)) in hists.into_iter().zip(&titles).zip(&cells).enumerate() {
             let y_desc = if k == 0 { t.fraction.as_str() } else { "" };
-            histogram(&rows[3 * i + k], h, title, x_desc, y_desc, theme.color(i), t, theme)?;
+            let plot = frame(cell, title, &font, &[], theme, top)?;
+            histogram(&plot, h, y_desc, theme.color(i), theme)?;
         }
     }
     Ok(())
@@ -54,24 +68,18 @@ fn percent(v: f64) -> String {
     format!("{} %", format_value(100.0 * v, 2))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn histogram<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    h: &Histogram,
-    title: &str,
-    x_desc: &str,
-    y_desc: &str,
-    color: RGBColor,
-    t: &InsideText,
-    theme: &Theme,
-) -> Result<(), ChartError> {
-    let cell = frame(area, title, &theme.legend_font(), &[], theme, 0)?;
+fn histogram<DB: DrawingBackend>(cell: &DrawingArea<DB, Shift>, h: &Histogram, y_desc: &str, color: RGBColor, theme: &Theme) -> Result<(), ChartError> {
     let total = h.total().max(1) as f64;
     let top = h.counts.iter().map(|&c| c as f64 / total).fold(0.0, f64::max).max(0.05);
-    let (_, ch) = cell.dim_in_pixel();
-    let x = Axis::linear(h.lo, h.hi, 3, false);
+    let (cw, ch) = cell.dim_in_pixel();
+    // Three ticks where they fit (0, 0.5, 1); on a phone's narrow cell the two ends only.
+    let x = if (cw as f64) < 180.0 * theme.k() {
+        Axis::fixed(h.lo, h.hi, vec![(h.lo, format_value(h.lo, 3)), (h.hi, format_value(h.hi, 3))])
+    } else {
+        Axis::linear(h.lo, h.hi, 3, false)
+    };
     let y = Axis::linear(0.0, top * 1.1, fit(ch, 40.0 * theme.k()).min(3), false);
-    let Some(p) = panel(&cell, x, y, x_desc, y_desc, false, 0, theme)? else { return Ok(()) };
+    let Some(p) = panel(cell, x, y, "", y_desc, false, 0, theme)? else { return Ok(()) };
     let n = h.counts.len().max(1) as f64;
     let w = (h.hi - h.lo) / n;
     for (j, &c) in h.counts.iter().enumerate() {
@@ -79,12 +87,6 @@ fn histogram<DB: DrawingBackend>(
             let x0 = h.lo + j as f64 * w;
             rect(&p.pa, p.at(x0 + 0.06 * w, 0.0), p.at(x0 + 0.94 * w, c as f64 / total), color.filled())?;
         }
-    }
-    let outside = (h.below + h.above + h.invalid) as f64 / total;
-    if outside > 0.0 {
-        let s = t.outside.replace("{}", &percent(outside));
-        let at = (p.width() - theme.px(3.0), theme.px(2.0));
-        boxed_text(&p.pa, &s, at, &theme.note_font(theme.muted), HPos::Right, VPos::Top, theme)?;
     }
     Ok(())
 }
@@ -118,8 +120,7 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
     let (a, b) = (p.at(p.x.lo, UPDATE_RATIO_RULE), p.at(p.x.hi, UPDATE_RATIO_RULE));
     dashed(&p.pa, a, b, theme.reference, theme)?;
     for l in 0..layers {
-        let pts = history.iter().map(|e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v)));
-        let r = runs(pts);
+        let r = runs(gapped(history, |e| e.update_ratio.get(l).copied().filter(|v| v.is_finite()).map(|v| (e.epoch as f64, v))));
         draw_runs(&p, &r, theme.color(l), 2.2, theme)?;
         if history.len() <= 40 {
             for &(x, y) in r.iter().flatten() {
@@ -129,6 +130,76 @@ pub fn update_ratio_chart<DB: DrawingBackend>(
     }
     // Last, so the lines do not cross it out.
     boxed_text(&p.pa, &t.rule, (b.0 - theme.px(4.0), b.1 + theme.px(3.0)), &theme.note_font(theme.text), HPos::Right, VPos::Top, theme)
+}
+
+/// Glorot & Bengio's figure (2010, fig. 2 and 4): the mean of each hidden layer's
+/// activations aˡ against the epoch, as a line, with a whisker of ± one standard
+/// deviation at each record (offset a little per layer so the whiskers stay apart). A
+/// sigmoid layer whose mean sinks towards 0 or rises to 1 with a small spread is saturated.
+pub fn activations_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    history: &[EpochInside],
+    t: &InsideText,
+    ct: &ChartText,
+    theme: &Theme,
+) -> Result<(), ChartError> {
+    area.fill(&theme.background).map_err(de)?;
+    let layers = history.iter().map(|e| e.mean.len().min(e.std.len())).max().unwrap_or(0);
+    let legend: Vec<Item> = (0..layers.min(12)).map(|l| item(ct.layer_name(l + 1), Swatch::ErrorBar(theme.color(l)))).collect();
+    let body = frame(area, &t.activations.title, &theme.title_font(), &legend, theme, 0)?;
+    if history.is_empty() || layers == 0 {
+        return no_data(&body, ct, theme);
+    }
+    let (bw, bh) = body.dim_in_pixel();
+    let ends = history.iter().flat_map(|e| e.mean.iter().zip(&e.std).flat_map(|(m, s)| [m - s.abs(), m + s.abs(), *m]));
+    // 0 always shows (sigmoid and ReLU outputs start there, tanh is centred on it).
+    let (lo, hi) = finite_minmax(ends.chain([0.0])).unwrap_or((0.0, 1.0));
+    let pad = ((hi - lo) * 0.05).max(0.02);
+    let first = history[0].epoch as f64;
+    let last = history.last().map_or(first, |e| e.epoch as f64).max(first + 1.0);
+    // Room on both sides for the offset whiskers.
+    let shift = 0.08 * (last - first).min(4.0) / layers.max(1) as f64;
+    let margin = shift * layers as f64 / 2.0 + 0.02 * (last - first);
+    let x = Axis::integer(first - margin, last + margin, fit(bw, 80.0 * theme.k()));
+    let y = Axis::linear(lo - pad, hi + pad, fit(bh, 40.0 * theme.k()), false);
+    let Some(p) = panel(&body, x, y, &t.activations.x, &t.activations.y, true, 0, theme)? else { return Ok(()) };
+    let few = history.len() <= 40;
+    let (w, cap) = (theme.px(1.6), theme.px(3.0));
+    for l in 0..layers {
+        let c = theme.color(l);
+        let dx = (l as f64 - (layers as f64 - 1.0) / 2.0) * shift;
+        let point = |e: &EpochInside| e.mean.get(l).copied().filter(|v| v.is_finite()).map(|m| (e.epoch as f64 + dx, m));
+        for e in history {
+            let (Some((x, m)), Some(s)) = (point(e), e.std.get(l).copied().filter(|v| v.is_finite())) else { continue };
+            let (a, b) = (p.at(x, m - s), p.at(x, m + s));
+            line(&p.pa, vec![a, b], c, w)?;
+            if few {
+                line(&p.pa, vec![(a.0 - cap, a.1), (a.0 + cap, a.1)], c, w)?;
+                line(&p.pa, vec![(b.0 - cap, b.1), (b.0 + cap, b.1)], c, w)?;
+            }
+        }
+        let r = runs(gapped(history, point));
+        draw_runs(&p, &r, c, 2.2, theme)?;
+        if few {
+            for &(x, y) in r.iter().flatten() {
+                marker(&p.pa, p.at(x, y), layer_shape(l), theme.px(3.0), c, theme.background)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The points of a run's records, with a break where epochs are missing (the page records
+/// only while its view is open), so a line never bridges epochs nobody measured.
+fn gapped(history: &[EpochInside], point: impl Fn(&EpochInside) -> Option<(f64, f64)>) -> Vec<Option<(f64, f64)>> {
+    let mut out = Vec::with_capacity(history.len() + 1);
+    for (i, e) in history.iter().enumerate() {
+        if i > 0 && e.epoch > history[i - 1].epoch + 1 {
+            out.push(None);
+        }
+        out.push(point(e));
+    }
+    out
 }
 
 /// Viridis (van der Walt & Smith, matplotlib 2.0) at five stops: perceptually even,

@@ -24,6 +24,7 @@
 //! | [`inside_norms_chart`] | ‖δˡ‖ per hidden layer beside the mean-field prediction |
 //! | [`units_chart`] | histograms of aˡ, f′(zˡ), log₁₀\|δˡ\| per hidden layer, saturated and dead fractions |
 //! | [`norms_heatmap`] | log₁₀‖δˡ‖, hidden layer × epoch, viridis |
+//! | [`activations_chart`] | mean ± std of each hidden layer's aˡ against the epoch (Glorot & Bengio) |
 //! | [`update_ratio_chart`] | update-to-weight ratio per weight layer against the epoch, rule of thumb 10⁻³ |
 //!
 //! Odd data never panics: non-finite points are left out of lines and shown as
@@ -72,7 +73,7 @@ pub use chain_band::{chain_band_chart, widest_band, BandText};
 pub use compare::{compare_norms_chart, compare_speed_chart, compare_training_chart};
 pub use depth::depth_chart;
 pub use inside::{factor_chart, inside_norms_chart, InsideText};
-pub use inside_units::{norms_heatmap, units_chart, update_ratio_chart, UPDATE_RATIO_RULE};
+pub use inside_units::{activations_chart, norms_heatmap, units_chart, update_ratio_chart, UPDATE_RATIO_RULE};
 pub use norms::norm_bars;
 pub use speed::speed_chart;
 pub use sweep::chain_sweep_chart;

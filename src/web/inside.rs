@@ -10,12 +10,12 @@
 
 use super::draw::{page_theme, text};
 use super::{Result, WebBackend, WebError};
-use crate::charts::{factor_chart, inside_norms_chart, InsideText};
+use crate::charts::{activations_chart, factor_chart, inside_norms_chart, norms_heatmap, units_chart, update_ratio_chart, InsideText};
 use crate::data::Dataset;
 use crate::init::BiasInit;
-use crate::inside::{init_variances, inside, InsideConfig, LayerFactor, Spectrum, REFRESH_WORK};
+use crate::inside::{init_variances, inside, EpochInside, Histogram, InsideConfig, InsideRecorder, LayerFactor, LayerUnits, Spectrum, REFRESH_WORK};
 use crate::network2_json;
-use crate::train::TrainError;
+use crate::train::{TrainConfig, TrainError};
 use crate::{Init, Network};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -23,10 +23,12 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// The probe images of the view, held in the worker between refreshes.
+/// The probe images of the view, held in the worker between refreshes, and the panel's
+/// run as training goes: one [`EpochInside`] per epoch recorded.
 #[wasm_bindgen]
 pub struct InsideProbe {
     images: Dataset,
+    recorder: Option<InsideRecorder<f32>>,
 }
 
 /// The initialisation a fresh panel network was drawn from, as the page sends it: the
@@ -54,7 +56,36 @@ impl InsideProbe {
     #[wasm_bindgen(constructor)]
     pub fn new(images: &[u8], labels: &[u8], count: usize) -> Result<InsideProbe> {
         let all = Dataset::from_idx(images, labels)?;
-        Ok(InsideProbe { images: all.take(count.max(1)) })
+        Ok(InsideProbe { images: all.take(count.max(1)), recorder: None })
+    }
+
+    /// Forget the recorded run (a new network: another width, another run).
+    pub fn clear_history(&mut self) {
+        self.recorder = None;
+    }
+
+    /// Record the network `network_json` as it is after `epoch` epochs of training with
+    /// learning rate `eta` and regularisation `lambda` on `n` examples (the update-to-weight
+    /// ratio is the step SGD takes: [`InsideRecorder::record`]). A record of an epoch at or
+    /// before the last one replaces the records from it on.
+    pub fn record(&mut self, network_json: &str, epoch: usize, eta: f64, lambda: f64, n: usize) -> Result<()> {
+        let net: Network<f32> = network2_json::from_json(network_json)?;
+        let recorder = match &mut self.recorder {
+            Some(r) => r,
+            None => self.recorder.insert(InsideRecorder::new(&net, &self.images, self.images.len()).map_err(not_plain)?),
+        };
+        while recorder.history.last().is_some_and(|e| e.epoch >= epoch) {
+            recorder.history.pop();
+        }
+        let config = TrainConfig { eta, lambda, ..TrainConfig::default() };
+        recorder.record(&net, epoch, &config, n);
+        Ok(())
+    }
+
+    /// The recorded run as JSON: a list of [`EpochInside`], first epoch first.
+    pub fn history(&self) -> Result<String> {
+        let empty = Vec::new();
+        Ok(serde_json::to_string(self.recorder.as_ref().map_or(&empty, |r| &r.history))?)
     }
 
     /// The report ([`crate::inside::InsideReport`]) of the network `network_json` as JSON;
@@ -107,14 +138,116 @@ struct Factor {
     ratio: Summary,
 }
 
+/// A histogram as the report has it ([`Histogram`]).
+#[derive(Deserialize)]
+struct HistogramJs {
+    lo: f64,
+    hi: f64,
+    counts: Vec<u64>,
+    below: u64,
+    above: u64,
+    invalid: u64,
+}
+
+impl From<HistogramJs> for Histogram {
+    fn from(h: HistogramJs) -> Histogram {
+        Histogram { lo: h.lo, hi: h.hi, counts: h.counts, below: h.below, above: h.above, invalid: h.invalid }
+    }
+}
+
+/// One hidden layer's units as the report has them ([`LayerUnits`]; a diverged network's
+/// statistics arrive as `null`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnitsJs {
+    layer: usize,
+    saturated: Option<f64>,
+    dead: Option<f64>,
+    mean: Option<f64>,
+    std: Option<f64>,
+    activations: HistogramJs,
+    f_prime: HistogramJs,
+    log_delta: HistogramJs,
+}
+
+impl From<UnitsJs> for LayerUnits {
+    fn from(u: UnitsJs) -> LayerUnits {
+        let v = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        LayerUnits {
+            layer: u.layer,
+            saturated: v(u.saturated),
+            dead: v(u.dead),
+            mean: v(u.mean),
+            std: v(u.std),
+            activations: u.activations.into(),
+            f_prime: u.f_prime.into(),
+            log_delta: u.log_delta.into(),
+        }
+    }
+}
+
+/// One epoch's record as [`InsideProbe::history`] writes it ([`EpochInside`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EpochJs {
+    epoch: usize,
+    #[serde(default)]
+    log_norms: Series,
+    #[serde(default)]
+    update_ratio: Series,
+    #[serde(default)]
+    mean: Series,
+    #[serde(default)]
+    std: Series,
+    #[serde(default)]
+    saturated: Series,
+}
+
+impl From<EpochJs> for EpochInside {
+    fn from(e: EpochJs) -> EpochInside {
+        EpochInside {
+            epoch: e.epoch,
+            log_norms: nan(e.log_norms),
+            update_ratio: nan(e.update_ratio),
+            mean: nan(e.mean),
+            std: nan(e.std),
+            saturated: nan(e.saturated),
+        }
+    }
+}
+
 /// The view's charts, JSON `{"<kind>": {…}}` as in [`super::draw`]'s `Chart`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 enum InsideChart {
     /// [`factor_chart`]: the report's `factors` and the mean field's χ_l.
-    Factors { factors: Vec<Factor>, predicted: Series },
+    Factors {
+        factors: Vec<Factor>,
+        predicted: Series,
+    },
     /// [`inside_norms_chart`]: the report's `norms` and `predictedNorms`.
-    Norms { norms: Series, predicted: Series },
+    Norms {
+        norms: Series,
+        predicted: Series,
+    },
+    /// [`units_chart`]: the report's `units`.
+    Units {
+        units: Vec<UnitsJs>,
+    },
+    /// [`activations_chart`], [`norms_heatmap`], [`update_ratio_chart`]: the recorded run.
+    Activations {
+        history: Vec<EpochJs>,
+    },
+    Heatmap {
+        history: Vec<EpochJs>,
+    },
+    Updates {
+        history: Vec<EpochJs>,
+    },
+}
+
+fn epochs(history: Vec<EpochJs>) -> Vec<EpochInside> {
+    history.into_iter().map(EpochInside::from).collect()
 }
 
 impl InsideChart {
@@ -143,6 +276,13 @@ impl InsideChart {
                 factor_chart(area, &factors, &nan(predicted), &t, &ct, theme)?
             }
             InsideChart::Norms { norms, predicted } => inside_norms_chart(area, &nan(norms), &nan(predicted), &t, &ct, theme)?,
+            InsideChart::Units { units } => {
+                let units: Vec<LayerUnits> = units.into_iter().map(LayerUnits::from).collect();
+                units_chart(area, &units, &t, &ct, theme)?
+            }
+            InsideChart::Activations { history } => activations_chart(area, &epochs(history), &t, &ct, theme)?,
+            InsideChart::Heatmap { history } => norms_heatmap(area, &epochs(history), &t, &ct, theme)?,
+            InsideChart::Updates { history } => update_ratio_chart(area, &epochs(history), &t, &ct, theme)?,
         }
         Ok(())
     }

@@ -32,6 +32,15 @@ async function factors(page) {
   return rows.map((r) => ({ rms: n(r[4]), ratio: n(r[5]), saturated: n(r[7]) }));
 }
 
+/** A chart's "Numbers" table, opened like a reader would: the body's cells as text, row by row. */
+async function numbers(page, id) {
+  const details = page.locator(`#${id}-numbers`);
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  await details.locator('tbody tr').first().waitFor();
+  return details.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+}
+const n = (s) => Number(s.replace(/−/g, '-'));
+
 /** A report of the panel's current network has arrived and been drawn. */
 async function refreshed(page) {
   await page.waitForFunction(() => {
@@ -70,6 +79,50 @@ test('opened by keyboard, the view loads its module and shows the book network�
   await shot(page.locator('#inside'), 'inside-gain1');
 });
 
+test('two epochs with the view open: mean ± std, the heatmap and the update ratios have a row per epoch 0, 1, 2', async () => {
+  const { page } = lab;
+  await page.fill('#net-epochs', '2');
+  await page.press('#net-epochs', 'Enter');
+  await page.click('#net-start');
+  await page.waitForFunction(() => window.gradlab.inside.history.length === 3, null, { timeout: 120_000 });
+  await refreshed(page);
+  const heat = await numbers(page, 'inside-heatmap');
+  assert.deepEqual(heat.map((r) => r[0]), ['0', '1', '2']);
+  assert.ok(heat.every((r) => r.length === 1 + 4), 'a column per hidden layer');
+  // The vanishing gradient, epoch by epoch: layer 1's ‖δ‖ below layer 4's.
+  for (const r of heat) assert.ok(n(r[1]) < n(r[4]) - 0.5, `log₁₀‖δˡ‖ ${r}`);
+  const acts = await numbers(page, 'inside-activations');
+  assert.deepEqual(acts.map((r) => r[0]), ['0', '1', '2']);
+  for (const r of acts) {
+    assert.equal(r.length, 1 + 2 * 4, 'mean and std per hidden layer');
+    for (let l = 0; l < 4; l++) assert.ok(n(r[1 + 2 * l]) > 0 && n(r[1 + 2 * l]) < 1 && n(r[2 + 2 * l]) > 0, `sigmoid mean and std ${r}`);
+  }
+  const updates = await numbers(page, 'inside-updates');
+  assert.deepEqual(updates.map((r) => r[0]), ['0', '1', '2']);
+  for (const r of updates) {
+    assert.equal(r.length, 1 + 5, 'a column per weight layer');
+    assert.ok(r.slice(1).every((v) => n(v) < 0 && n(v) > -8), `log₁₀ update/weight ${r}`);
+  }
+  assert.match(await page.textContent('#inside-run'), /from epoch 0 to 2 \(3 records/);
+  for (const id of ['inside-hist', 'inside-activations', 'inside-heatmap', 'inside-updates']) assert.ok(await inkPixels(page, `#${id}`) > 1000, id);
+  await shot(page.locator('#inside'), 'inside-trained');
+});
+
+test('closed, the view records nothing; reopened, it records again, and the heatmap table shows the gap', async () => {
+  const { page } = lab;
+  await page.click('#inside > summary');
+  await page.waitForFunction(() => !window.gradlab.inside.open);
+  for (const epoch of [3, 4]) {
+    await page.click('#net-step');
+    await page.waitForFunction((e) => window.gradlab.snapshot.epoch === e && window.gradlab.status === 'idle', epoch, { timeout: 60_000 });
+  }
+  await page.click('#inside > summary');
+  await page.waitForFunction(() => window.gradlab.inside.history.at(-1)?.epoch === 4, null, { timeout: 60_000 });
+  await refreshed(page);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.inside.history.map((e) => e.epoch)), [0, 1, 2, 4]);
+  assert.deepEqual((await numbers(page, 'inside-heatmap')).map((r) => r[0]), ['0', '1', '2', '4']);
+});
+
 test('dragging the gain from 1 to 8: the RMS factor rises towards 1 and the units saturate', async () => {
   const { page } = lab;
   const before = await factors(page);
@@ -82,6 +135,19 @@ test('dragging the gain from 1 to 8: the RMS factor rises towards 1 and the unit
   assert.ok(mean(after.map((r) => r.rms)) > 3 * mean(before.map((r) => r.rms)));
   assert.ok(mean(after.map((r) => r.saturated)) > 0.2, `fraction saturated at gain 8: ${after.map((r) => r.saturated)}`);
   assert.ok(mean(before.map((r) => r.saturated)) < 0.05);
+  // The histograms say so too: a fifth or more of each layer's aˡ in the outer bins [0, 0.05]
+  // and [0.95, 1], which hold every saturated value (within 0.03 of a bound).
+  const hist = await numbers(page, 'inside-hist');
+  assert.equal(new Set(hist.map((r) => r[0])).size, 4, 'rows for 4 hidden layers');
+  ['1', '2', '3', '4'].forEach((l, i) => {
+    const a = hist.filter((r) => r[0] === l && r[1] === 'aˡ');
+    assert.equal(a.length, 20, 'the bins of aˡ');
+    const outer = a.filter((r) => n(r[3]) <= 0.05 + 1e-9 || n(r[2]) >= 0.95 - 1e-9).reduce((s, r) => s + n(r[4]), 0);
+    assert.ok(outer > 0.2, `layer ${l}: ${outer} of aˡ in the outer bins at gain 8`);
+    assert.ok(outer >= after[i].saturated - 1e-3, `layer ${l}: outer bins ${outer} hold the saturated ${after[i].saturated}`);
+  });
+  // A new network (the gain): a new run, recorded from its start.
+  await page.waitForFunction(() => window.gradlab.inside.history.length === 1 && window.gradlab.inside.history[0].epoch === 0);
   await shot(page.locator('#inside'), 'inside-gain8');
 });
 
@@ -117,13 +183,37 @@ test('the charts download as SVG, CSV and JSON, and speak Chinese with the page'
   const json = JSON.parse(await download(page, 'inside-norms', 'json'));
   assert.equal(json.rows.length, 4);
   assert.ok(json.rows.every((r) => r[1] > 0 && r[2] > 0), 'measured and predicted ‖δˡ‖');
+  // The run's charts: epoch 0 of the ReLU network (a row), log₁₀‖δˡ‖ of 4 hidden layers.
+  const heat = (await download(page, 'inside-heatmap', 'csv')).trim().split('\r\n');
+  assert.equal(heat.length, 2);
+  assert.equal(heat[0].split(',').length, 5);
+  assert.match(await download(page, 'inside-hist', 'svg'), /^<svg[\s\S]*saturated or off[\s\S]*<\/svg>\s*$/);
   await page.evaluate(() => (location.hash = `${location.hash.slice(1)}&lang=zh`));
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   await page.waitForFunction(() => /均方根/.test(document.querySelector('#inside-factors-numbers thead').textContent));
   assert.match(await page.textContent('#inside-gap'), /预测假设各层很宽、权重随机/);
   assert.match(await download(page, 'inside-factors', 'svg'), /均方根/);
+  assert.match(await download(page, 'inside-updates', 'svg'), /经验法则/);
+  assert.match(await page.textContent('#inside-run'), /本次运行/);
   await page.evaluate(() => (location.hash = location.hash.slice(1).replace('&lang=zh', '')));
   await page.waitForFunction(() => document.documentElement.lang === 'en');
+});
+
+test('embedded (?embed=inside): the view opens by itself beside the panel’s controls, charts drawn', async () => {
+  const page = await lab.context.newPage();
+  try {
+    await openLab(page, `${lab.url}?embed=inside#net.hidden=2`);
+    await page.waitForFunction(() => window.gradlab.inside.report?.sizes.length === 4, null, { timeout: 60_000 });
+    await chartsDrawn(page);
+    assert.equal(await page.locator('#inside').evaluate((d) => d.open), true);
+    assert.equal(await page.locator('#net-controls').isVisible(), true);
+    assert.equal(await page.locator('#net-speed').isVisible(), false, 'the panel’s other charts are not in this widget');
+    assert.equal((await numbers(page, 'inside-heatmap')).length, 1, 'epoch 0 recorded');
+    assert.ok(await inkPixels(page, '#inside-hist') > 1000);
+  } finally {
+    await page.close();
+  }
+  assert.deepEqual(lab.errors, []);
 });
 
 test('a network with skip connections (a loaded file): the view says it takes plain networks only', async () => {

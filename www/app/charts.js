@@ -76,6 +76,9 @@ export function createCharts({ ui, safe, hooks, ready }) {
 
   function redraw() {
     frame = 0;
+    // Every chart waiting takes its new height now (style writes only); the drawing follows
+    // a few charts per frame.
+    for (const id of dirty) ui.size?.(id);
     const t0 = performance.now();
     // The chain first: it answers a slider the reader is dragging.
     const order = dirty.has('chain-canvas') ? ['chain-canvas', ...[...dirty].filter((id) => id !== 'chain-canvas')] : [...dirty];

@@ -6,21 +6,24 @@
 //
 // Refreshes: on opening, on every new network (the gain slider, any setting, a loaded
 // file) and during training, at most one in flight and at most every REFRESH_MS, so the
-// worker spends a small share of its time here; the main thread only draws two charts.
+// worker spends a small share of its time here; the main thread only draws the charts.
+// Each report carries the run recorded so far (one record per epoch, kept by the worker
+// while the view is open): the charts over training are drawn from it.
 
 import { networkSettings, gainOf } from '../state.js';
 import { t, language, LANGUAGES } from '../i18n.js';
 import { chartLabels } from '../i18n.js';
 import { num, pct } from '../format.js';
+import { nan, factorsTable, normsTable, histogramsTable, activationsTable, heatmapTable, updatesTable } from './inside-data.js';
 
-export const INSIDE_CHARTS = ['inside-factors', 'inside-norms'];
+/** The charts of the network as it is now (the report), and of the run as training goes (the history). */
+export const INSIDE_CHARTS = ['inside-factors', 'inside-norms', 'inside-hist', 'inside-activations', 'inside-heatmap', 'inside-updates'];
 /** While training, a refresh at most this often (ms): one takes ~50 ms of the worker's time. */
 const REFRESH_MS = 500;
 /** A request unanswered this long (a worker that crashed meanwhile) no longer holds back the next. */
 const STALE_MS = 10_000;
 
 const $ = (id) => document.getElementById(id);
-const nan = (v) => (v === null || v === undefined ? NaN : v);
 
 /** The chart words of the view in the page's language (a partial `InsideText`, JSON; '' is English). */
 function insideLabels() {
@@ -28,47 +31,11 @@ function insideLabels() {
   return c && Object.keys(c).length ? JSON.stringify(c) : '';
 }
 
-/** The factor chart's numbers: per hidden layer, the spectrum, the measured ratio, χ_l and the units. */
-export function factorsTable(r) {
-  const rows = r
-    ? r.factors.map((f, i) => [
-        i + 1,
-        nan(f.spectrum.largest),
-        nan(f.spectrum.median),
-        nan(f.spectrum.smallest),
-        nan(f.spectrum.rms),
-        nan(f.ratio.median),
-        nan(r.meanField.factors[i]),
-        nan(r.units[i]?.saturated),
-        nan(r.units[i]?.dead),
-      ])
-    : [];
-  const list = (k) => rows.map((row) => num(row[k])).join(', ');
-  return {
-    title: t('inside.cd.factors.title'),
-    columns: [t('cd.col.layer'), t('inside.col.largest'), t('inside.col.median'), t('inside.col.smallest'), t('inside.col.rms'), t('inside.col.ratio'), t('inside.col.predicted'), t('inside.col.saturatedFraction'), t('inside.col.deadFraction')],
-    rows,
-    summary: r ? t('inside.cd.factors.summary', { rms: list(4), ratios: list(5), chi: list(6) }) : t('cd.noNetwork'),
-  };
-}
-
-/** ‖δ^l‖ measured and predicted per hidden layer. */
-export function normsTable(r) {
-  const rows = r ? r.norms.map((v, i) => [i + 1, nan(v), nan(r.predictedNorms[i])]) : [];
-  const list = (k) => rows.map((row) => num(row[k])).join(', ');
-  return {
-    title: t('inside.cd.norms.title'),
-    columns: [t('cd.col.layer'), t('inside.col.norm'), t('inside.col.predictedNorm')],
-    rows,
-    summary: r ? t('inside.cd.norms.summary', { measured: list(1), predicted: list(2) }) : t('cd.noNetwork'),
-  };
-}
-
 /** `app`: {state, hooks, charts, client, safe, network, dark()}. */
 export function createInside(app) {
   const { state, hooks, charts, client, network } = app;
-  const view = { open: false, report: null, ms: null, error: null, sent: 0, answered: 0, sentAt: 0, wanted: false, timer: 0, last: -Infinity };
-  /** For scripts/bench-page.mjs: per report, the worker's ms and the round trip's (request → answer). */
+  const view = { open: false, report: null, history: [], ms: null, error: null, sent: 0, answered: 0, sentAt: 0, wanted: false, timer: 0, last: -Infinity };
+  /** For scripts/bench-page.mjs: per report, the worker's ms, the round trip's (request → answer) and the last epoch's record's. */
   view.timings = [];
   hooks.inside = view;
   /** The second module on this thread, for drawing: a promise, made when the view first opens. */
@@ -78,17 +45,21 @@ export function createInside(app) {
   const describe = {
     'inside-factors': (r) => ({ factors: { factors: r ? r.factors : [], predicted: r ? r.meanField.factors : [] } }),
     'inside-norms': (r) => ({ norms: { norms: r ? r.norms : [], predicted: r ? r.predictedNorms : [] } }),
+    'inside-hist': (r) => ({ units: { units: r ? r.units : [] } }),
+    'inside-activations': (_, h) => ({ activations: { history: h } }),
+    'inside-heatmap': (_, h) => ({ heatmap: { history: h } }),
+    'inside-updates': (_, h) => ({ updates: { history: h } }),
   };
   for (const id of INSIDE_CHARTS) {
     charts.onCanvas[id] = (canvas, dpr) => {
       if (!drawer || !view.report) return undefined;
       drawer.set_theme(app.dark());
-      return drawer.inside_draw(canvas, JSON.stringify(describe[id](view.report)), dpr, chartLabels(), insideLabels());
+      return drawer.inside_draw(canvas, JSON.stringify(describe[id](view.report, view.history)), dpr, chartLabels(), insideLabels());
     };
     charts.asSvg[id] = (w, h) => {
       if (!drawer) throw new Error(t('inside.notLoaded'));
       drawer.set_theme(app.dark());
-      return drawer.inside_svg(JSON.stringify(describe[id](view.report)), w, h, chartLabels(), insideLabels());
+      return drawer.inside_svg(JSON.stringify(describe[id](view.report, view.history)), w, h, chartLabels(), insideLabels());
     };
   }
 
@@ -149,12 +120,14 @@ export function createInside(app) {
     view.answered = msg.id;
     if (msg.report) {
       view.report = msg.report;
+      view.history = msg.history ?? [];
       view.ms = msg.ms;
-      view.timings.push({ worker: msg.ms, total: performance.now() - view.sentAt });
+      view.timings.push({ worker: msg.ms, total: performance.now() - view.sentAt, record: msg.recordMs });
       if (view.timings.length > 100) view.timings.shift();
       view.error = null;
     } else {
       view.report = null;
+      view.history = [];
       view.error = msg;
     }
     show();
@@ -181,6 +154,10 @@ export function createInside(app) {
     const ratios = r.factors.map((f) => num(nan(f.ratio.median))).join(', ');
     $('inside-gap').textContent = t('inside.gap', { measured: num(r.norms[first]), predicted: num(r.predictedNorms[first]), gap: num(gap >= 1 ? gap : 1 / gap, 2), ratios, chi });
     unitsTable(r);
+    // The histograms' height follows the number of hidden layers (www/ui/canvas.js).
+    $('inside-hist').dataset.rows = String(r.units.length);
+    const h = view.history;
+    $('inside-run').textContent = h.length ? t('inside.runNote', { from: h[0].epoch, to: h.at(-1).epoch, n: h.length }) : t('inside.runNone');
     const s = networkSettings(state);
     mark(network.net.loaded || r.criticalGainFactor === null ? null : s.gain * r.criticalGainFactor);
   }
@@ -223,6 +200,8 @@ export function createInside(app) {
     view.open = open;
     if ($('inside').open !== open) $('inside').open = open;
     app.set('inside.open', open ? 1 : 0);
+    // The worker records the run only while the view is open (www/worker/inside.js).
+    if (network.net.ready) client.post({ type: 'inside-watch', open });
     if (open) {
       load();
       request();
@@ -247,6 +226,10 @@ export function createInside(app) {
     tables: {
       'inside-factors': { table: () => factorsTable(view.report) },
       'inside-norms': { table: () => normsTable(view.report) },
+      'inside-hist': { table: () => histogramsTable(view.report) },
+      'inside-activations': { table: () => activationsTable(view.history) },
+      'inside-heatmap': { table: () => heatmapTable(view.history) },
+      'inside-updates': { table: () => updatesTable(view.history) },
     },
   };
 }

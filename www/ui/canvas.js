@@ -32,6 +32,12 @@ const HEIGHTS = {
   // Inside the network (www/app/inside.js): the factor chart's legend takes room.
   'inside-factors': (w) => clamp(w * 0.55, 380, 440),
   'inside-norms': (w) => clamp(w * 0.5, 280, 340),
+  // A row of three histograms per hidden layer (the view sets data-rows).
+  'inside-hist': (w, canvas) => (w < 560 ? 90 : 60) + Number(canvas.dataset.rows || 3) * (w < 560 ? 250 : clamp(w * 0.25, 185, 215)),
+  // On a phone the title and legend wrap: more height, so the plot keeps its room.
+  'inside-activations': (w) => clamp(w * 0.55, 360, 400),
+  'inside-heatmap': (w) => clamp(w * 0.45, 280, 360),
+  'inside-updates': (w) => clamp(w * 0.55, 360, 400),
 };
 const clamp = (v, lo, hi) => Math.round(Math.min(hi, Math.max(lo, v)));
 
@@ -63,6 +69,26 @@ export function createCanvases(resized) {
     resized(Object.keys(HEIGHTS));
   });
 
+  /** The CSS height of canvas `id` at CSS width `cssW` (full screen: laid out for a ROOM times narrower page). */
+  function heightOf(id, canvas, cssW) {
+    const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
+    const laidOut = cssW / room;
+    return { room, laidOut, cssH: Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut, canvas) : laidOut * 0.6) * room) };
+  }
+
+  /**
+   * Only the CSS height of canvas `id` for its last observed width, before it is drawn: the
+   * charts waiting for a later frame (app/charts.js draws a few per frame) take their new
+   * height at once, so a page (an embed's iframe) settles on its height in one step.
+   */
+  function size(id) {
+    const cssW = widths.get(id);
+    if (!cssW) return;
+    const canvas = $(id);
+    const { cssH } = heightOf(id, canvas, cssW);
+    if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
+  }
+
   /**
    * Size canvas `id` in device pixels for its CSS width and call `draw(canvas, dpr)`.
    * Returns `{value}` holding draw's result, or null when the canvas is not laid out (hidden).
@@ -74,9 +100,7 @@ export function createCanvases(resized) {
     // per frame while training. Only a canvas not yet observed is measured.
     const cssW = widths.has(id) ? widths.get(id) : canvas.clientWidth;
     if (cssW === 0) return null;
-    const room = document.fullscreenElement?.contains(canvas) && cssW >= 600 ? ROOM : 1;
-    const laidOut = cssW / room;
-    const cssH = Math.round((HEIGHTS[id] ? HEIGHTS[id](laidOut) : laidOut * 0.6) * room);
+    const { room, laidOut, cssH } = heightOf(id, canvas, cssW);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
     // The chain's caption says "left/middle/right" or "top/middle/bottom" as it is drawn.
     if (id === 'chain-canvas') canvas.closest('figure').classList.toggle('stacked', laidOut < CHAIN_SIDE_BY_SIDE);
@@ -88,5 +112,5 @@ export function createCanvases(resized) {
     return { value: draw(canvas, dpr * room) };
   }
 
-  return { paint };
+  return { paint, size };
 }

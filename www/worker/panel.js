@@ -14,8 +14,13 @@ const PROGRESS_MS = 100;
  */
 const CHECKPOINT_MS = 1000;
 
-/** The panel over `lab` (a `Lab` of the core); `schedule()` asks for a slice. */
-export function createPanel(lab, schedule) {
+/**
+ * The panel over `lab` (a `Lab` of the core); `schedule()` asks for a slice. `watch`: who
+ * follows the run (the view inside the network, www/worker/inside.js): `network({eta,
+ * lambda} | null, epochs)` after a new network (null: a loaded file keeps η and λ), `retune({eta,
+ * lambda})`, and `epoch(epochs)` after each epoch.
+ */
+export function createPanel(lab, schedule, watch = {}) {
   const panel = {
     running: false,
     /** Stop when this many epochs are done. */
@@ -96,6 +101,7 @@ export function createPanel(lab, schedule) {
       if (ended) {
         if (panel.rate === 0 && panel.window.ms > 0) panel.rate = (1000 * panel.window.examples) / panel.window.ms;
         postSnapshot(true, { rate: panel.rate });
+        watch.epoch?.(p.epochs);
         checkpoint(p.epochs >= panel.stopAt);
         if (p.epochs >= panel.stopAt) {
           stop(p.epochs >= panel.target ? 'done' : 'step');
@@ -134,6 +140,7 @@ export function createPanel(lab, schedule) {
       lab.reset(JSON.stringify(settings));
       panel.offset = 0;
       restartCounts();
+      watch.network?.({ eta: settings.eta, lambda: settings.lambda }, position().epochs);
       postSnapshot(false, { initial: true, id });
       postProgress(true);
     },
@@ -152,6 +159,7 @@ export function createPanel(lab, schedule) {
       restartCounts();
       // The file's "activation", "residual" and "batch_norm" keys (none: the book's) set the panel's.
       const arch = { activation: lab.network_activation(), residual: lab.network_residual(), batchNorm: lab.network_batch_norm() };
+      watch.network?.(null, position().epochs);
       postSnapshot(false, { initial: true, id, loaded: sizes, ...arch });
       postProgress(true);
     },
@@ -182,6 +190,7 @@ export function createPanel(lab, schedule) {
       // Counted from the restored epoch, so the first rate after a restore is not inflated by
       // the epochs before the crash.
       restartCounts(position().seen);
+      watch.network?.({ eta: settings.eta, lambda: settings.lambda }, position().epochs);
       postSnapshot(false, { initial: true, id, restored });
       postProgress(true);
     },
@@ -191,6 +200,7 @@ export function createPanel(lab, schedule) {
     },
     retune({ eta, lambda, miniBatch, momentum, nesterov, schedule }) {
       lab.retune(eta, lambda, miniBatch, momentum ?? 0, !!nesterov, !!schedule);
+      watch.retune?.({ eta, lambda });
     },
     epochs({ epochs }) {
       panel.target = epochs;

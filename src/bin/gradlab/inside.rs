@@ -92,6 +92,8 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
         write(c, "inside-speed.svg", &svg)?;
         let svg = charts::svg(800, 420, |a| charts::norms_heatmap(a, &epochs, &t, &ct, &theme))?;
         write(c, "inside-heatmap.svg", &svg)?;
+        let svg = charts::svg(800, 500, |a| charts::activations_chart(a, &epochs, &t, &ct, &theme))?;
+        write(c, "inside-activations.svg", &svg)?;
     }
     Ok(())
 }
