@@ -10,35 +10,50 @@
 //! as a thrown `RuntimeError`, which the page reports.
 
 use crate::chain::{Chain, ChainBias};
+#[cfg(not(feature = "inside"))]
 use crate::data::SUBSET_FILES;
+#[cfg(not(feature = "inside"))]
 use crate::experiments as ex;
+#[cfg(not(feature = "inside"))]
 use crate::limits;
 use crate::{Activation, Cost};
+#[cfg(not(feature = "inside"))]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// The first module (www/pkg) holds the page and the worker's lab; the second, built with
+// the `inside` feature (www/pkg-inside), only the views it draws and computes: the view
+// inside the network and the chain's band. Neither carries the other's code.
 pub mod backend;
-// The chain's band view, in the second module only (src/web/chain_band.rs).
 #[cfg(feature = "inside")]
 mod chain_band;
+#[cfg(not(feature = "inside"))]
 mod compare;
+#[cfg(not(feature = "inside"))]
 mod draw;
 pub mod error;
-// The view inside the network, in the second module only (src/web/inside.rs).
 #[cfg(feature = "inside")]
 mod inside;
+#[cfg(not(feature = "inside"))]
 mod lab;
+#[cfg(not(feature = "inside"))]
 mod settings;
+mod theme;
 use backend::WebBackend;
 #[cfg(feature = "inside")]
 pub use chain_band::{chain_band_draw, chain_band_svg};
+#[cfg(not(feature = "inside"))]
 pub use compare::{compare_presets, Comparison};
-pub use draw::{draw, set_theme, svg};
+#[cfg(not(feature = "inside"))]
+pub use draw::{draw, svg};
 pub use error::WebError;
 #[cfg(feature = "inside")]
 pub use inside::{inside_draw, inside_svg, InsideProbe};
+#[cfg(not(feature = "inside"))]
 pub use lab::{BenchRun, Lab};
+#[cfg(not(feature = "inside"))]
 pub use settings::Settings;
+pub use theme::set_theme;
 
 type Result<T> = std::result::Result<T, WebError>;
 
@@ -51,12 +66,14 @@ pub fn start() {
 /// wasm aborts into a `RuntimeError` (unreachable) and leaves this instance unusable, as a
 /// bug in the core would. The page's answer is to restart its worker; a user calling this
 /// only restarts their own worker.
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn debug_panic() {
     panic!("debug_panic: a panic on purpose, to test the page's recovery");
 }
 
 /// A random 32-bit seed from the browser's crypto generator (getrandom).
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn random_seed() -> Result<u32> {
     let mut b = [0u8; 4];
@@ -65,18 +82,21 @@ pub fn random_seed() -> Result<u32> {
 }
 
 /// The book's numbers and protocol (`experiments::book_numbers`), as JSON.
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn book_numbers() -> String {
     serde_json::to_string(&ex::book_numbers()).unwrap_or_default()
 }
 
 /// The page's limits (`limits::limits`), as JSON.
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn limits() -> String {
     serde_json::to_string(&limits::limits()).unwrap_or_default()
 }
 
 /// The subset's six file names, in the order [`Lab::new`] takes them, as JSON.
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn subset_files() -> String {
     serde_json::to_string(&SUBSET_FILES).unwrap_or_default()
@@ -87,6 +107,7 @@ pub fn subset_files() -> String {
 /// The chain's report as JSON. `w` and `b` per neuron; `zero_z` picks b_j so z_j = 0;
 /// `activation` names f of neurons 1..L−1 ([`Activation::name`]; the last stays σ);
 /// `residual` adds skips around neurons 2..L−1 (terms 1 + w·f′(z), [`Chain::skips`]).
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn chain_report(w: Vec<f64>, b: Vec<f64>, zero_z: bool, a0: f64, activation: &str, residual: bool) -> Result<String> {
     Ok(serde_json::to_string(&chain_of(w, b, zero_z, a0, activation, residual)?.report()?)?)
@@ -119,6 +140,7 @@ fn activation_named(setting: &str, name: &str) -> Result<Activation> {
 }
 
 /// The seed note's random chain: w_j, b_j ~ N(0, 1), as JSON `{"w": [...], "b": [...]}`.
+#[cfg(not(feature = "inside"))]
 #[wasm_bindgen]
 pub fn book_random_chain(layers: usize, seed: u32) -> String {
     #[derive(Serialize)]

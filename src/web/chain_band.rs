@@ -8,7 +8,7 @@
 //! as lines ([`BandText::from_lines`]) and the numbers go back as a flat array
 //! ([`band_numbers`]) — serde readers and writers for them cost the module ~9 KB gzipped.
 
-use super::draw::page_theme;
+use super::theme::page_theme;
 use super::{chain_of, Result, WebBackend, WebError};
 use crate::chain::{term_band, term_band_scan, TermBand};
 use crate::charts::{chain_band_chart, widest_band, BandText, Theme, SIGMA_Z_RANGE};

@@ -8,7 +8,7 @@
 //! no memory). On the main thread, [`inside_draw`] and [`inside_svg`] draw its two charts
 //! from a small description the page builds from that report.
 
-use super::draw::{page_theme, text};
+use super::theme::{page_theme, text};
 use super::{Result, WebBackend, WebError};
 use crate::charts::{activations_chart, factor_chart, inside_norms_chart, norms_heatmap, units_chart, update_ratio_chart, InsideText};
 use crate::data::Dataset;
