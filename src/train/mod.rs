@@ -70,8 +70,6 @@ pub enum TrainError {
     TooWide(usize),
     #[error("the data has label {label}, but the network has only {outputs} output neurons")]
     Label { label: u8, outputs: usize },
-    #[error("the view inside takes networks without skip connections or batch normalisation (their layers' factors are not Σ′(z)wᵀ)")]
-    NotPlain,
     #[error("batch normalisation needs mini-batches of at least 2 examples (one example is its own mean: every ẑ would be 0)")]
     BatchNormMiniBatch,
     #[error("training diverged in epoch {epoch}: {source} (the gradients exploded; try a smaller gain or η)")]
