@@ -217,6 +217,12 @@ fn the_command_line_prints_json_and_writes_the_charts() {
     let (j, _) = run(&["inside", "--network", net.to_str().unwrap(), "--count", "10", "--per-image"]);
     assert_eq!(j["gain"], serde_json::Value::Null);
     assert_eq!(j["factors"][1]["singularValues"].as_array().unwrap().len(), 10);
+    // Skips and batch normalisation, trained an epoch first.
+    let (j, table) = run(&["inside", "--hidden", "3", "--count", "20", "--residual", "--batch-norm", "--trained", "1"]);
+    assert_eq!((j["residual"].as_bool(), j["batchNorm"].as_bool(), j["predicted"].as_bool()), (Some(true), Some(true), Some(false)));
+    assert_eq!(j["criticalGain"], serde_json::Value::Null);
+    assert!(j["factors"][1]["spectrum"]["rms"].as_f64().unwrap() > 0.5, "{table}");
+    assert!(table.contains("∂C/∂aˡ") && table.contains("no mean-field prediction"), "{table}");
 }
 
 /// Both charts draw in light and dark, with no data, and with zeros and NaN.

@@ -9,7 +9,7 @@ use gradlab::experiments::seeded_network_with;
 use gradlab::init::BiasInit;
 use gradlab::inside::{init_variances, EpochInside, InsideConfig, InsideReport, InsideRun};
 use gradlab::network2_json::from_json;
-use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig};
+use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -23,6 +23,8 @@ pub struct Fresh {
     pub init: Init,
     pub biases: BiasInit,
     pub gain: f64,
+    pub residual: bool,
+    pub batch_norm: bool,
     pub seed: u64,
 }
 
@@ -30,6 +32,8 @@ pub struct Fresh {
 pub struct Look {
     pub count: usize,
     pub spectrum_images: Option<usize>,
+    /// Epochs to train before looking.
+    pub trained: usize,
     pub epochs: usize,
     pub per_image: bool,
 }
@@ -49,6 +53,7 @@ struct Output<'a> {
 
 pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: Look) -> Result<(), BoxError> {
     let subset = load(c)?;
+    let seed = fresh.seed;
     let (net, rng, variances, gain): (Network<F>, _, _, _) = match network {
         Some(p) => {
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
@@ -58,8 +63,20 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
         None => {
             let (net, rng) = seeded_network_with::<F>(&fresh.sizes, fresh.init, fresh.biases, fresh.gain, fresh.seed)?;
             let vars = init_variances(&fresh.sizes, fresh.init, fresh.biases, fresh.gain);
-            (net.with_activation(fresh.activation), rng, Some(vars), Some(fresh.gain))
+            let net = net.with_activation(fresh.activation).with_residual(fresh.residual).with_batch_norm(fresh.batch_norm);
+            (net, rng, Some(vars), Some(fresh.gain))
         }
+    };
+    // Trained first: the initialisation's variances no longer describe the weights.
+    let (net, rng, variances) = if look.trained > 0 {
+        let mut trainer = Trainer::new(net, TrainConfig::default(), rng, &subset.training)?;
+        for _ in 0..look.trained {
+            trainer.run_epoch()?;
+        }
+        // The shuffling of any --epochs after it: a stream of its own.
+        (trainer.net, Rng::new(seed.wrapping_add(1)), None)
+    } else {
+        (net, rng, variances)
     };
     let config = InsideConfig { count: look.count, spectrum_images: look.spectrum_images.unwrap_or(usize::MAX), variances, per_image: look.per_image };
     let start = Instant::now();
@@ -121,6 +138,13 @@ fn summary(r: &InsideReport, critical_gain: Option<f64>, fresh: bool, seconds: f
         );
     }
     let which = if fresh { "gain" } else { "factor on these weights" };
+    if r.residual {
+        eprintln!("skip connections: the factors and ratios are those of ∂C/∂aˡ (I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹); the last hidden layer's (wᴸ)ᵀ, from δᴸ)");
+    }
+    if !r.predicted {
+        eprintln!("no mean-field prediction: its recursion is that of plain layers (no skips, no batch normalisation)");
+        return;
+    }
     match critical_gain {
         Some(g) => eprintln!("mean-field factor 1 at {which} {g:.3}"),
         None => eprintln!("the mean-field factor does not reach 1 for gains in [0.001, 1000]"),
