@@ -71,10 +71,18 @@ fn activation_gradients<F: Real>(net: &Network<F>, delta: &[Array2<f64>], scale:
     let mut u = delta.to_vec();
     for l in (1..big_l).rev() {
         // u[l − 1] = g^l from δ^{l+1} = delta[l] through w^{l+1} = weights[l].
-        let w = net.weights()[l].mapv(|v| v.to_f64_exact());
-        let mut g = (&delta[l] * &scale[l]).dot(&w);
-        if net.skips(l) {
-            g += &u[l];
+        // By hand: ndarray's f64 product would add f64 matrix kernels to the wasm (~10 KB).
+        let w = &net.weights()[l];
+        let skip = net.skips(l);
+        let mut g = Array2::zeros((delta[l].nrows(), w.ncols()));
+        for (i, mut row) in g.outer_iter_mut().enumerate() {
+            for (j, w_j) in w.outer_iter().enumerate() {
+                let d = delta[l][[i, j]] * scale[l][j];
+                row.iter_mut().zip(w_j).for_each(|(g, &w)| *g += d * w.to_f64_exact());
+            }
+            if skip {
+                row.iter_mut().zip(u[l].row(i)).for_each(|(g, &v)| *g += v);
+            }
         }
         u[l - 1] = g;
     }

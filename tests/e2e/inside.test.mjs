@@ -125,24 +125,3 @@ test('the charts download as SVG, CSV and JSON, and speak Chinese with the page'
   await page.evaluate(() => (location.hash = location.hash.slice(1).replace('&lang=zh', '')));
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 });
-
-test('a network with skip connections (a loaded file): the view says it takes plain networks only', async () => {
-  const { page } = lab;
-  // [784, 30, 30, 10] with `"residual": true` (gradlab's key in network2's format).
-  const sizes = [784, 30, 30, 10];
-  const w = (n, m) => Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, k) => Math.sin(1 + j * m + k) / Math.sqrt(m)));
-  const json = JSON.stringify({
-    sizes,
-    weights: sizes.slice(1).map((n, i) => w(n, sizes[i])),
-    biases: sizes.slice(1).map((n) => Array.from({ length: n }, () => [0])),
-    cost: 'CrossEntropyCost',
-    residual: true,
-  });
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#net-load')]);
-  await chooser.setFiles({ name: 'residual.json', mimeType: 'application/json', buffer: Buffer.from(json) });
-  await page.waitForFunction(() => /^Loaded/.test(document.getElementById('net-load-msg').textContent), null, { timeout: 30_000 });
-  await page.waitForFunction(() => window.gradlab.inside.error?.code === 'notPlain', null, { timeout: 30_000 });
-  assert.match(await page.textContent('#inside-status'), /without skip connections or batch normalisation/);
-  assert.equal(await page.locator('#inside-body').isVisible(), false);
-  assert.deepEqual(lab.errors, []);
-});
