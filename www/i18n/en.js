@@ -99,6 +99,7 @@ export default {
     'load.tooBig': '“{name}” was not loaded: it is {mb} MB, and the page loads network files up to {limit} MB. The network below is unchanged.',
     'load.unreadable': '“{name}” could not be read ({message}). The network below is unchanged.',
     'load.loading': 'Loading “{name}”…',
+    'load.momentumNearest': 'Its momentum μ = {mu} is not one of the panel’s choices: the panel trains on with μ = {nearest}.',
     'load.done': 'Loaded “{name}”: the network [{sizes}]. Its gradients are shown below; Start trains it with the η, λ and mini-batch size above (changing the architecture, or Reset, draws a fresh network instead).',
     'load.crashed': '“{name}” was not loaded: the training engine crashed while reading it and was restarted. The network below is the one from before.',
     'load.notReady': '“{name}” was not loaded: the training engine is restarting. Try again in a moment.',
