@@ -82,6 +82,7 @@ fn main() {
         ("batch norm", Extras { batch_norm: true, ..Extras::default() }),
         ("momentum 0.9", Extras { momentum, ..Extras::default() }),
         ("nesterov 0.9", Extras { momentum: nesterov, ..Extras::default() }),
+        ("residual + batch norm", Extras { residual: true, batch_norm: true, ..Extras::default() }),
     ] {
         for sizes in [vec![784, 30, 10], vec![784, 30, 30, 30, 30, 10]] {
             let (med, best) = case_with::<f32>(&subset, &sizes, 10, epochs, Activation::Sigmoid, extras);
