@@ -220,12 +220,20 @@ impl<F: Real> Trainer<F> {
             for (r, &i) in batch.iter().enumerate() {
                 self.y[[r, self.labels[i] as usize]] = F::one();
             }
-            if let Some(v) = &mut self.velocity {
-                v.remember(&self.net);
-            }
-            sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
-            if let Some(v) = &mut self.velocity {
-                v.apply(&mut self.net);
+            // With batch normalisation a last mini-batch of one example (n not a multiple of
+            // m) is skipped, as PyTorch's `drop_last`: its own mean makes every ẑ zero, so it
+            // would give the weights no gradient but their decay, and pull the running
+            // variances towards 0. PyTorch raises for it; here the example waits for the next
+            // epoch's shuffle. Networks without it train on every batch, as network2 does.
+            let skip = m == 1 && m_max > 1 && self.net.batch_norm();
+            if !skip {
+                if let Some(v) = &mut self.velocity {
+                    v.remember(&self.net);
+                }
+                sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
+                if let Some(v) = &mut self.velocity {
+                    v.apply(&mut self.net);
+                }
             }
             self.cursor = end;
             if self.cursor == n {
