@@ -106,14 +106,14 @@ for (const [sizes, m] of optionsOnly ? [] : compareCases) {
   const f = (x) => Math.round(x).toLocaleString('en-US');
   console.log(`${JSON.stringify(sizes).padEnd(26)} ${String(m).padStart(5)} ${f(compare[k].train).padStart(12)} ${f(compare[k].advance).padStart(14)}`);
 }
-console.log(`\nIssue 12's options in wasm (each network's training rate in the comparison, mini-batch 10, median examples/s of ${rounds} × ${epochs} epochs taken in turn; slower than plain by), and natively (cargo bench, f32, median; slower than its plain by):`);
-const NATIVE = { plain: '', 'momentum 0.9': 'momentum 0.9', residual: 'residual', 'batch norm': 'batch norm', 'residual + batch norm': 'residual + batch norm' };
+console.log(`\nIssue 12's options in wasm (each network's training rate in the comparison, mini-batch 10, median examples/s of ${rounds} × ${epochs} epochs taken in turn; slower than plain by), and natively (cargo bench -- extras, f32, the median of 3 rounds taken in turn, each the median of 5 epochs; slower than its plain by):`);
+// cargo bench's own labels (its "plain" is measured in turn with the options).
 for (const [sizes] of optionCases) {
   const plain = extras[`${JSON.stringify(sizes)} plain`];
-  const nativePlain = native[`${JSON.stringify(sizes)} 10`]?.median;
+  const nativePlain = native[`${JSON.stringify(sizes)} plain`]?.median;
   for (const name of Object.keys(EXTRAS)) {
     const r = extras[`${JSON.stringify(sizes)} ${name}`];
-    const n = NATIVE[name] ? native[`${JSON.stringify(sizes)} ${NATIVE[name]}`]?.median : nativePlain;
+    const n = native[`${JSON.stringify(sizes)} ${name}`]?.median;
     const nat = n === undefined ? '—' : `${Math.round(n).toLocaleString('en-US').padStart(10)} ${(nativePlain / n).toFixed(2).padStart(6)}×`;
     console.log(`${JSON.stringify(sizes).padEnd(26)} ${name.padEnd(22)} ${Math.round(r).toLocaleString('en-US').padStart(10)} ${(plain / r).toFixed(2).padStart(6)}×   native ${nat}`);
   }
