@@ -223,6 +223,9 @@ fn the_command_line_prints_json_and_writes_the_charts() {
     assert_eq!(j["criticalGain"], serde_json::Value::Null);
     assert!(j["factors"][1]["spectrum"]["rms"].as_f64().unwrap() > 0.5, "{table}");
     assert!(table.contains("∂C/∂aˡ") && table.contains("no mean-field prediction"), "{table}");
+    // The charts name the matrix, and draw no prediction.
+    let factors = std::fs::read_to_string(dir.join("inside-factors.svg")).unwrap();
+    assert!(factors.contains("Kˡ = I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹)") && !factors.contains("mean-field prediction"));
 }
 
 /// Both charts draw in light and dark, with no data, and with zeros and NaN.

@@ -93,10 +93,22 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
     let critical_gain = report.critical_gain_factor.map(|k| k * gain.unwrap_or(1.0));
     println!("{}", serde_json::to_string_pretty(&Output { gain, critical_gain, report: &report, epochs: &epochs })?);
     summary(&report, critical_gain, gain.is_some(), took.as_secs_f64());
-    let (t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
-    let svg = charts::svg(900, 560, |a| charts::factor_chart(a, &report.factors, &report.mean_field.factors, &t, &ct, &theme))?;
+    let (mut t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
+    // The matrix the factor chart shows, as the page names it (www/i18n/en.js `inside.chart.*`).
+    if report.residual {
+        t.factors.title = "Each layer's factor on ∂C/∂aˡ: singular values of Kˡ = I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹)".into();
+        t.measured = "measured ‖∂C/∂aˡ‖/‖∂C/∂aˡ⁺¹‖ (median, range)".into();
+    } else if report.batch_norm {
+        t.factors.title = "Each layer's factor on the gradient: singular values of Jˡ = Σ′(ẑˡ)(wˡ⁺¹)ᵀ diag(γ/√(σ̄² + ε))".into();
+    }
+    if !report.predicted {
+        t.norms.title = "‖δˡ‖ measured (no mean-field prediction for this network)".into();
+    }
+    // No prediction: no series (and no legend entry).
+    let (chi, predicted_norms): (&[f64], &[f64]) = if report.predicted { (&report.mean_field.factors, &report.predicted_norms) } else { (&[], &[]) };
+    let svg = charts::svg(900, 560, |a| charts::factor_chart(a, &report.factors, chi, &t, &ct, &theme))?;
     write(c, "inside-factors.svg", &svg)?;
-    let svg = charts::svg(700, 450, |a| charts::inside_norms_chart(a, &report.norms, &report.predicted_norms, &t, &ct, &theme))?;
+    let svg = charts::svg(700, 450, |a| charts::inside_norms_chart(a, &report.norms, predicted_norms, &t, &ct, &theme))?;
     write(c, "inside-norms.svg", &svg)?;
     let svg = charts::svg(900, 200 + 170 * report.units.len() as u32, |a| charts::units_chart(a, &report.units, &t, &ct, &theme))?;
     write(c, "inside-units.svg", &svg)?;
