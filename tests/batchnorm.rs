@@ -244,3 +244,35 @@ fn running_statistics_follow_the_data_and_a_batch_of_one_is_refused() {
     assert!(matches!(Trainer::new(t.net.clone(), one, Rng::new(1), &data), Err(TrainError::BatchNormMiniBatch)));
     assert!(matches!(t.set_config(one), Err(TrainError::BatchNormMiniBatch)));
 }
+
+/// n = 21 with mini-batches of 10: the last batch holds one example. With batch
+/// normalisation it is skipped (its ẑ would all be 0: no weight gradient, only decay, and
+/// running variances pulled to 0), as PyTorch's `drop_last`; the epoch still ends. Without
+/// batch normalisation the same batch trains, as network2 does.
+#[test]
+fn a_last_mini_batch_of_one_is_skipped_with_batch_norm_only() {
+    let data = synthetic(21, 4, 3, 9);
+    let config = TrainConfig { mini_batch_size: 10, eta: 0.5, lambda: 1.0, shuffle: false };
+    for batch_norm in [true, false] {
+        let net = Network::<f64>::new(&[16, 6, 6, 3], gradlab::Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(4)).unwrap().with_batch_norm(batch_norm);
+        let mut trainer = Trainer::new(net, config, Rng::new(1), &data).unwrap();
+        let p = trainer.train_batches(2).unwrap();
+        assert_eq!((p.epochs_done, p.position, p.epoch_ended), (0, 20, false));
+        let before = trainer.net.clone();
+        let p = trainer.train_batches(1).unwrap();
+        assert_eq!((p.epochs_done, p.position, p.epoch_ended), (1, 0, true));
+        if batch_norm {
+            assert_eq!(trainer.net, before, "the batch of one changed the network (weights, β, γ or running statistics)");
+        } else {
+            assert_ne!(trainer.net.weights(), before.weights(), "without batch norm the last example trains");
+        }
+    }
+    // A whole epoch with it: the running variances stay away from 0.
+    let net = Network::<f64>::new(&[16, 6, 6, 3], gradlab::Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(4)).unwrap().with_batch_norm(true);
+    let mut trainer = Trainer::new(net, TrainConfig { shuffle: true, ..config }, Rng::new(2), &data).unwrap();
+    for _ in 0..20 {
+        trainer.run_epoch().unwrap();
+    }
+    let smallest = trainer.net.norms().iter().flat_map(|n| n.var.iter().copied()).fold(f64::INFINITY, f64::min);
+    assert!(smallest > 1e-3, "a running variance fell to {smallest}");
+}

@@ -219,6 +219,15 @@ fn the_command_line_prints_json_and_writes_the_charts() {
     let (j, _) = run(&["inside", "--network", net.to_str().unwrap(), "--count", "10", "--per-image"]);
     assert_eq!(j["gain"], serde_json::Value::Null);
     assert_eq!(j["factors"][1]["singularValues"].as_array().unwrap().len(), 10);
+    // Skips and batch normalisation, trained an epoch first.
+    let (j, table) = run(&["inside", "--hidden", "3", "--count", "20", "--residual", "--batch-norm", "--trained", "1"]);
+    assert_eq!((j["residual"].as_bool(), j["batchNorm"].as_bool(), j["predicted"].as_bool()), (Some(true), Some(true), Some(false)));
+    assert_eq!(j["criticalGain"], serde_json::Value::Null);
+    assert!(j["factors"][1]["spectrum"]["rms"].as_f64().unwrap() > 0.5, "{table}");
+    assert!(table.contains("∂C/∂aˡ") && table.contains("no mean-field prediction"), "{table}");
+    // The charts name the matrix, and draw no prediction.
+    let factors = std::fs::read_to_string(dir.join("inside-factors.svg")).unwrap();
+    assert!(factors.contains("Kˡ = I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹)") && !factors.contains("mean-field prediction"));
 }
 
 /// Both charts draw in light and dark, with no data, and with zeros and NaN.
@@ -331,4 +340,72 @@ fn an_f32_network_gives_the_f64_numbers_to_f32_precision() {
             assert!(r <= s[0] * (1.0 + 1e-4) && r >= s[s.len() - 1] * (1.0 - 1e-4));
         }
     }
+}
+
+/// Skip connections and batch normalisation (issue 12): the same property on 10 sigmoid
+/// layers of 30 — per image, the measured ratio of what the factor chart follows (δ, or
+/// ∂C/∂a with skips) lies between the factor's smallest and largest singular value. No
+/// mean-field prediction for them (NaN, `predicted` false). The brute-force and
+/// finite-difference checks of the factors themselves are in src/inside/factors.rs.
+#[test]
+fn residual_and_batch_normalised_factors_bound_their_ratios() {
+    let data = subset().training;
+    let sizes = book_sizes(10, 30);
+    let mut checked = 0;
+    for (residual, batch_norm, gain) in [(true, false, 1.0), (true, false, 4.0), (false, true, 8.0), (true, true, 1.0)] {
+        let (net, _) = seeded_network_with::<f64>(&sizes, Init::Scaled, BiasInit::Normal, gain, 7).unwrap();
+        let mut net = net.with_residual(residual).with_batch_norm(batch_norm);
+        if batch_norm {
+            // Running statistics away from N(0, 1), as after training.
+            let norms = net.norms().iter().enumerate().map(|(l, bn)| {
+                let mut bn = bn.clone();
+                bn.gamma.mapv_inplace(|_| 0.7 + 0.1 * l as f64);
+                bn.mean.mapv_inplace(|_| 0.2);
+                bn.var.mapv_inplace(|_| 1.5);
+                bn
+            });
+            net.set_norms(norms.collect()).unwrap();
+        }
+        let r = inside(&net, &data, &per_image(40)).unwrap();
+        assert_eq!((r.residual, r.batch_norm, r.predicted, r.critical_gain_factor), (residual, batch_norm, false, None));
+        assert!(r.mean_field.factors.iter().chain(&r.predicted_norms).all(|v| v.is_nan()));
+        for (l, layer) in r.factors.iter().enumerate() {
+            let (n_l, n_next) = (sizes[l + 1], sizes[l + 2]);
+            for (s, &ratio) in layer.singular_values.as_ref().unwrap().iter().zip(layer.ratios.as_ref().unwrap()) {
+                let lower = if n_next <= n_l { *s.last().unwrap() } else { 0.0 };
+                assert!(
+                    ratio <= s[0] * (1.0 + 1e-10) && ratio >= lower * (1.0 - 1e-10),
+                    "residual {residual} bn {batch_norm} layer {}: {ratio} ∉ [{lower}, {}]",
+                    l + 1,
+                    s[0]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 10 * 40);
+}
+
+/// Saturation reads the units' own outputs: f(ẑ) after the normalisation, and f(z) before a
+/// skip adds a^{l−1}. Constructed so that the other reading would give the opposite answer.
+#[test]
+fn saturation_reads_the_units_own_outputs() {
+    let data = subset().training;
+    let config = InsideConfig { count: 20, ..InsideConfig::default() };
+    let n = 6;
+    let net = |b1: f64| {
+        let weights = vec![Array2::zeros((n, 784)), Array2::zeros((n, n)), Array2::from_elem((10, n), 0.01)];
+        let biases = vec![Array1::from_elem(n, b1), Array1::zeros(n), Array1::zeros(10)];
+        Network::<f64>::from_parts(vec![784, n, n, 10], weights, biases, Cost::CrossEntropy).unwrap()
+    };
+    // z = 0 everywhere; a running mean of 10 puts ẑ at −10/√(1 + ε): σ(ẑ) < 0.0001.
+    let mut bn = net(0.0).with_batch_norm(true);
+    let norms = bn.norms().iter().map(|b| gradlab::batchnorm::BatchNorm { mean: b.mean.mapv(|_| 10.0), ..b.clone() }).collect();
+    bn.set_norms(norms).unwrap();
+    let u = inside(&bn, &data, &config).unwrap().units;
+    assert_eq!((u[0].saturated, u[0].dead), (1.0, 1.0));
+    assert!(u[0].mean < 1e-4);
+    // Layer 1 saturated (σ(10)); layer 2 adds σ(0) = 1/2 to it: a² ≈ 1.5, but its units sit at 1/2.
+    let u = inside(&net(10.0).with_residual(true), &data, &config).unwrap().units;
+    assert_eq!((u[0].saturated, u[1].saturated, u[1].mean, u[1].std), (1.0, 0.0, 0.5, 0.0));
 }

@@ -246,3 +246,52 @@ fn malformed_files_name_the_problem() {
     assert!(err("[]").contains("expected a network2 object"));
     assert!(err("null").contains("expected a network2 object"));
 }
+
+/// The optional training setting "momentum": written only when given, read back exactly
+/// (any μ in [0, 1); all three keys required); a file without it loads as before
+/// (the same network, no momentum); μ outside [0, 1), a wrong type, an unknown key inside
+/// or a missing μ are errors naming the problem.
+#[test]
+fn round_trip_with_and_without_the_momentum_key() {
+    use gradlab::network2_json::{from_json_with_momentum, to_json_with_momentum};
+    use gradlab::train::Momentum;
+    let net = Network::<f64>::new(&[5, 4, 4, 2], Init::Scaled, 1.0, Cost::CrossEntropy, &mut Rng::new(7)).unwrap();
+    let plain = to_json(&net);
+    assert_eq!(to_json_with_momentum(&net, None), plain);
+    assert!(!plain.contains("momentum"));
+    assert_eq!(from_json_with_momentum::<f64>(&plain).unwrap(), (net.clone(), None));
+    for m in [
+        Momentum { mu: 0.9, nesterov: false, schedule: false },
+        Momentum { mu: 0.95, nesterov: true, schedule: true },
+        Momentum { mu: 0.0, nesterov: false, schedule: true },
+    ] {
+        let text = to_json_with_momentum(&net, Some(m));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["momentum"], serde_json::json!({"mu": m.mu, "nesterov": m.nesterov, "schedule": m.schedule}));
+        assert_eq!(from_json_with_momentum::<f64>(&text).unwrap(), (net.clone(), Some(m)));
+        // The network alone, as network2.py would take it.
+        assert_eq!(from_json::<f64>(&text).unwrap(), net);
+    }
+    let with = |m: &str| plain.replacen('{', &format!("{{\"momentum\": {m}, "), 1);
+    assert_eq!(
+        from_json_with_momentum::<f64>(&with(r#"{"mu": 0.5, "nesterov": false, "schedule": true}"#)).unwrap().1,
+        Some(Momentum { mu: 0.5, nesterov: false, schedule: true })
+    );
+    let e = |m: &str| from_json_with_momentum::<f64>(&with(m)).unwrap_err().to_string();
+    for bad in ["1", "1.0", "-0.1", "2e300"] {
+        assert_eq!(
+            e(&format!(r#"{{"mu": {bad}, "nesterov": false, "schedule": false}}"#)),
+            format!("\"momentum\": μ (\"mu\") must be a number in [0, 1), but is {}", bad.parse::<f64>().unwrap())
+        );
+    }
+    assert!(e(r#"{"mu": "0.9", "nesterov": false, "schedule": false}"#).contains("invalid type: string \"0.9\", expected f64"));
+    assert!(e(r#"{"mu": 0.9, "nesterov": 1, "schedule": false}"#).contains("expected a boolean"));
+    assert!(e(r#"{"mu": 0.9, "nesterov": false, "schedule": false, "velocity": []}"#).contains("unknown field `velocity`"));
+    assert!(e(r#"{"nesterov": true, "schedule": false}"#).contains("missing field `mu`"));
+    assert!(e(r#"{"mu": 0.9}"#).contains("missing field `nesterov`"));
+    assert!(e("0.9").contains("invalid type"));
+    assert!(e(r#"{"mu": NaN, "nesterov": false, "schedule": false}"#).contains("NaN or Infinity"));
+    let m = r#"{"mu": 0.5, "nesterov": false, "schedule": false}"#;
+    let twice = plain.replacen('{', &format!(r#"{{"momentum": {m}, "momentum": {m}, "#), 1);
+    assert!(from_json::<f64>(&twice).unwrap_err().to_string().contains("duplicate field `momentum`"));
+}

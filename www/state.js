@@ -35,12 +35,14 @@ function cmpChanges(side) {
     [`cmp.${side}Init`]: { kind: 'enum', def: '', values: ['', ...INITS], loose: true },
     [`cmp.${side}Hidden`]: { kind: 'int', def: 0, min: 0, max: 10 },
     [`cmp.${side}Eta`]: { kind: 'num', def: 0, min: 0, max: 100 },
-    // Issue 12: skip connections, batch normalisation, momentum μ and Nesterov's variant.
+    // Issue 12: skip connections, batch normalisation, momentum μ, Nesterov's variant and the schedule.
     [`cmp.${side}Residual`]: { kind: 'enum', def: '', values: yesNo },
     [`cmp.${side}BatchNorm`]: { kind: 'enum', def: '', values: yesNo },
     // μ as the panel offers it, as text: '' keeps the preset's, '0' is plain SGD.
     [`cmp.${side}Momentum`]: { kind: 'enum', def: '', values: ['', ...MOMENTA.map(String)] },
     [`cmp.${side}Nesterov`]: { kind: 'enum', def: '', values: yesNo },
+    // Sutskever et al.'s schedule of μ, as the panel's switch.
+    [`cmp.${side}Schedule`]: { kind: 'enum', def: '', values: yesNo },
   };
 }
 

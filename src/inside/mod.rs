@@ -7,7 +7,9 @@
 //! probe images and sets them beside a prediction:
 //!
 //! * [`factors`]: J_l's singular values pooled over the probe images (largest, median,
-//!   smallest, root-mean-square) and the measured ratios ‖δ^l‖/‖δ^{l+1}‖ per image;
+//!   smallest, root-mean-square) and the measured ratios ‖δ^l‖/‖δ^{l+1}‖ per image — with
+//!   batch normalisation J_l gains the diagonal γ/√(σ̄² + ε), and with skip connections the
+//!   factors act on ∂C/∂a^l (I + (w^{l+1})ᵀΣ′(z^{l+1}), the chain's 1 + w·σ′ grown wide);
 //! * [`meanfield`]: the mean-field prediction of each factor, and the gain at which it is 1;
 //! * [`saturation`]: saturated and dead units, histograms of a^l, f′(z^l), δ^l;
 //! * [`record`]: the same as training goes, per epoch, with the update-to-weight ratio;
@@ -23,7 +25,7 @@ pub mod record;
 pub mod saturation;
 pub mod svd;
 
-pub use factors::{LayerFactor, Spectrum};
+pub use factors::{Factor, LayerFactor, Spectrum};
 pub use meanfield::{critical_gain, init_variances, mean_factor, mean_field, measured_variances, LayerVariance, MeanField};
 pub use record::{EpochInside, InsideRecorder, InsideRun};
 pub use saturation::{Histogram, LayerUnits};
@@ -101,14 +103,21 @@ pub struct InsideReport {
     /// The factor to multiply every weight by for an average predicted factor of 1
     /// ([`critical_gain`] relative to this network), if there is one.
     pub critical_gain_factor: Option<f64>,
+    /// Skip connections: the factors then act on ∂C/∂a^l, not δ^l (see [`factors::Factor`]).
+    pub residual: bool,
+    /// Batch normalisation, by its running statistics: δ^l is ∂C/∂ẑ^l = ∂C/∂β^l.
+    pub batch_norm: bool,
+    /// Whether there is a mean-field prediction. Only for plain networks: its recursion
+    /// q^{l+1} = σ_w²E[f(z)²] + σ_b² is that of plain layers. A skip adds a^l's own
+    /// second moment (a sigmoid's mean accumulates), and a normalised layer's scale is set
+    /// by running statistics learned from the data, not by the initialisation's variances;
+    /// neither is implemented, so those networks get NaN (`null`) predictions.
+    pub predicted: bool,
 }
 
 /// Look inside `net` on the first `config.count` examples of `data`.
 pub fn inside<F: Real>(net: &Network<F>, data: &Dataset, config: &InsideConfig) -> Result<InsideReport, TrainError> {
     check_first(net, data, config.count)?;
-    if net.residual() || net.batch_norm() {
-        return Err(TrainError::NotPlain);
-    }
     let count = config.count.min(data.len());
     let (x, y) = to_matrices::<F>(&data.take(count), net.output_size());
     Ok(report(net, &x, &y, config))
@@ -120,13 +129,15 @@ pub(crate) fn report<F: Real>(net: &Network<F>, x: &Array2<F>, y: &Array2<F>, co
     let hidden = net.depth() - 1;
     let spectrum_images = config.spectrum_images.min(count);
     let f = net.activation();
-    let units = (1..=hidden).map(|l| saturation::layer_units(l, f, pass.a[l].view(), pass.delta[l - 1].view())).collect();
+    let units = (1..=hidden).map(|l| saturation::layer_units(l, f, pass.out[l].view(), pass.delta[l - 1].view())).collect();
     let mean_norm = factors::norm_of_mean;
     let norms: Vec<f64> = pass.delta[..hidden].iter().map(mean_norm).collect();
     let output_norm = mean_norm(&pass.delta[hidden]);
     let variances = config.variances.clone().unwrap_or_else(|| measured_variances(net));
     let input_sq = x.iter().map(|v| v.to_f64_exact().powi(2)).sum::<f64>() / x.len().max(1) as f64;
-    let mean_field = mean_field(f, input_sq, &variances);
+    // The prediction's recursion is that of plain layers (see `predicted`).
+    let predicted = !(net.residual() || net.batch_norm());
+    let mean_field = if predicted { mean_field(f, input_sq, &variances) } else { MeanField { q: vec![f64::NAN; hidden], factors: vec![f64::NAN; hidden] } };
     let mut predicted_norms = vec![0.0; hidden];
     let mut p = output_norm;
     for l in (0..hidden).rev() {
@@ -143,7 +154,10 @@ pub(crate) fn report<F: Real>(net: &Network<F>, x: &Array2<F>, y: &Array2<F>, co
         norms,
         output_norm,
         predicted_norms,
-        critical_gain_factor: critical_gain(f, input_sq, &variances),
+        critical_gain_factor: if predicted { critical_gain(f, input_sq, &variances) } else { None },
+        residual: net.residual(),
+        batch_norm: net.batch_norm(),
+        predicted,
         mean_field,
         variances,
         input_sq,

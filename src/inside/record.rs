@@ -44,9 +44,6 @@ impl<F: Real> InsideRecorder<F> {
     /// Probe with the first `count` examples of `data` (checked against `net`).
     pub fn new(net: &Network<F>, data: &Dataset, count: usize) -> Result<Self, TrainError> {
         check_first(net, data, count)?;
-        if net.residual() || net.batch_norm() {
-            return Err(TrainError::NotPlain);
-        }
         let (x, y) = to_matrices::<F>(&data.take(count.min(data.len())), net.output_size());
         Ok(InsideRecorder { x, y, history: Vec::new() })
     }
@@ -69,7 +66,7 @@ impl<F: Real> InsideRecorder<F> {
                 (step / size).log10()
             })
             .collect();
-        let units: Vec<_> = (1..=hidden).map(|l| saturation::layer_units(l, net.activation(), pass.a[l].view(), pass.delta[l - 1].view())).collect();
+        let units: Vec<_> = (1..=hidden).map(|l| saturation::layer_units(l, net.activation(), pass.out[l].view(), pass.delta[l - 1].view())).collect();
         self.history.push(EpochInside {
             epoch,
             log_norms,

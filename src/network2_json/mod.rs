@@ -7,8 +7,13 @@
 //!  "cost": "CrossEntropyCost",           // or "QuadraticCost"
 //!  "activation": "tanh",                 // optional, gradlab's: absent = "sigmoid"
 //!  "residual": true,                     // optional, gradlab's: absent = false
-//!  "batch_norm": [[[γ…], [mean…], [var…]], …]}  // optional, gradlab's: one per hidden layer
+//!  "batch_norm": [[[γ…], [mean…], [var…]], …],  // optional, gradlab's: one per hidden layer
+//!  "momentum": {"mu": 0.9, "nesterov": false, "schedule": false}}  // optional, gradlab's
 //! ```
+//!
+//! `"momentum"` is a training setting, not part of the network: where the page saves a
+//! network trained with momentum (μ > 0) it records μ, Nesterov and the schedule, and
+//! loading the file sets them again ([`from_json_with_momentum`]); μ must be in [0, 1).
 //!
 //! network2 has sigmoid neurons only; the hidden layers' activation is gradlab's addition,
 //! written only when it is not the sigmoid, so a sigmoid network's file is network2's own
@@ -23,6 +28,7 @@
 
 use crate::network::{validate_sizes, Activation, BatchNorm, Cost, Network, NetworkError};
 use crate::real::Real;
+use crate::train::Momentum;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
@@ -67,6 +73,8 @@ pub enum JsonError {
     BiasColumn { what: &'static str, layer: usize, row: usize, found: usize },
     #[error("weight matrix of layer {layer}: row {row} has {found} numbers, but row 1 has {expected}")]
     RaggedRow { layer: usize, row: usize, found: usize, expected: usize },
+    #[error("\"momentum\": μ (\"mu\") must be a number in [0, 1), but is {0}")]
+    Momentum(f64),
     #[error(transparent)]
     Network(#[from] NetworkError),
 }
@@ -85,6 +93,8 @@ struct Network2File {
     /// Per hidden layer [γ, running mean, running variance].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     batch_norm: Vec<[Vec<f64>; 3]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    momentum: Option<Momentum>,
 }
 
 /// Parse a network2 JSON file.
@@ -96,10 +106,19 @@ struct Network2File {
 /// is converted to `F` as it is read. Every problem is a [`JsonError`] naming it; nothing
 /// panics.
 pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
+    Ok(from_json_with_momentum(text)?.0)
+}
+
+/// [`from_json`], and the file's `"momentum"` training setting if it has one (μ checked).
+pub fn from_json_with_momentum<F: Real>(text: &str) -> Result<(Network<F>, Option<Momentum>), JsonError> {
     if text.len() > MAX_JSON_BYTES {
         return Err(JsonError::TooLarge(text.len()));
     }
     let raw = read::parse::<F>(text)?;
+    let momentum = raw.momentum;
+    if let Some(m) = momentum {
+        m.validate().map_err(|e| JsonError::Momentum(e.0))?;
+    }
     let cost = match raw.cost.as_str() {
         "CrossEntropyCost" => Cost::CrossEntropy,
         "QuadraticCost" => Cost::Quadratic,
@@ -136,7 +155,7 @@ pub fn from_json<F: Real>(text: &str) -> Result<Network<F>, JsonError> {
         }
         net.set_norms(layers)?;
     }
-    Ok(net)
+    Ok((net, momentum))
 }
 
 /// A serde_json error in the reader's words: Python's `json` module writes `NaN` and
@@ -164,7 +183,13 @@ pub(super) fn classify(text: &str, e: &serde_json::Error) -> JsonError {
 
 /// Write a network in network2's JSON format.
 pub fn to_json<F: Real>(net: &Network<F>) -> String {
+    to_json_with_momentum(net, None)
+}
+
+/// [`to_json`] with the training setting `"momentum"` when given.
+pub fn to_json_with_momentum<F: Real>(net: &Network<F>, momentum: Option<Momentum>) -> String {
     let file = Network2File {
+        momentum,
         sizes: net.sizes().to_vec(),
         weights: net.weights().iter().map(|w| w.outer_iter().map(|r| r.iter().map(|v| v.to_f64_exact()).collect()).collect()).collect(),
         biases: net.biases().iter().map(|b| b.iter().map(|v| vec![v.to_f64_exact()]).collect()).collect(),

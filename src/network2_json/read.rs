@@ -3,6 +3,7 @@
 
 use super::{classify, JsonError, MAX_LAYERS, MAX_NEURONS, MAX_NUMBERS};
 use crate::real::Real;
+use crate::train::Momentum;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -59,6 +60,10 @@ pub(super) struct Raw<F> {
     pub(super) residual: Option<bool>,
     /// One 3 × n matrix per hidden layer: rows γ, running mean, running variance.
     pub(super) batch_norm: Option<Vec<Matrix<F>>>,
+    /// The training setting `"momentum"`, μ not yet checked: `{"mu", "nesterov", "schedule"}`,
+    /// read by [`Momentum`]'s own serde (the comparison's settings use it too: no new code in
+    /// the wasm), which names a missing or unknown key.
+    pub(super) momentum: Option<Momentum>,
 }
 
 /// One weight matrix (`rows × cols`, row-major) or bias column (`rows × 1`).
@@ -111,9 +116,9 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
         f.write_str("a network2 object {\"sizes\": …, \"weights\": …, \"biases\": …, \"cost\": …}")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<F>, A::Error> {
-        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation", "residual", "batch_norm"];
+        const FIELDS: &[&str] = &["sizes", "weights", "biases", "cost", "activation", "residual", "batch_norm", "momentum"];
         let (mut sizes, mut weights, mut biases, mut cost, mut activation, mut residual) = (None, None, None, None, None, None);
-        let mut batch_norm = None;
+        let (mut batch_norm, mut momentum) = (None, None);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "sizes" if sizes.is_none() => sizes = Some(map.next_value_seed(SizesSeed(self.ctx))?),
@@ -123,6 +128,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
                 "activation" if activation.is_none() => activation = Some(map.next_value::<String>()?),
                 "residual" if residual.is_none() => residual = Some(map.next_value::<bool>()?),
                 // Small (3 numbers per hidden neuron), so read whole, then checked by set_norms.
+                "momentum" if momentum.is_none() => momentum = Some(map.next_value::<Momentum>()?),
                 "batch_norm" if batch_norm.is_none() => batch_norm = Some(map.next_value_seed(MatricesSeed::<F>::new(self.ctx, Kind::Norms))?),
                 k if FIELDS.contains(&k) => return Err(de::Error::custom(format_args!("duplicate field `{k}`"))),
                 k => return Err(de::Error::unknown_field(&k.chars().take(80).collect::<String>(), FIELDS)),
@@ -136,6 +142,7 @@ impl<'de, F: Real> Visitor<'de> for FileSeed<'_, F> {
             activation,
             residual,
             batch_norm,
+            momentum,
         })
     }
 }

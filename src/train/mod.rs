@@ -70,8 +70,6 @@ pub enum TrainError {
     TooWide(usize),
     #[error("the data has label {label}, but the network has only {outputs} output neurons")]
     Label { label: u8, outputs: usize },
-    #[error("the view inside takes networks without skip connections or batch normalisation (their layers' factors are not Σ′(z)wᵀ)")]
-    NotPlain,
     #[error("batch normalisation needs mini-batches of at least 2 examples (one example is its own mean: every ẑ would be 0)")]
     BatchNormMiniBatch,
     #[error("training diverged in epoch {epoch}: {source} (the gradients exploded; try a smaller gain or η)")]
@@ -222,12 +220,20 @@ impl<F: Real> Trainer<F> {
             for (r, &i) in batch.iter().enumerate() {
                 self.y[[r, self.labels[i] as usize]] = F::one();
             }
-            if let Some(v) = &mut self.velocity {
-                v.remember(&self.net);
-            }
-            sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
-            if let Some(v) = &mut self.velocity {
-                v.apply(&mut self.net);
+            // With batch normalisation a last mini-batch of one example (n not a multiple of
+            // m) is skipped, as PyTorch's `drop_last`: its own mean makes every ẑ zero, so it
+            // would give the weights no gradient but their decay, and pull the running
+            // variances towards 0. PyTorch raises for it; here the example waits for the next
+            // epoch's shuffle. Networks without it train on every batch, as network2 does.
+            let skip = m == 1 && m_max > 1 && self.net.batch_norm();
+            if !skip {
+                if let Some(v) = &mut self.velocity {
+                    v.remember(&self.net);
+                }
+                sgd_step_sparse(&mut self.net, &mut self.ws, &self.x, batch, &self.y, self.config.eta, self.config.lambda, n);
+                if let Some(v) = &mut self.velocity {
+                    v.apply(&mut self.net);
+                }
             }
             self.cursor = end;
             if self.cursor == n {

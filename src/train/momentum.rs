@@ -15,8 +15,11 @@ use crate::real::Real;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-/// The momentum settings; μ = 0 is plain SGD.
+/// The momentum settings; μ = 0 is plain SGD. As JSON (the comparison's settings, network
+/// files' `"momentum"`): `{"mu": 0.9, "nesterov": false, "schedule": false}`, every key
+/// required, no other.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Momentum {
     /// μ, or μ_max with the schedule.
     pub mu: f64,

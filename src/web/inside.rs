@@ -15,7 +15,7 @@ use crate::data::Dataset;
 use crate::init::BiasInit;
 use crate::inside::{init_variances, inside, EpochInside, Histogram, InsideConfig, InsideRecorder, LayerFactor, LayerUnits, Spectrum, REFRESH_WORK};
 use crate::network2_json;
-use crate::train::{TrainConfig, TrainError};
+use crate::train::TrainConfig;
 use crate::{Init, Network};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -40,13 +40,6 @@ struct Fresh {
     init: String,
     biases: String,
     gain: f64,
-}
-
-fn not_plain(e: TrainError) -> WebError {
-    match e {
-        TrainError::NotPlain => WebError::new("notPlain", e),
-        e => e.into(),
-    }
 }
 
 #[wasm_bindgen]
@@ -104,7 +97,7 @@ impl InsideProbe {
         let count = self.images.len();
         let spectrum_images = crate::inside::spectrum_images_within(net.sizes(), count, REFRESH_WORK);
         let config = InsideConfig { count, spectrum_images, variances, per_image: false };
-        let report = inside(&net, &self.images, &config).map_err(not_plain)?;
+        let report = inside(&net, &self.images, &config)?;
         Ok(serde_json::to_string(&report)?)
     }
 }

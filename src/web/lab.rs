@@ -9,6 +9,7 @@ use crate::experiments::{self as ex, DepthExperiment, NormsRun, SpeedExperiment}
 use crate::limits::{self, MAX_HIDDEN, MAX_NETWORK_BYTES};
 use crate::network2_json;
 use crate::probe::{probe, BOOK_SAMPLE};
+use crate::train::Momentum;
 use crate::train::{accuracy, total_cost, TrainConfig, TrainError, Trainer};
 use crate::{Cost, Init, Network, Rng};
 use serde::{Deserialize, Serialize};
@@ -87,6 +88,8 @@ pub struct Lab {
     norms: Option<NormsRun>,
     speed: Option<SpeedExperiment<f32>>,
     depth: Option<DepthExperiment<f32>>,
+    /// The last loaded file's `"momentum"` (none: the file had no such key).
+    file_momentum: Option<Momentum>,
 }
 
 thread_local! {
@@ -131,7 +134,7 @@ impl Lab {
     /// [`subset_files`].
     #[wasm_bindgen(constructor)]
     pub fn new(ti: &[u8], tl: &[u8], vi: &[u8], vl: &[u8], si: &[u8], sl: &[u8]) -> Result<Lab> {
-        Ok(Lab { subset: shared_subset([ti, tl, vi, vl, si, sl])?, trainer: None, norms: None, speed: None, depth: None })
+        Ok(Lab { subset: shared_subset([ti, tl, vi, vl, si, sl])?, trainer: None, norms: None, speed: None, depth: None, file_momentum: None })
     }
 
     /// Sizes of the three splits: training, validation, test.
@@ -221,7 +224,16 @@ impl Lab {
 
     /// The current network in network2's JSON format.
     pub fn network_json(&self) -> Result<String> {
-        Ok(network2_json::to_json(&self.trainer()?.net))
+        // The training setting "momentum" only where it is used (μ > 0): a plain-SGD
+        // network's file stays network2's own.
+        let t = self.trainer()?;
+        Ok(network2_json::to_json_with_momentum(&t.net, t.momentum().filter(|m| m.mu > 0.0)))
+    }
+
+    /// The last loaded file's `"momentum"` as [μ, Nesterov, schedule] (1 or 0); empty if
+    /// it had none (the panel's settings then stay, as before the key existed).
+    pub fn file_momentum(&self) -> Vec<f64> {
+        self.file_momentum.map_or_else(Vec::new, |m| vec![m.mu, m.nesterov as u8 as f64, m.schedule as u8 as f64])
     }
 
     /// The current network's hidden activation, by [`Activation::name`] (a loaded file's
@@ -254,12 +266,13 @@ impl Lab {
             let message = format!("the file is {} bytes; the page loads network files up to {} MB", json.len(), MAX_NETWORK_BYTES >> 20);
             return Err(WebError::with("networkTooBig", message, vec![("bytes", (json.len() as f64).into()), ("limit", (MAX_NETWORK_BYTES as f64).into())]));
         }
-        let net: Network<f32> = network2_json::from_json(json)?;
+        let (net, file_momentum): (Network<f32>, _) = network2_json::from_json_with_momentum(json)?;
         limits::check_panel_sizes(net.sizes()).map_err(|m| {
             WebError::with("networkShape", m, vec![("sizes", js_sys::Uint32Array::from(&net.sizes().iter().map(|&s| s as u32).collect::<Vec<_>>()[..]).into())])
         })?;
         let config = self.trainer.as_ref().map(|t| *t.config()).unwrap_or_default();
-        let momentum = self.trainer.as_ref().and_then(|t| t.momentum());
+        // The file's "momentum" if it has one, else the panel's (as before the key existed).
+        let momentum = file_momentum.or_else(|| self.trainer.as_ref().and_then(|t| t.momentum()));
         let sizes = net.sizes().iter().map(|&s| s as u32).collect();
         // A batch-normalised file with the panel's mini-batch of 1 is refused (the network stays).
         let mut trainer = Trainer::new(net, config, Rng::new(0), &self.subset.training)?;
@@ -267,6 +280,7 @@ impl Lab {
             trainer.set_momentum(m).map_err(|e| WebError::setting("momentum", m.mu, e))?;
         }
         self.trainer = Some(trainer);
+        self.file_momentum = file_momentum;
         Ok(sizes)
     }
 

@@ -230,3 +230,32 @@ test('in Chinese: the new presets, options and the β note', async () => {
   await shot(page.locator('#compare'), 'compare-batch-norm-zh');
   assert.deepEqual(errors, []);
 });
+
+test('the schedule of μ in A or B, as the panel’s switch: the setup says so, the link keeps it, the run uses it', async (t) => {
+  const { page, errors } = lab;
+  errors.length = 0;
+  await page.goto(`${lab.url}?embed=compare#cmp.preset=sgd-momentum`);
+  await page.waitForFunction(() => window.gradlab?.wasmReady === true && !document.getElementById('cmp-run').disabled, null, { timeout: 60_000 });
+  await page.click('#cmp-custom summary');
+  assert.deepEqual(await page.locator('#cmp-bSchedule option').evaluateAll((os) => os.map((o) => o.value)), ['', 'yes', 'no']);
+  await page.selectOption('#cmp-bSchedule', 'yes');
+  assert.match(await page.textContent('#cmp-b'), /momentum μ = 0\.9 \(scheduled\)/);
+  assert.doesNotMatch(await page.textContent('#cmp-a'), /scheduled/);
+  await page.waitForFunction(() => location.hash.includes('cmp.bSchedule=yes'));
+  // On its own the schedule switches nothing but the schedule (A: plain SGD, μ = 0, which it leaves at 0).
+  await page.selectOption('#cmp-aSchedule', 'yes');
+  assert.match(await page.textContent('#cmp-a'), /\(scheduled\)/);
+  await page.click('#cmp-run');
+  await epochsDone(page, 1);
+  const setups = await page.evaluate(() => window.gradlab.compare.setups);
+  assert.deepEqual(setups.b.momentum, { mu: 0.9, nesterov: false, schedule: true });
+  assert.deepEqual(setups.a.momentum, { mu: 0, nesterov: false, schedule: true });
+  const h = await page.evaluate(() => window.gradlab.compare.history);
+  t.diagnostic(`sgd-momentum, B scheduled: accuracy after epoch 1 A ${h.a[1].accuracy}, B ${h.b[1].accuracy}`);
+  assert.ok(Number.isFinite(h.b[1].accuracy) && Number.isFinite(h.a[1].accuracy));
+  await page.click('#cmp-run'); // cancel
+  await page.waitForFunction(() => !window.gradlab.compare.running);
+  await page.click('[data-preset="sgd-momentum"]');
+  await page.waitForFunction(() => !location.hash.includes('cmp.bSchedule') && !location.hash.includes('cmp.aSchedule'));
+  assert.deepEqual(errors, []);
+});

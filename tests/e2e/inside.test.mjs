@@ -215,24 +215,3 @@ test('embedded (?embed=inside): the view opens by itself beside the panel’s co
   }
   assert.deepEqual(lab.errors, []);
 });
-
-test('a network with skip connections (a loaded file): the view says it takes plain networks only', async () => {
-  const { page } = lab;
-  // [784, 30, 30, 10] with `"residual": true` (gradlab's key in network2's format).
-  const sizes = [784, 30, 30, 10];
-  const w = (n, m) => Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, k) => Math.sin(1 + j * m + k) / Math.sqrt(m)));
-  const json = JSON.stringify({
-    sizes,
-    weights: sizes.slice(1).map((n, i) => w(n, sizes[i])),
-    biases: sizes.slice(1).map((n) => Array.from({ length: n }, () => [0])),
-    cost: 'CrossEntropyCost',
-    residual: true,
-  });
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#net-load')]);
-  await chooser.setFiles({ name: 'residual.json', mimeType: 'application/json', buffer: Buffer.from(json) });
-  await page.waitForFunction(() => /^Loaded/.test(document.getElementById('net-load-msg').textContent), null, { timeout: 30_000 });
-  await page.waitForFunction(() => window.gradlab.inside.error?.code === 'notPlain', null, { timeout: 30_000 });
-  assert.match(await page.textContent('#inside-status'), /without skip connections or batch normalisation/);
-  assert.equal(await page.locator('#inside-body').isVisible(), false);
-  assert.deepEqual(lab.errors, []);
-});

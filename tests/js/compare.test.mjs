@@ -104,17 +104,19 @@ test('the wasm boundary: a side that overflows crosses as null and stops alone, 
 test("a reader's changes replace only what they name; '' and 0 keep the preset's", () => {
   const plain = { mu: 0, nesterov: false, schedule: false };
   const s = { activation: 'sigmoid', init: 'scaled', biases: 'normal', gain: 1, hidden: 8, width: 30, eta: 0.03, lambda: 5, miniBatch: 10, residual: false, batchNorm: false, momentum: plain };
-  const none = { Activation: '', Init: '', Hidden: 0, Eta: 0, Residual: '', BatchNorm: '', Momentum: '', Nesterov: '' };
+  const none = { Activation: '', Init: '', Hidden: 0, Eta: 0, Residual: '', BatchNorm: '', Momentum: '', Nesterov: '', Schedule: '' };
   assert.deepEqual(data.withChanges(s, none), s);
   assert.deepEqual(data.withChanges(s, { ...none, Activation: 'relu', Init: 'he', Hidden: 3, Eta: 0.1 }), { ...s, activation: 'relu', init: 'he', hidden: 3, eta: 0.1 });
-  const cured = data.withChanges(s, { ...none, Residual: 'yes', BatchNorm: 'yes', Momentum: '0.9', Nesterov: 'yes' });
-  assert.deepEqual(cured, { ...s, residual: true, batchNorm: true, momentum: { mu: 0.9, nesterov: true, schedule: false } });
+  const cured = data.withChanges(s, { ...none, Residual: 'yes', BatchNorm: 'yes', Momentum: '0.9', Nesterov: 'yes', Schedule: 'yes' });
+  assert.deepEqual(cured, { ...s, residual: true, batchNorm: true, momentum: { mu: 0.9, nesterov: true, schedule: true } });
+  // The schedule alone, as the panel's switch: μ and Nesterov stay the preset's.
+  assert.deepEqual(data.withChanges(s, { ...none, Schedule: 'yes' }).momentum, { mu: 0, nesterov: false, schedule: true });
   // 'no' and μ = 0 undo a preset's cure.
-  assert.deepEqual(data.withChanges(cured, { ...none, Residual: 'no', BatchNorm: 'no', Momentum: '0', Nesterov: 'no' }), s);
+  assert.deepEqual(data.withChanges(cured, { ...none, Residual: 'no', BatchNorm: 'no', Momentum: '0', Nesterov: 'no', Schedule: 'no' }), s);
   // A preset written before the keys (no residual, batchNorm, momentum) reads as plain SGD.
   const { residual, batchNorm, momentum, ...old } = s;
   assert.deepEqual(data.withChanges(old, none), s, `${residual}${batchNorm}${momentum}`);
-  for (const side of ['a', 'b']) for (const w of ['Activation', 'Init', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov']) assert.deepEqual(SETTINGS[`cmp.${side}${w}`], SETTINGS[`cmp.a${w}`]);
+  for (const side of ['a', 'b']) for (const w of ['Activation', 'Init', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov', 'Schedule']) assert.deepEqual(SETTINGS[`cmp.${side}${w}`], SETTINGS[`cmp.a${w}`]);
 });
 
 test('one spelling: the comparison names f and w as the panel does, and old links are still read with a notice', async () => {

@@ -84,7 +84,7 @@ export const describe = {
 
 /**
  * A preset's side `s` with a reader's changes `c` ({Activation, Init, Hidden, Eta,
- * Residual, BatchNorm, Momentum, Nesterov}, from the settings, state.js `cmpChanges`): ''
+ * Residual, BatchNorm, Momentum, Nesterov, Schedule}, from the settings, state.js `cmpChanges`): ''
  * and 0 keep the preset's value, 'yes'/'no' switch, μ is a number's text. The core
  * validates the result (`Setup`, src/experiments/compare.rs).
  */
@@ -99,7 +99,7 @@ export function withChanges(s, c) {
     ...(c.Eta ? { eta: c.Eta } : {}),
     residual: yes(c.Residual, s.residual ?? false),
     batchNorm: yes(c.BatchNorm, s.batchNorm ?? false),
-    momentum: { ...m, ...(c.Momentum ? { mu: Number(c.Momentum) } : {}), nesterov: yes(c.Nesterov, m.nesterov) },
+    momentum: { ...m, ...(c.Momentum ? { mu: Number(c.Momentum) } : {}), nesterov: yes(c.Nesterov, m.nesterov), schedule: yes(c.Schedule, m.schedule) },
   };
 }
 

@@ -27,7 +27,7 @@ export function factorsTable(r) {
     : [];
   return {
     title: t('inside.cd.factors.title'),
-    columns: [t('cd.col.layer'), t('inside.col.largest'), t('inside.col.median'), t('inside.col.smallest'), t('inside.col.rms'), t('inside.col.ratio'), t('inside.col.predicted'), t('inside.col.saturatedFraction'), t('inside.col.deadFraction')],
+    columns: [t('cd.col.layer'), t('inside.col.largest'), t('inside.col.median'), t('inside.col.smallest'), t('inside.col.rms'), t(r?.residual ? 'inside.col.ratioResidual' : 'inside.col.ratio'), t('inside.col.predicted'), t('inside.col.saturatedFraction'), t('inside.col.deadFraction')],
     rows,
     summary: r ? t('inside.cd.factors.summary', { rms: listOf(rows, 4), ratios: listOf(rows, 5), chi: listOf(rows, 6) }) : t('cd.noNetwork'),
   };

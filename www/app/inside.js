@@ -25,10 +25,17 @@ const STALE_MS = 10_000;
 
 const $ = (id) => document.getElementById(id);
 
-/** The chart words of the view in the page's language (a partial `InsideText`, JSON; '' is English). */
-function insideLabels() {
-  const c = LANGUAGES[language()].inside;
-  return c && Object.keys(c).length ? JSON.stringify(c) : '';
+/** The chart words of the view in the page's language (a partial `InsideText`, JSON; '' is
+ * English). With skips or batch normalisation the factor chart names its own matrix. */
+function insideLabels(r) {
+  let c = LANGUAGES[language()].inside ?? {};
+  if (r?.residual || r?.batchNorm) {
+    const title = t(r.residual ? 'inside.chart.residual' : 'inside.chart.batchNorm');
+    c = { ...c, factors: { title, x: t('inside.chart.x'), y: t('inside.chart.y') } };
+    if (r.residual) c.measured = t('inside.chart.measuredResidual');
+    c.norms = { title: t('inside.chart.normsOnly'), x: t('inside.chart.x'), y: t('inside.chart.normsY') };
+  }
+  return Object.keys(c).length ? JSON.stringify(c) : '';
 }
 
 /** `app`: {state, hooks, charts, client, safe, network, dark()}. */
@@ -43,8 +50,9 @@ export function createInside(app) {
   let drawer = null;
 
   const describe = {
-    'inside-factors': (r) => ({ factors: { factors: r ? r.factors : [], predicted: r ? r.meanField.factors : [] } }),
-    'inside-norms': (r) => ({ norms: { norms: r ? r.norms : [], predicted: r ? r.predictedNorms : [] } }),
+    // No prediction (skips, batch normalisation): no series, so no legend entry either.
+    'inside-factors': (r) => ({ factors: { factors: r ? r.factors : [], predicted: r?.predicted ? r.meanField.factors : [] } }),
+    'inside-norms': (r) => ({ norms: { norms: r ? r.norms : [], predicted: r?.predicted ? r.predictedNorms : [] } }),
     'inside-hist': (r) => ({ units: { units: r ? r.units : [] } }),
     'inside-activations': (_, h) => ({ activations: { history: h } }),
     'inside-heatmap': (_, h) => ({ heatmap: { history: h } }),
@@ -54,12 +62,12 @@ export function createInside(app) {
     charts.onCanvas[id] = (canvas, dpr) => {
       if (!drawer || !view.report) return undefined;
       drawer.set_theme(app.dark());
-      return drawer.inside_draw(canvas, JSON.stringify(describe[id](view.report, view.history)), dpr, chartLabels(), insideLabels());
+      return drawer.inside_draw(canvas, JSON.stringify(describe[id](view.report, view.history)), dpr, chartLabels(), insideLabels(view.report));
     };
     charts.asSvg[id] = (w, h) => {
       if (!drawer) throw new Error(t('inside.notLoaded'));
       drawer.set_theme(app.dark());
-      return drawer.inside_svg(JSON.stringify(describe[id](view.report, view.history)), w, h, chartLabels(), insideLabels());
+      return drawer.inside_svg(JSON.stringify(describe[id](view.report, view.history)), w, h, chartLabels(), insideLabels(view.report));
     };
   }
 
@@ -141,7 +149,7 @@ export function createInside(app) {
     $('inside-body').hidden = !r;
     if (!r) {
       const e = view.error;
-      if (e) status(e.code === 'notPlain' ? t('inside.notPlain') : t('inside.failed', { message: e.message ?? '' }));
+      if (e) status(t('inside.failed', { message: e.message ?? '' }));
       $('inside-gap').textContent = '';
       $('inside-units').replaceChildren();
       mark(null);
@@ -152,7 +160,12 @@ export function createInside(app) {
     const gap = r.norms[first] / r.predictedNorms[first];
     const chi = r.meanField.factors.map((v) => num(v)).join(', ');
     const ratios = r.factors.map((f) => num(nan(f.ratio.median))).join(', ');
-    $('inside-gap').textContent = t('inside.gap', { measured: num(r.norms[first]), predicted: num(r.predictedNorms[first]), gap: num(gap >= 1 ? gap : 1 / gap, 2), ratios, chi });
+    // Skips and batch normalisation: what the factors are, and why no prediction.
+    const kinds = [r.residual && t('inside.kind.residual'), r.batchNorm && t('inside.kind.batchNorm')].filter(Boolean);
+    const prediction = r.predicted
+      ? t('inside.gap', { measured: num(r.norms[first]), predicted: num(r.predictedNorms[first]), gap: num(gap >= 1 ? gap : 1 / gap, 2), ratios, chi })
+      : t('inside.noPrediction', { ratios });
+    $('inside-gap').textContent = [...kinds, prediction].join(' ');
     unitsTable(r);
     // The histograms' height follows the number of hidden layers (www/ui/canvas.js).
     $('inside-hist').dataset.rows = String(r.units.length);

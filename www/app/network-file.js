@@ -2,6 +2,7 @@
 // the worker's network downloaded as one.
 
 import { t } from '../i18n.js';
+import { MOMENTA } from '../state.js';
 import { saveFile } from '../export.js';
 import { describe, workerError } from './report.js';
 
@@ -45,7 +46,7 @@ export function createNetworkFile(app, net, requestReset) {
    * hidden activation (the file's "activation" key; none is sigmoid, as network2.py) and
    * its skips and batch normalisation (`"residual"`, `"batch_norm"`; none: off).
    */
-  function onLoaded(sizes, { activation = 'sigmoid', residual = false, batchNorm = false } = {}) {
+  function onLoaded(sizes, { activation = 'sigmoid', residual = false, batchNorm = false, momentum } = {}) {
     const name = net.loadPending?.name ?? t('load.theFile');
     net.loadPending = null;
     net.loaded = { sizes, name };
@@ -58,7 +59,17 @@ export function createNetworkFile(app, net, requestReset) {
     set('net.batchNorm', batchNorm);
     if (hidden.every((w) => w === hidden[0]) && app.limits()?.widths.includes(hidden[0])) set('net.width', hidden[0]);
     ui.loadedArchitecture(hidden);
-    loadMessage(() => t('load.done', { name, sizes: sizes.join(', ') }));
+    // The file's training setting "momentum" (none: the panel's stays): the panel offers a
+    // few μ, so a file's other μ becomes the nearest of them, and the message says so.
+    let nearest = null;
+    if (momentum) {
+      nearest = MOMENTA.reduce((a, b) => (Math.abs(b - momentum.mu) < Math.abs(a - momentum.mu) ? b : a));
+      set('net.momentum', nearest);
+      set('net.nesterov', momentum.nesterov);
+      set('net.schedule', momentum.schedule);
+    }
+    const moved = nearest !== null && Math.abs(nearest - momentum.mu) > 1e-9;
+    loadMessage(() => t('load.done', { name, sizes: sizes.join(', ') }) + (moved ? ` ${t('load.momentumNearest', { mu: momentum.mu, nearest })}` : ''));
   }
 
   function onLoadError(msg) {

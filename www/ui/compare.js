@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { labelSelect } from './choices.js';
 
 /** The settings of A and B the page lets a reader change (state.js `cmp.aActivation` …). */
-export const CHANGES = ['Activation', 'Init', 'Hidden', 'Eta', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov'];
+export const CHANGES = ['Activation', 'Init', 'Hidden', 'Eta', 'Residual', 'BatchNorm', 'Momentum', 'Nesterov', 'Schedule'];
 
 /**
  * The comparison's selects, built from the settings table's values (as the panel's, by
@@ -22,6 +22,7 @@ const SELECTS = {
   BatchNorm: own((v) => t(`cmp.${v}`)),
   Momentum: own((v) => (Number(v) === 0 ? t('cmp.mu.0') : t('cmp.mu', { mu: v }))),
   Nesterov: own((v) => t(`cmp.${v}`)),
+  Schedule: own((v) => t(`cmp.${v}`)),
 };
 
 /** `on`: {preset(name), run(), seed(value), change(key, value)}. */

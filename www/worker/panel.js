@@ -157,8 +157,11 @@ export function createPanel(lab, schedule, watch = {}) {
       panel.running = false;
       panel.offset = 0;
       restartCounts();
-      // The file's "activation", "residual" and "batch_norm" keys (none: the book's) set the panel's.
-      const arch = { activation: lab.network_activation(), residual: lab.network_residual(), batchNorm: lab.network_batch_norm() };
+      // The file's "activation", "residual" and "batch_norm" keys (none: the book's) set the panel's;
+      // its "momentum" too (none: the panel's stays).
+      const [mu, nesterov, schedule] = lab.file_momentum();
+      const momentum = mu === undefined ? undefined : { mu, nesterov: nesterov === 1, schedule: schedule === 1 };
+      const arch = { activation: lab.network_activation(), residual: lab.network_residual(), batchNorm: lab.network_batch_norm(), momentum };
       watch.network?.(null, position().epochs);
       postSnapshot(false, { initial: true, id, loaded: sizes, ...arch });
       postProgress(true);

@@ -269,7 +269,7 @@ pub enum Command {
         #[arg(long, default_value_t = BOOK_SAMPLE)]
         count: usize,
     },
-    /// Inside the network: each hidden layer's factor J_l = Σ′(z^l)(w^{l+1})ᵀ (singular values, measured ratios), the mean-field prediction, saturated and dead units, as JSON; charts as SVG.
+    /// Inside the network: each hidden layer's factor J_l = Σ′(z^l)(w^{l+1})ᵀ (singular values, measured ratios; with skips I + (w^{l+1})ᵀΣ′(z^{l+1}) on ∂C/∂a^l), the mean-field prediction, saturated and dead units, as JSON; charts as SVG.
     Inside {
         /// A network2 JSON file (default: a fresh network from --hidden, --width, --activation, --init, --gain, --seed).
         #[arg(long, value_name = "FILE.json")]
@@ -297,6 +297,15 @@ pub enum Command {
         gain: f64,
         #[arg(long, value_enum, default_value_t = BiasArg::Normal)]
         biases: BiasArg,
+        /// Skip connections between the hidden layers of a fresh network: a^l = a^{l−1} + f(z^l) (the factors then follow ∂C/∂a^l).
+        #[arg(long)]
+        residual: bool,
+        /// Batch-normalise the hidden layers of a fresh network (the probes use the running statistics: N(0, 1)'s until trained, see --trained).
+        #[arg(long)]
+        batch_norm: bool,
+        /// Train this many epochs first (book hyper-parameters: mini-batch 10, η 0.1, λ 5), then look; the prediction then measures the weights' variances.
+        #[arg(long, default_value_t = 0)]
+        trained: usize,
         /// Seed of a fresh network (and of the shuffling with --epochs).
         #[arg(long, default_value_t = 0)]
         seed: u64,

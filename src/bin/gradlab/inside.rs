@@ -9,7 +9,7 @@ use gradlab::experiments::seeded_network_with;
 use gradlab::init::BiasInit;
 use gradlab::inside::{init_variances, EpochInside, InsideConfig, InsideReport, InsideRun};
 use gradlab::network2_json::from_json;
-use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig};
+use gradlab::{Activation, Init, Network, Real, Rng, TrainConfig, Trainer};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -23,6 +23,8 @@ pub struct Fresh {
     pub init: Init,
     pub biases: BiasInit,
     pub gain: f64,
+    pub residual: bool,
+    pub batch_norm: bool,
     pub seed: u64,
 }
 
@@ -30,6 +32,8 @@ pub struct Fresh {
 pub struct Look {
     pub count: usize,
     pub spectrum_images: Option<usize>,
+    /// Epochs to train before looking.
+    pub trained: usize,
     pub epochs: usize,
     pub per_image: bool,
 }
@@ -49,6 +53,7 @@ struct Output<'a> {
 
 pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: Look) -> Result<(), BoxError> {
     let subset = load(c)?;
+    let seed = fresh.seed;
     let (net, rng, variances, gain): (Network<F>, _, _, _) = match network {
         Some(p) => {
             let text = String::from_utf8(read(p)?).map_err(|_| format!("{} is not UTF-8 text", p.display()))?;
@@ -58,8 +63,20 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
         None => {
             let (net, rng) = seeded_network_with::<F>(&fresh.sizes, fresh.init, fresh.biases, fresh.gain, fresh.seed)?;
             let vars = init_variances(&fresh.sizes, fresh.init, fresh.biases, fresh.gain);
-            (net.with_activation(fresh.activation), rng, Some(vars), Some(fresh.gain))
+            let net = net.with_activation(fresh.activation).with_residual(fresh.residual).with_batch_norm(fresh.batch_norm);
+            (net, rng, Some(vars), Some(fresh.gain))
         }
+    };
+    // Trained first: the initialisation's variances no longer describe the weights.
+    let (net, rng, variances) = if look.trained > 0 {
+        let mut trainer = Trainer::new(net, TrainConfig::default(), rng, &subset.training)?;
+        for _ in 0..look.trained {
+            trainer.run_epoch()?;
+        }
+        // The shuffling of any --epochs after it: a stream of its own.
+        (trainer.net, Rng::new(seed.wrapping_add(1)), None)
+    } else {
+        (net, rng, variances)
     };
     let config = InsideConfig { count: look.count, spectrum_images: look.spectrum_images.unwrap_or(usize::MAX), variances, per_image: look.per_image };
     let start = Instant::now();
@@ -76,10 +93,22 @@ pub fn inside<F: Real>(c: &Common, network: Option<&Path>, fresh: Fresh, look: L
     let critical_gain = report.critical_gain_factor.map(|k| k * gain.unwrap_or(1.0));
     println!("{}", serde_json::to_string_pretty(&Output { gain, critical_gain, report: &report, epochs: &epochs })?);
     summary(&report, critical_gain, gain.is_some(), took.as_secs_f64());
-    let (t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
-    let svg = charts::svg(900, 560, |a| charts::factor_chart(a, &report.factors, &report.mean_field.factors, &t, &ct, &theme))?;
+    let (mut t, ct, theme) = (InsideText::default(), ChartText::default(), Theme::light());
+    // The matrix the factor chart shows, as the page names it (www/i18n/en.js `inside.chart.*`).
+    if report.residual {
+        t.factors.title = "Each layer's factor on ∂C/∂aˡ: singular values of Kˡ = I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹)".into();
+        t.measured = "measured ‖∂C/∂aˡ‖/‖∂C/∂aˡ⁺¹‖ (median, range)".into();
+    } else if report.batch_norm {
+        t.factors.title = "Each layer's factor on the gradient: singular values of Jˡ = Σ′(ẑˡ)(wˡ⁺¹)ᵀ diag(γ/√(σ̄² + ε))".into();
+    }
+    if !report.predicted {
+        t.norms.title = "‖δˡ‖ measured (no mean-field prediction for this network)".into();
+    }
+    // No prediction: no series (and no legend entry).
+    let (chi, predicted_norms): (&[f64], &[f64]) = if report.predicted { (&report.mean_field.factors, &report.predicted_norms) } else { (&[], &[]) };
+    let svg = charts::svg(900, 560, |a| charts::factor_chart(a, &report.factors, chi, &t, &ct, &theme))?;
     write(c, "inside-factors.svg", &svg)?;
-    let svg = charts::svg(700, 450, |a| charts::inside_norms_chart(a, &report.norms, &report.predicted_norms, &t, &ct, &theme))?;
+    let svg = charts::svg(700, 450, |a| charts::inside_norms_chart(a, &report.norms, predicted_norms, &t, &ct, &theme))?;
     write(c, "inside-norms.svg", &svg)?;
     let svg = charts::svg(900, 200 + 170 * report.units.len() as u32, |a| charts::units_chart(a, &report.units, &t, &ct, &theme))?;
     write(c, "inside-units.svg", &svg)?;
@@ -123,6 +152,13 @@ fn summary(r: &InsideReport, critical_gain: Option<f64>, fresh: bool, seconds: f
         );
     }
     let which = if fresh { "gain" } else { "factor on these weights" };
+    if r.residual {
+        eprintln!("skip connections: the factors and ratios are those of ∂C/∂aˡ (I + (wˡ⁺¹)ᵀΣ′(zˡ⁺¹); the last hidden layer's (wᴸ)ᵀ, from δᴸ)");
+    }
+    if !r.predicted {
+        eprintln!("no mean-field prediction: its recursion is that of plain layers (no skips, no batch normalisation)");
+        return;
+    }
     match critical_gain {
         Some(g) => eprintln!("mean-field factor 1 at {which} {g:.3}"),
         None => eprintln!("the mean-field factor does not reach 1 for gains in [0.001, 1000]"),

@@ -61,16 +61,34 @@ fn run<F: Real>(cli: &Cli) -> Result<(), BoxError> {
         Command::Chain { layers, zero_z, activation } => chain(c, *layers as usize, *zero_z, (*activation).into()),
         Command::Compare { preset, a, b, epochs, seed } => crate::compare::compare::<F>(c, preset.as_deref(), (a, b), epochs.map(|e| e as usize), *seed),
         Command::Probe { network, count } => probe_cmd::<F>(c, network, *count),
-        Command::Inside { network, count, spectrum_images, hidden, width, activation, init, gain, biases, seed, epochs, per_image } => {
+        Command::Inside {
+            network,
+            count,
+            spectrum_images,
+            hidden,
+            width,
+            activation,
+            init,
+            gain,
+            biases,
+            residual,
+            batch_norm,
+            trained,
+            seed,
+            epochs,
+            per_image,
+        } => {
             let fresh = crate::inside::Fresh {
                 sizes: ex::book_sizes(*hidden as usize, *width as usize),
                 activation: (*activation).into(),
                 init: (*init).into(),
                 biases: (*biases).into(),
                 gain: *gain,
+                residual: *residual,
+                batch_norm: *batch_norm,
                 seed: *seed,
             };
-            let look = crate::inside::Look { count: *count, spectrum_images: *spectrum_images, epochs: *epochs, per_image: *per_image };
+            let look = crate::inside::Look { count: *count, spectrum_images: *spectrum_images, trained: *trained, epochs: *epochs, per_image: *per_image };
             crate::inside::inside::<F>(c, network.as_deref(), fresh, look)
         }
         Command::Train {
