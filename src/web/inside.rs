@@ -65,7 +65,7 @@ impl InsideProbe {
         let net: Network<f32> = network2_json::from_json(network_json)?;
         let recorder = match &mut self.recorder {
             Some(r) => r,
-            None => self.recorder.insert(InsideRecorder::new(&net, &self.images, self.images.len()).map_err(not_plain)?),
+            None => self.recorder.insert(InsideRecorder::new(&net, &self.images, self.images.len())?),
         };
         while recorder.history.last().is_some_and(|e| e.epoch >= epoch) {
             recorder.history.pop();
