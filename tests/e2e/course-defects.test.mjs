@@ -64,7 +64,7 @@ test('at 375 px the chain\'s caption names the stacked panels top to bottom, and
   await page.setViewportSize({ width: 375, height: 800 });
   await fresh(page, `${url}index.html#chain.layers=10&chain.w=0.3`, { waitForNetwork: false });
   await page.waitForFunction(() => document.querySelector('#chain-canvas').closest('figure').classList.contains('stacked'));
-  const caption = await page.locator('#chain figcaption').innerText();
+  const caption = await page.locator('#chain figcaption[data-i18n="chain.caption"]').innerText();
   assert.match(caption, /^Top:/);
   assert.match(caption, /Bottom:/);
   assert.doesNotMatch(caption, /Left:|Right:/);
@@ -74,10 +74,10 @@ test('at 375 px the chain\'s caption names the stacked panels top to bottom, and
     await chartsDrawn(page); // the chain redrawn at the new width, and its caption with it (stacked or not)
     assert.deepEqual(await brokenBars(page), [], `at ${w}px`);
   }
-  await shot(page.locator('#chain figure.chart'), 'chain-375-stacked-caption');
+  await shot(page.locator('#chain figure:has(#chain-canvas)'), 'chain-375-stacked-caption');
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.waitForFunction(() => !document.querySelector('#chain-canvas').closest('figure').classList.contains('stacked'));
-  assert.match(await page.locator('#chain figcaption').innerText(), /^Left:[\s\S]*Right:/);
+  assert.match(await page.locator('#chain figcaption[data-i18n="chain.caption"]').innerText(), /^Left:[\s\S]*Right:/);
 });
 
 test('full screen: a section fills the screen, its type and charts scaled for the room, and leaves again', async () => {
