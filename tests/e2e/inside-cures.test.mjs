@@ -62,6 +62,11 @@ test('with skip connections the factors on ∂C/∂aˡ sit near 1; switched off,
   assert.match(gap, /the factors follow ∂C\/∂aˡ/);
   assert.match(gap, /No mean-field prediction for this network/);
   assert.equal(await page.locator('#net-gain-mark').isVisible(), false);
+  // The caption and the units table name what is shown (as a reader sees them: innerText).
+  const caption = () => page.locator('figure:has(#inside-factors) figcaption').innerText();
+  assert.match(await caption(), /singular value of Kl; .*‖∂C\/∂al‖\/‖∂C\/∂al\+1‖ per image\.$/s);
+  assert.doesNotMatch(await caption(), /diamond|δl/);
+  assert.match(await page.locator('#inside-units thead').innerText(), /f\(zˡ\) mean ± std/);
   await page.locator('#inside').scrollIntoViewIfNeeded();
   await shot(page.locator('#inside'), 'inside-residual-1280');
   // Off again, by keyboard: the book's factors.
@@ -72,6 +77,8 @@ test('with skip connections the factors on ∂C/∂aˡ sit near 1; switched off,
   t.diagnostic(`plain: RMS ${plain.map((r) => r.rms)}`);
   for (const r of plain) assert.ok(r.rms > 0.12 && r.rms < 0.35, `plain RMS factor ${r.rms}`);
   assert.match(await page.textContent('#inside-gap'), /The prediction assumes wide layers/);
+  assert.match(await caption(), /singular value of Jl; .*‖δl‖\/‖δl\+1‖ per image; diamond: the prediction\.$/s);
+  assert.match(await page.locator('#inside-units thead').innerText(), /aˡ mean ± std/);
   assert.deepEqual(errors, []);
 });
 

@@ -166,6 +166,9 @@ export function createInside(app) {
       ? t('inside.gap', { measured: num(r.norms[first]), predicted: num(r.predictedNorms[first]), gap: num(gap >= 1 ? gap : 1 / gap, 2), ratios, chi })
       : t('inside.noPrediction', { ratios });
     $('inside-gap').textContent = [...kinds, prediction].join(' ');
+    // The caption's words for this kind of network (www/style.css).
+    $('inside').dataset.residual = String(!!r.residual);
+    $('inside').dataset.predicted = String(!!r.predicted);
     unitsTable(r);
     // The histograms' height follows the number of hidden layers (www/ui/canvas.js).
     $('inside-hist').dataset.rows = String(r.units.length);
@@ -180,7 +183,7 @@ export function createInside(app) {
     const head = table.createTHead();
     head.replaceChildren();
     const hr = head.insertRow();
-    for (const c of [t('cd.col.layer'), t('inside.col.saturated'), t('inside.col.dead'), t('inside.col.mean')]) {
+    for (const c of [t('cd.col.layer'), t('inside.col.saturated'), t('inside.col.dead'), t(r.residual ? 'inside.col.meanResidual' : 'inside.col.mean')]) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.textContent = c;

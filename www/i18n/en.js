@@ -343,6 +343,7 @@ export default {
     'inside.col.deadFraction': 'fraction dead',
     'inside.col.dead': 'dead',
     'inside.col.mean': 'aˡ mean ± std',
+    'inside.col.meanResidual': 'f(zˡ) mean ± std',
     'inside.col.norm': '‖δˡ‖ measured',
     'inside.col.predictedNorm': '‖δˡ‖ predicted',
     'inside.cd.factors.title': 'Each layer’s factor on the gradient: singular values of Jˡ',
