@@ -255,3 +255,13 @@ fn the_shared_charts_survive_overflow_and_empty_data() {
     let s = svg(600, 400, |ar| compare_norms_chart(ar, (&[], &[]), &t, &th)).unwrap();
     assert!(texts(&s).iter().any(|w| w.trim() == "no data"), "{:?}", texts(&s));
 }
+
+/// The comparison's book setup is the trainer's defaults (network2's η, λ and m), written once.
+#[test]
+fn the_book_setup_is_the_trainers_defaults() {
+    let c = gradlab::train::TrainConfig::default();
+    let book = Setup::BOOK;
+    assert_eq!((book.eta, book.lambda, book.mini_batch), (c.eta, c.lambda, c.mini_batch_size));
+    assert_eq!(book.config(), gradlab::train::TrainConfig { shuffle: true, ..c });
+    assert_eq!(Setup::default().sizes(), vec![784, 30, 10]);
+}

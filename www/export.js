@@ -43,6 +43,33 @@ export function svgSize(canvas) {
   return { width: Math.round(w * k), height: Math.round(h * k) };
 }
 
+/**
+ * Fill `table` with a header row of `columns` and a body of `rows`, each cell {text,
+ * nonfinite}; the first cell of a row names it (a layer, an epoch, a neuron).
+ */
+export function fillRows(table, columns, rows) {
+  const head = document.createElement('thead');
+  const hr = head.insertRow();
+  for (const c of columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = c;
+    hr.append(th);
+  }
+  const body = document.createElement('tbody');
+  for (const r of rows) {
+    const tr = body.insertRow();
+    r.forEach((c, i) => {
+      const cell = document.createElement(i === 0 ? 'th' : 'td');
+      if (i === 0) cell.scope = 'row';
+      cell.textContent = c.text;
+      if (c.nonfinite) cell.className = 'nonfinite';
+      tr.append(cell);
+    });
+  }
+  table.replaceChildren(head, body);
+}
+
 const FORMATS = [
   ['png', 'PNG', 'the chart as a PNG image'],
   ['svg', 'SVG', 'the chart as an SVG vector image'],
@@ -122,32 +149,14 @@ export function createChartTools(sources, fail) {
     const t = sources[id].table();
     const table = $(`${id}-numbers`).querySelector('table');
     table.parentElement.setAttribute('aria-label', tr('export.numbersOfTitle', { title: t.title }));
-    const head = document.createElement('thead');
-    const hr = head.insertRow();
-    for (const c of t.columns) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = c;
-      hr.append(th);
-    }
-    const body = document.createElement('tbody');
-    for (const r of t.rows) {
-      const tr = body.insertRow();
-      r.forEach((v, i) => {
-        // The first column names the row (a layer, an epoch, a neuron).
-        const cell = i === 0 ? document.createElement('th') : document.createElement('td');
-        if (i === 0) cell.scope = 'row';
-        cell.textContent = v === null || v === undefined ? '—' : typeof v === 'number' ? (Number.isInteger(v) && i === 0 ? String(v) : num(v, 4)) : String(v);
-        if (typeof v === 'number' && !Number.isFinite(v)) cell.className = 'nonfinite';
-        tr.append(cell);
-      });
-    }
+    const format = (v, i) => (v === null || v === undefined ? '—' : typeof v === 'number' ? (Number.isInteger(v) && i === 0 ? String(v) : num(v, 4)) : String(v));
+    const cells = t.rows.map((r) => r.map((v, i) => ({ text: format(v, i), nonfinite: typeof v === 'number' && !Number.isFinite(v) })));
+    fillRows(table, t.columns, cells);
     if (!t.rows.length) {
-      const td = body.insertRow().insertCell();
+      const td = table.tBodies[0].insertRow().insertCell();
       td.colSpan = t.columns.length;
       td.textContent = tr('export.none');
     }
-    table.replaceChildren(head, body);
   }
 
   async function download(id, fmt) {

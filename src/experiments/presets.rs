@@ -31,21 +31,7 @@ pub struct BookComparison {
     pub final_above: f64,
 }
 
-/// The book's [784, 30, 10], σ, scaled, η = 0.1, λ = 5.0, m = 10.
-const BOOK: Setup = Setup {
-    activation: Activation::Sigmoid,
-    init: Init::Scaled,
-    biases: BiasInit::Normal,
-    gain: 1.0,
-    hidden: 1,
-    width: BOOK_WIDTH,
-    eta: 0.1,
-    lambda: 5.0,
-    mini_batch: 10,
-    residual: false,
-    batch_norm: false,
-    momentum: Momentum { mu: 0.0, nesterov: false, schedule: false },
-};
+const BOOK: Setup = Setup::BOOK;
 
 /// A deep network of 8 hidden layers of 30: where the sigmoid stops learning.
 const DEEP: Setup = Setup { hidden: 8, ..BOOK };

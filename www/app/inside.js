@@ -14,6 +14,7 @@ import { networkSettings, gainOf } from '../state.js';
 import { t, language, LANGUAGES } from '../i18n.js';
 import { chartLabels } from '../i18n.js';
 import { num, pct } from '../format.js';
+import { fillRows } from '../export.js';
 import { nan, factorsTable, normsTable, histogramsTable, activationsTable, heatmapTable, updatesTable } from './inside-data.js';
 
 /** The charts of the network as it is now (the report), and of the run as training goes (the history). */
@@ -179,27 +180,9 @@ export function createInside(app) {
   }
 
   function unitsTable(r) {
-    const table = $('inside-units');
-    const head = table.createTHead();
-    head.replaceChildren();
-    const hr = head.insertRow();
-    for (const c of [t('cd.col.layer'), t('inside.col.saturated'), t('inside.col.dead'), t(r.residual ? 'inside.col.meanResidual' : 'inside.col.mean')]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = c;
-      hr.append(th);
-    }
-    const body = document.createElement('tbody');
-    for (const u of r.units) {
-      const tr = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = String(u.layer);
-      tr.append(th);
-      for (const v of [pct(u.saturated), pct(u.dead), `${num(u.mean)} ± ${num(u.std)}`]) tr.insertCell().textContent = v;
-    }
-    for (const b of [...table.tBodies]) b.remove();
-    table.append(body);
+    const columns = [t('cd.col.layer'), t('inside.col.saturated'), t('inside.col.dead'), t(r.residual ? 'inside.col.meanResidual' : 'inside.col.mean')];
+    const rows = r.units.map((u) => [String(u.layer), pct(u.saturated), pct(u.dead), `${num(u.mean)} ± ${num(u.std)}`].map((text) => ({ text })));
+    fillRows($('inside-units'), columns, rows);
   }
 
   /** The gain where the predicted factor is 1, marked under the gain slider (null: none). */
